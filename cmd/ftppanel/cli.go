@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// errUsage reports a command line that was wrong; the usage has been printed.
+var errUsage = errors.New("invalid command line (see --help)")
+
+type cli struct {
+	prog   string
+	getenv env
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func (c *cli) usage(w io.Writer) {
+	fmt.Fprintf(w, `%[1]s runs an FTP server and the web panel that shows who is connected to it.
+
+Usage:
+  %[1]s serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH]
+  %[1]s admin add NAME [--data DIR]
+  %[1]s customer add NAME [--data DIR]
+  %[1]s ftp-user add LOGIN --customer NAME [--data DIR]
+
+Passwords are read from the first line of standard input, never from arguments.
+Run "%[1]s COMMAND --help" for a command's options.
+`, c.prog)
+}
+
+// flags starts a flag set for a subcommand with the --data flag every one has.
+func (c *cli) flags(name, usage string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	data := fs.String("data", "./data", "data `DIR`: database and FTP home directories")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s %s\n\nOptions:\n", c.prog, usage)
+		fs.PrintDefaults()
+	}
+	return fs, data
+}
+
+// parse parses flags given before, between or after positional arguments, and
+// returns the positional ones. --help is not an error.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// parseOrHelp parses and tells the caller to stop, successfully, after --help.
+func parseOrHelp(fs *flag.FlagSet, args []string) (positional []string, stop bool, err error) {
+	positional, err = parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, true, errUsage
+	}
+	return positional, false, nil
+}
+
+// openStore opens the database in the data directory, creating the directory.
+func openStore(ctx context.Context, dataDir string) (*store.DB, error) {
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return store.Open(ctx, filepath.Join(dataDir, "ftppanel.db"))
+}
+
+// readPassword reads the first line of standard input; on a terminal it asks
+// for it without echo.
+func (c *cli) readPassword(who string) (string, error) {
+	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(c.stderr, "Password for %s: ", who)
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		return string(pw), store.ValidatePassword(string(pw))
+	}
+	line, err := bufio.NewReader(c.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", fmt.Errorf("no password on standard input: give it as the first line, for example: echo 'secret-password' | %s ...", c.prog)
+	}
+	return pw, store.ValidatePassword(pw)
+}
+
+// oneName checks that exactly one NAME was given.
+func oneName(fs *flag.FlagSet, positional []string) (string, error) {
+	if len(positional) != 1 {
+		fs.Usage()
+		return "", errUsage
+	}
+	return positional[0], nil
+}

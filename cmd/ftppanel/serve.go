@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/ftpd"
+	"github.com/ftppanel/ftppanel/internal/panel"
+	"github.com/ftppanel/ftppanel/internal/session"
+)
+
+// shutdownGrace bounds how long a stop waits for requests and sessions to end.
+const shutdownGrace = 10 * time.Second
+
+// serve runs the FTP server and the panel until ctx is cancelled.
+func (c *cli) serve(ctx context.Context, args []string) error {
+	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH]")
+	ftpAddr := fs.String("ftp-addr", ":2121", "FTP control `HOST:PORT`")
+	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "web panel `HOST:PORT`")
+	passiveText := fs.String("passive-ports", "50000-50100", "`LOW-HIGH` ports for passive data connections")
+	positional, stop, err := parseOrHelp(fs, args)
+	if stop {
+		return err
+	}
+	if len(positional) > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	passive, err := parsePortRange(*passiveText)
+	if err != nil {
+		return fmt.Errorf("--passive-ports: %w", err)
+	}
+
+	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, err := openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := c.ensureAdmin(ctx, db); err != nil {
+		return err
+	}
+
+	registry := session.NewRegistry()
+	ftp, err := ftpd.Start(ftpd.Config{
+		Addr:         *ftpAddr,
+		PassivePorts: passive,
+		DataDir:      *data,
+		Store:        db,
+		Registry:     registry,
+		Logger:       log.With(slog.String("component", "ftp")),
+	})
+	if err != nil {
+		return err
+	}
+	// Listen before serving, so a bad address fails now.
+	httpLn, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("web panel: %w", err), ftp.Shutdown(context.Background()))
+	}
+	web := &http.Server{
+		Handler:           panel.New(panel.Config{Store: db, Registry: registry, Logger: log.With(slog.String("component", "panel"))}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- web.Serve(httpLn) }()
+
+	fmt.Fprintf(c.stdout, "FTP server listening on %s (passive ports %s)\n", ftp.Addr(), *passiveText)
+	fmt.Fprintf(c.stdout, "Web panel listening on http://%s\n", httpLn.Addr())
+
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+		err = fmt.Errorf("web panel: %w", err)
+	}
+	fmt.Fprintln(c.stdout, "Shutting down: closing the panel and every FTP session")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	errWeb := web.Shutdown(shutdownCtx)
+	errFTP := ftp.Shutdown(shutdownCtx)
+	return errors.Join(err, errWeb, errFTP)
+}
+
+// ensureAdmin creates the first admin on a first start and prints its password once.
+func (c *cli) ensureAdmin(ctx context.Context, db interface {
+	HasAdmin(context.Context) (bool, error)
+	AddAdmin(context.Context, string, string) error
+}) error {
+	ok, err := db.HasAdmin(ctx)
+	if err != nil || ok {
+		return err
+	}
+	pw := rand.Text()
+	if err := db.AddAdmin(ctx, "admin", pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, `First start: created the panel admin "admin" with password %s
+(shown only this once). Add a hosting customer and an FTP account:
+  echo 'customer-password' | %[2]s customer add acme
+  echo 'ftp-password' | %[2]s ftp-user add bob --customer acme
+`, pw, c.prog)
+	return nil
+}
+
+// parsePortRange reads "LOW-HIGH".
+func parsePortRange(s string) (ftpd.PortRange, error) {
+	lowText, highText, ok := strings.Cut(s, "-")
+	low, err1 := strconv.Atoi(lowText)
+	high, err2 := strconv.Atoi(highText)
+	if !ok || err1 != nil || err2 != nil {
+		return ftpd.PortRange{}, fmt.Errorf("%q is not a port range such as 50000-50100", s)
+	}
+	if low < 1024 || high > 65535 || low > high {
+		return ftpd.PortRange{}, fmt.Errorf("%q: ports must satisfy 1024 <= LOW <= HIGH <= 65535", s)
+	}
+	return ftpd.PortRange{Low: low, High: high}, nil
+}

@@ -1,0 +1,152 @@
+package ftpd
+
+import (
+	"bytes"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+)
+
+// controlListener hands the FTP library counting control connections and keeps each
+// one until the driver's ClientConnected claims it for its session.
+type controlListener struct {
+	net.Listener
+	passive *passiveListeners
+	now     func() time.Time
+
+	mu        sync.Mutex
+	unclaimed map[string]*controlConn // by remote address
+}
+
+func (l *controlListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err // unwrapped: the library recognises a closed listener by it
+	}
+	cc := &controlConn{Conn: c, listener: l}
+	l.mu.Lock()
+	l.unclaimed[c.RemoteAddr().String()] = cc
+	l.mu.Unlock()
+	return cc, nil
+}
+
+// claim returns the connection accepted from remote and forgets it.
+func (l *controlListener) claim(remote string) *controlConn {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cc := l.unclaimed[remote]
+	delete(l.unclaimed, remote)
+	return cc
+}
+
+// controlConn is an FTP control connection as the library sees it. It records
+// activity on its session, notices which passive listener the session was given,
+// and can be killed from another goroutine.
+type controlConn struct {
+	net.Conn
+	listener *controlListener
+
+	session atomic.Pointer[session.Session]
+	dataLn  atomic.Pointer[dataListener] // the session's newest passive listener
+	killed  atomic.Bool
+}
+
+func (c *controlConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if s := c.session.Load(); s != nil && n > 0 {
+		s.Touch(c.listener.now())
+	}
+	return n, err
+}
+
+func (c *controlConn) Write(p []byte) (int, error) {
+	// Noted before the write: once the client reads a 227, it may connect and the
+	// session may need killing at once.
+	if port, ok := passivePort(p); ok {
+		if dl := c.listener.passive.lookup(port); dl != nil {
+			c.bindPassive(dl)
+		}
+	}
+	n, err := c.Conn.Write(p)
+	if s := c.session.Load(); s != nil && n > 0 {
+		now := c.listener.now()
+		s.Touch(now)
+		if finalReply(p) {
+			s.EndListing(now)
+		}
+	}
+	return n, err
+}
+
+func (c *controlConn) Close() error {
+	c.listener.claim(c.RemoteAddr().String()) // in case the library never reached ClientConnected
+	return c.Conn.Close()
+}
+
+func (c *controlConn) bindPassive(dl *dataListener) {
+	c.dataLn.Store(dl)
+	if c.killed.Load() {
+		dl.abort()
+	}
+}
+
+// kill closes the session's connections at once: the data connection with a reset,
+// so a client cannot mistake buffered bytes for a finished file, and the passive
+// listener, which releases a transfer waiting for its data connection; then the
+// control connection. The library notices and ends the session on its own goroutine.
+func (c *controlConn) kill() {
+	c.killed.Store(true)
+	if dl := c.dataLn.Load(); dl != nil {
+		dl.abort()
+	}
+	c.Conn.Close()
+}
+
+// passivePort reads the port from a 227 (PASV) or 229 (EPSV) reply.
+func passivePort(p []byte) (int, bool) {
+	switch {
+	case bytes.HasPrefix(p, []byte("227 ")):
+		// 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)
+		open, end := bytes.IndexByte(p, '('), bytes.IndexByte(p, ')')
+		if open < 0 || end < open {
+			return 0, false
+		}
+		f := bytes.Split(p[open+1:end], []byte(","))
+		if len(f) != 6 {
+			return 0, false
+		}
+		hi, err1 := strconv.Atoi(string(f[4]))
+		lo, err2 := strconv.Atoi(string(f[5]))
+		if err1 != nil || err2 != nil || hi < 0 || hi > 255 || lo < 0 || lo > 255 {
+			return 0, false
+		}
+		return hi*256 + lo, true
+	case bytes.HasPrefix(p, []byte("229 ")):
+		// 229 Entering Extended Passive Mode (|||port|)
+		open := bytes.Index(p, []byte("(|||"))
+		if open < 0 {
+			return 0, false
+		}
+		rest := p[open+4:]
+		end := bytes.IndexByte(rest, '|')
+		if end < 0 {
+			return 0, false
+		}
+		port, err := strconv.Atoi(string(rest[:end]))
+		if err != nil || port <= 0 || port > 65535 {
+			return 0, false
+		}
+		return port, true
+	}
+	return 0, false
+}
+
+// finalReply reports whether p starts with a reply that ends a command (2xx-5xx),
+// as opposed to a preliminary 1xx.
+func finalReply(p []byte) bool {
+	return len(p) >= 4 && p[0] >= '2' && p[0] <= '5' && p[3] == ' '
+}

@@ -1,0 +1,119 @@
+package ftpd
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	ftpserver "github.com/fclairamb/ftpserverlib"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// driver connects the FTP library to the registry and the store.
+type driver struct {
+	srv *Server
+}
+
+var (
+	_ ftpserver.MainDriver                         = (*driver)(nil)
+	_ ftpserver.MainDriverExtensionPassiveWrapper  = (*driver)(nil)
+	_ ftpserver.MainDriverExtensionPostAuthMessage = (*driver)(nil)
+)
+
+// conn is what the driver keeps on each library client context.
+type conn struct {
+	session *session.Session
+	control *controlConn
+	home    *os.Root // set at login
+}
+
+var (
+	errLoginIncorrect = errors.New("login incorrect")
+	errNoTLS          = errors.New("TLS is not configured on this server")
+)
+
+func (d *driver) GetSettings() (*ftpserver.Settings, error) { return d.srv.settings, nil }
+
+func (d *driver) GetTLSConfig() (*tls.Config, error) { return nil, errNoTLS }
+
+func (d *driver) ClientConnected(cc ftpserver.ClientContext) (string, error) {
+	// The address is read once, here: AUTH TLS later swaps the connection under it.
+	remote := cc.RemoteAddr().String()
+	control := d.srv.control.claim(remote)
+	if control == nil {
+		return "Service not available", errors.New("unknown control connection")
+	}
+	host, portText, _ := net.SplitHostPort(remote)
+	port, _ := strconv.Atoi(portText)
+	s := session.New(host, port, d.srv.now(), control.kill)
+	control.session.Store(s)
+	cc.SetExtra(&conn{session: s, control: control})
+	d.srv.registry.Add(s)
+	d.srv.log.Debug("ftp connection", slog.String("session", s.ID()), slog.String("remote", remote))
+	return "ftppanel FTP server ready", nil
+}
+
+func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
+	c, ok := cc.Extra().(*conn)
+	if !ok {
+		return
+	}
+	if c.home != nil {
+		c.home.Close() // files still open through it stay usable until closed
+	}
+	d.srv.registry.Remove(c.session)
+}
+
+func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpserver.ClientDriver, error) {
+	c, ok := cc.Extra().(*conn)
+	if !ok {
+		return nil, errLoginIncorrect
+	}
+	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)
+	if err != nil {
+		if !errors.Is(err, store.ErrBadCredentials) {
+			d.srv.log.Error("ftp login", slog.String("login", user), slog.Any("error", err))
+		}
+		return nil, errLoginIncorrect
+	}
+	home, err := d.srv.openHome(account)
+	if err != nil {
+		d.srv.log.Error("open home directory", slog.String("login", user), slog.Any("error", err))
+		return nil, errLoginIncorrect
+	}
+	c.home = home
+	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), d.srv.now())
+	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log}, nil
+}
+
+// PostAuthMessage gives every failed login the same reply.
+func (d *driver) PostAuthMessage(_ ftpserver.ClientContext, _ string, authErr error) string {
+	if authErr != nil {
+		return "Login incorrect."
+	}
+	return "Login successful."
+}
+
+func (d *driver) WrapPassiveListener(l net.Listener) (net.Listener, error) {
+	return d.srv.passive.wrap(l), nil
+}
+
+// HomeDir is where an FTP account's files live.
+func HomeDir(dataDir, customer, login string) string {
+	return filepath.Join(dataDir, "home", customer, login)
+}
+
+func (s *Server) openHome(a store.FTPAccount) (*os.Root, error) {
+	dir := HomeDir(s.cfg.DataDir, a.Customer, a.Login)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	return os.OpenRoot(dir)
+}

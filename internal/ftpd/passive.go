@@ -1,0 +1,99 @@
+package ftpd
+
+import (
+	"net"
+	"sync"
+)
+
+// passiveListeners tracks the passive data listeners by port, so a session's
+// control connection can find the one named in its 227/229 reply.
+type passiveListeners struct {
+	mu     sync.Mutex
+	byPort map[int]*dataListener
+}
+
+func (p *passiveListeners) wrap(l net.Listener) *dataListener {
+	dl := &dataListener{Listener: l, owner: p}
+	if addr, ok := l.Addr().(*net.TCPAddr); ok {
+		dl.port = addr.Port
+	}
+	p.mu.Lock()
+	p.byPort[dl.port] = dl
+	p.mu.Unlock()
+	return dl
+}
+
+func (p *passiveListeners) lookup(port int) *dataListener {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byPort[port]
+}
+
+func (p *passiveListeners) forget(dl *dataListener) {
+	p.mu.Lock()
+	if p.byPort[dl.port] == dl {
+		delete(p.byPort, dl.port)
+	}
+	p.mu.Unlock()
+}
+
+// dataListener is a passive listener that remembers the data connections it
+// accepted, so a disconnect can reset them. It hands out the raw TCP connections:
+// wrapping them would cost the sendfile path of downloads.
+type dataListener struct {
+	net.Listener
+	owner *passiveListeners
+	port  int
+
+	mu      sync.Mutex
+	conns   []net.Conn
+	aborted bool
+}
+
+func (l *dataListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.aborted {
+		resetAndClose(c)
+		return nil, net.ErrClosed
+	}
+	l.conns = append(l.conns, c)
+	return c, nil
+}
+
+// Close is the library's normal end of a transfer: it closes the data connection
+// itself, gracefully.
+func (l *dataListener) Close() error {
+	l.owner.forget(l)
+	l.mu.Lock()
+	l.conns = nil
+	l.mu.Unlock()
+	return l.Listener.Close()
+}
+
+// abort resets the data connections and closes the listener, for a disconnect.
+func (l *dataListener) abort() {
+	l.owner.forget(l)
+	l.mu.Lock()
+	l.aborted = true
+	conns := l.conns
+	l.conns = nil
+	l.mu.Unlock()
+	for _, c := range conns {
+		resetAndClose(c)
+	}
+	l.Listener.Close()
+}
+
+// resetAndClose closes c with a TCP reset: the kernel drops what is still queued
+// instead of delivering it, so the client sees an error, not a clean end of file.
+func resetAndClose(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	c.Close()
+}

@@ -1,0 +1,115 @@
+// Package ftpd runs the FTP server: it authenticates against the store, confines
+// each account to its home directory, and reports every connection to the session
+// registry, handing it a way to close the connection at once.
+package ftpd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	ftpserver "github.com/fclairamb/ftpserverlib"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// PortRange is an inclusive range of TCP ports; the zero value lets the system pick.
+type PortRange struct{ Low, High int }
+
+// Config is what the FTP server needs.
+type Config struct {
+	Addr         string    // control address, HOST:PORT
+	PassivePorts PortRange // ports for passive data connections
+	DataDir      string    // home directories live under DataDir/home
+	IdleTimeout  time.Duration
+	Store        *store.DB
+	Registry     *session.Registry
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+// Server is a running FTP server.
+type Server struct {
+	cfg      Config
+	store    *store.DB
+	registry *session.Registry
+	log      *slog.Logger
+	now      func() time.Time
+
+	settings *ftpserver.Settings
+	lib      *ftpserver.FtpServer
+	control  *controlListener
+	passive  *passiveListeners
+	served   sync.WaitGroup
+}
+
+// Start listens on cfg.Addr and serves in the background; a bad address fails here.
+func Start(cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 15 * time.Minute
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("FTP server: %w", err)
+	}
+	s := &Server{
+		cfg:      cfg,
+		store:    cfg.Store,
+		registry: cfg.Registry,
+		log:      cfg.Logger,
+		now:      cfg.Now,
+		passive:  &passiveListeners{byPort: make(map[int]*dataListener)},
+	}
+	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, unclaimed: make(map[string]*controlConn)}
+	s.settings = &ftpserver.Settings{
+		Listener:          s.control,
+		ListenAddr:        ln.Addr().String(),
+		Banner:            "ftppanel",
+		IdleTimeout:       int(cfg.IdleTimeout / time.Second),
+		ConnectionTimeout: 30,
+		DisableActiveMode: true,
+		DisableSite:       true,
+	}
+	if r := cfg.PassivePorts; r.Low > 0 {
+		s.settings.PassiveTransferPortRange = ftpserver.PortRange{Start: r.Low, End: r.High}
+	}
+	s.lib = ftpserver.NewFtpServer(&driver{srv: s})
+	s.lib.Logger = cfg.Logger.With(slog.String("component", "ftplib"))
+	if err := s.lib.Listen(); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s.served.Add(1)
+	go func() {
+		defer s.served.Done()
+		if err := s.lib.Serve(); err != nil {
+			s.log.Error("FTP server stopped", slog.Any("error", err))
+		}
+	}()
+	return s, nil
+}
+
+// Addr is the address the control connection listens on.
+func (s *Server) Addr() net.Addr { return s.control.Addr() }
+
+// Shutdown stops accepting connections, closes every session and waits for them
+// to end, or for ctx to expire.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.lib.Stop()
+	if errors.Is(err, ftpserver.ErrNotListening) {
+		err = nil
+	}
+	s.served.Wait()
+	return errors.Join(err, s.registry.Shutdown(ctx))
+}

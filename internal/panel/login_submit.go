@@ -1,0 +1,37 @@
+package panel
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// submitLogin signs a panel user in. A wrong password and an unknown user get the
+// same answer.
+func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	u, err := p.store.AuthenticatePanelUser(r.Context(), username, password)
+	if errors.Is(err, store.ErrBadCredentials) {
+		p.log.Info("panel login failed", slog.String("username", username), slog.String("remote", r.RemoteAddr))
+		p.render(w, r, http.StatusUnauthorized, templates.LoginView(templates.LoginPage{
+			Page:     templates.Page{Title: "Sign in"},
+			Username: username,
+			Error:    "Invalid username or password.",
+		}))
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	token, err := p.store.CreatePanelSession(r.Context(), u.ID)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	setCookie(w, r, sessionCookie, token, 0)
+	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+}

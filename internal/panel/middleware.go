@@ -1,0 +1,81 @@
+package panel
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+const sessionCookie = "ftppanel_session"
+
+type userKey struct{}
+
+// currentUser is the signed-in panel user; requireUser guarantees one.
+func currentUser(r *http.Request) store.User {
+	u, _ := r.Context().Value(userKey{}).(store.User)
+	return u
+}
+
+// scope is whose FTP sessions the user may see and disconnect.
+func scope(u store.User) session.Scope {
+	if u.IsAdmin() {
+		return session.AllSessions()
+	}
+	return session.CustomerSessions(u.Customer)
+}
+
+// requireUser lets signed-in users through and sends everyone else to the login page.
+func (p *Panel) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		u, err := p.store.PanelSessionUser(r.Context(), c.Value)
+		if errors.Is(err, store.ErrNotFound) {
+			clearCookie(w, r, sessionCookie)
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			p.serverError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+	})
+}
+
+// securityHeaders keeps pages out of frames and caches and allows only our own
+// scripts and styles.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   r.TLS != nil,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	setCookie(w, r, name, "", -1)
+}

@@ -1,0 +1,58 @@
+package panel
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// render writes a page with a status.
+func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		p.log.Error("render page", slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+}
+
+// page is the frame of a page for the signed-in user, if any.
+func page(r *http.Request, title string) templates.Page {
+	u := currentUser(r)
+	return templates.Page{Title: title, User: u.Name, Role: string(u.Role)}
+}
+
+// showError is the one place that answers with an error page: a plain, escaped
+// message, never internals.
+func (p *Panel) showError(w http.ResponseWriter, r *http.Request, status int, heading, message string) {
+	p.render(w, r, status, templates.ErrorView(templates.ErrorPage{
+		Page: page(r, heading), Heading: heading, Message: message,
+	}))
+}
+
+// serverError logs err and tells the user, without details, that something failed.
+func (p *Panel) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	p.log.Error("panel request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	p.showError(w, r, http.StatusInternalServerError, "Something went wrong",
+		"The panel could not complete this request. Please try again; if it keeps failing, tell your hosting provider.")
+}
+
+func (p *Panel) notFound(w http.ResponseWriter, r *http.Request) {
+	p.showError(w, r, http.StatusNotFound, "Page not found", "There is no page at this address.")
+}
+
+func (p *Panel) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	p.showError(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This address does not accept "+r.Method+" requests.")
+}
+
+func (p *Panel) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	p.showError(w, r, http.StatusForbidden, "Request refused",
+		"This form was sent from another site, so it was refused and nothing was changed.")
+}
+
+func (p *Panel) sessionEnded(w http.ResponseWriter, r *http.Request) {
+	p.showError(w, r, http.StatusNotFound, "Session not found",
+		"This FTP session has already ended, or it does not exist.")
+}

@@ -1,0 +1,29 @@
+package panel
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// confirmDisconnect asks whether to disconnect a session: the prompt for browsers
+// without JavaScript.
+func (p *Panel) confirmDisconnect(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !session.ValidID(id) {
+		p.sessionEnded(w, r)
+		return
+	}
+	snap, err := p.registry.Get(id, scope(currentUser(r)))
+	if err != nil {
+		p.sessionEnded(w, r)
+		return
+	}
+	p.render(w, r, http.StatusOK, templates.ConfirmView(templates.ConfirmPage{
+		Page: page(r, "Disconnect session"),
+		Row:  sessionRow(snap),
+	}))
+}

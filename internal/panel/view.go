@@ -1,0 +1,95 @@
+package panel
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// sessionRow prepares a session for the table.
+func sessionRow(s session.Snapshot) templates.SessionRow {
+	row := templates.SessionRow{
+		ID:           s.ID,
+		Login:        s.Login,
+		Customer:     s.Customer,
+		Remote:       net.JoinHostPort(s.RemoteIP, strconv.Itoa(s.RemotePort)),
+		RemoteIP:     s.RemoteIP,
+		Client:       s.Client,
+		Encrypted:    s.TLS,
+		ConnectedFor: duration(s.ConnectedFor()),
+		IdleFor:      duration(s.IdleFor()),
+		State:        string(s.State),
+		File:         s.File,
+		BytesUp:      bytes(s.BytesUp),
+		BytesDown:    bytes(s.BytesDown),
+	}
+	if s.LoggedIn() {
+		row.LoggedInAt = instant(s.LoggedInAt)
+	}
+	if s.File != "" && s.State != session.StateListing {
+		row.Progress = progress(s)
+	}
+	return row
+}
+
+func progress(s session.Snapshot) string {
+	text := bytes(s.TransferBytes)
+	if s.Size > 0 {
+		text += " of " + bytes(s.Size) + fmt.Sprintf(" (%d%%)", s.TransferBytes*100/s.Size)
+	}
+	return text + " at " + bytes(int64(s.TransferRate)) + "/s"
+}
+
+// displayLogin names a session for messages.
+func displayLogin(s session.Snapshot) string {
+	if s.Login == "" {
+		return "a connection that had not logged in"
+	}
+	return s.Login
+}
+
+// activity says what a session was doing, for the audit log.
+func activity(s session.Snapshot) string {
+	if s.File == "" {
+		return string(s.State)
+	}
+	return fmt.Sprintf("%s %s (%s moved)", s.State, s.File, bytes(s.TransferBytes))
+}
+
+func instant(t time.Time) templates.Time {
+	u := t.UTC()
+	return templates.Time{Text: u.Format("2006-01-02 15:04:05 UTC"), ISO: u.Format(time.RFC3339), Present: true}
+}
+
+// duration prints a duration the way people read it: "45s", "3m 12s", "2h 05m".
+func duration(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
+	}
+}
+
+// bytes prints a byte count in binary units.
+func bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

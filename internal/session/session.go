@@ -1,0 +1,249 @@
+// Package session is the live registry of FTP sessions. It knows nothing of FTP
+// or HTTP: the FTP side adds sessions, reports what they do and hands over a way to
+// close them; the panel lists them and asks for disconnects.
+package session
+
+import (
+	"crypto/rand"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// State is what a session is doing, as shown to panel users.
+type State string
+
+// The states a session can be in.
+const (
+	StateNotLoggedIn State = "not logged in"
+	StateIdle        State = "idle"
+	StateUploading   State = "uploading"
+	StateDownloading State = "downloading"
+	StateListing     State = "listing"
+)
+
+// Session is one FTP control connection, from accept to close. Counters and
+// timestamps written on hot paths are atomics; the rest sits behind mu.
+type Session struct {
+	id          string
+	remoteIP    string
+	remotePort  int
+	connectedAt time.Time
+
+	bytesUp      atomic.Int64
+	bytesDown    atomic.Int64
+	lastActivity atomic.Int64 // unix nanoseconds
+	closing      atomic.Bool
+	done         chan struct{}
+	endOnce      sync.Once
+
+	mu         sync.Mutex
+	login      string
+	customer   string
+	client     string
+	tls        bool
+	loggedInAt time.Time
+	state      State
+	transfer   transfer
+	closeFunc  func()
+}
+
+// transfer is the file transfer or listing a session is busy with.
+type transfer struct {
+	file      string
+	size      int64 // -1 when unknown
+	startedAt time.Time
+	startUp   int64 // byte counters when the transfer started
+	startDown int64
+}
+
+// New makes a session for a connection that was just accepted. closeFunc must close
+// the connection (and any data connection) without waiting for the FTP side to
+// notice; the FTP side calls End once it has.
+func New(remoteIP string, remotePort int, now time.Time, closeFunc func()) *Session {
+	s := &Session{
+		id:          NewID(),
+		remoteIP:    remoteIP,
+		remotePort:  remotePort,
+		connectedAt: now,
+		done:        make(chan struct{}),
+		state:       StateNotLoggedIn,
+		closeFunc:   closeFunc,
+	}
+	s.lastActivity.Store(now.UnixNano())
+	return s
+}
+
+// NewID returns a random session ID: 128 bits, base32, safe in a URL.
+func NewID() string { return rand.Text() }
+
+// ValidID reports whether id has the shape of a session ID, so that malformed
+// input is turned away before any lookup.
+func ValidID(id string) bool {
+	if len(id) != 26 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// ID is the session's opaque identifier.
+func (s *Session) ID() string { return s.id }
+
+// Done is closed when the session has ended.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// LoggedIn records a successful login.
+func (s *Session) LoggedIn(login, customer, client string, tls bool, now time.Time) {
+	s.mu.Lock()
+	s.login, s.customer, s.client, s.tls = login, customer, client, tls
+	s.loggedInAt = now
+	s.state = StateIdle
+	s.mu.Unlock()
+	s.Touch(now)
+}
+
+// StartTransfer records that the session began uploading, downloading or listing.
+// size is the file's size when known, or -1.
+func (s *Session) StartTransfer(state State, file string, size int64, now time.Time) {
+	s.mu.Lock()
+	s.state = state
+	s.transfer = transfer{
+		file:      file,
+		size:      size,
+		startedAt: now,
+		startUp:   s.bytesUp.Load(),
+		startDown: s.bytesDown.Load(),
+	}
+	s.mu.Unlock()
+	s.Touch(now)
+}
+
+// EndTransfer records that the current transfer or listing is over.
+func (s *Session) EndTransfer(now time.Time) {
+	s.mu.Lock()
+	if s.state != StateNotLoggedIn {
+		s.state = StateIdle
+	}
+	s.transfer = transfer{}
+	s.mu.Unlock()
+	s.Touch(now)
+}
+
+// EndListing ends a directory listing, if one is under way.
+func (s *Session) EndListing(now time.Time) {
+	s.mu.Lock()
+	if s.state == StateListing {
+		s.state = StateIdle
+		s.transfer = transfer{}
+	}
+	s.mu.Unlock()
+}
+
+// AddUp counts bytes received from the client.
+func (s *Session) AddUp(n int64, now time.Time) {
+	s.bytesUp.Add(n)
+	s.Touch(now)
+}
+
+// AddDown counts bytes sent to the client.
+func (s *Session) AddDown(n int64, now time.Time) {
+	s.bytesDown.Add(n)
+	s.Touch(now)
+}
+
+// Touch records activity on the control or data connection.
+func (s *Session) Touch(now time.Time) {
+	n := now.UnixNano()
+	for {
+		old := s.lastActivity.Load()
+		if n <= old || s.lastActivity.CompareAndSwap(old, n) {
+			return
+		}
+	}
+}
+
+// End marks the session as ended; it is safe to call more than once.
+func (s *Session) End() {
+	s.endOnce.Do(func() { close(s.done) })
+}
+
+// Snapshot is a copy of a session's state at one moment, safe to keep and render.
+type Snapshot struct {
+	ID           string
+	Login        string // empty before login
+	Customer     string // empty before login
+	RemoteIP     string
+	RemotePort   int
+	Client       string
+	TLS          bool
+	ConnectedAt  time.Time
+	LoggedInAt   time.Time // zero before login
+	LastActivity time.Time
+	State        State
+	File         string
+	Size         int64 // size of the file being downloaded, -1 when unknown
+	BytesUp      int64
+	BytesDown    int64
+	// TransferBytes is how much of the current file has gone through.
+	TransferBytes int64
+	// TransferRate is the current transfer's average rate in bytes per second.
+	TransferRate float64
+	Now          time.Time
+}
+
+// Snapshot copies the session's state as of now.
+func (s *Session) Snapshot(now time.Time) Snapshot {
+	up, down := s.bytesUp.Load(), s.bytesDown.Load()
+	s.mu.Lock()
+	snap := Snapshot{
+		ID:          s.id,
+		Login:       s.login,
+		Customer:    s.customer,
+		RemoteIP:    s.remoteIP,
+		RemotePort:  s.remotePort,
+		Client:      s.client,
+		TLS:         s.tls,
+		ConnectedAt: s.connectedAt,
+		LoggedInAt:  s.loggedInAt,
+		State:       s.state,
+		File:        s.transfer.file,
+		Size:        -1,
+		BytesUp:     up,
+		BytesDown:   down,
+		Now:         now,
+	}
+	t := s.transfer
+	s.mu.Unlock()
+	snap.LastActivity = time.Unix(0, s.lastActivity.Load())
+	if !t.startedAt.IsZero() {
+		snap.Size = t.size
+		snap.TransferBytes = (up - t.startUp) + (down - t.startDown)
+		if elapsed := now.Sub(t.startedAt).Seconds(); elapsed > 0 {
+			snap.TransferRate = float64(snap.TransferBytes) / elapsed
+		}
+	}
+	return snap
+}
+
+// LoggedIn reports whether the snapshot's session had logged in.
+func (s Snapshot) LoggedIn() bool { return s.Login != "" }
+
+// ConnectedFor is how long the session has been connected.
+func (s Snapshot) ConnectedFor() time.Duration { return s.Now.Sub(s.ConnectedAt) }
+
+// IdleFor is how long the session has seen no traffic; zero while transferring.
+func (s Snapshot) IdleFor() time.Duration {
+	if s.State == StateUploading || s.State == StateDownloading || s.State == StateListing {
+		return 0
+	}
+	if d := s.Now.Sub(s.LastActivity); d > 0 {
+		return d
+	}
+	return 0
+}

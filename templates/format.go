@@ -1,0 +1,10 @@
+package templates
+
+import "strconv"
+
+func count(n int) string {
+	if n == 1 {
+		return "1 session"
+	}
+	return strconv.Itoa(n) + " sessions"
+}
