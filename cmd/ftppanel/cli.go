@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/term"
 
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -82,12 +84,28 @@ func parseOrHelp(fs *flag.FlagSet, args []string) (positional []string, stop boo
 	return positional, false, nil
 }
 
+// costEnv names the variable that sets the bcrypt cost of new password hashes.
+const costEnv = "FTPPANEL_BCRYPT_COST"
+
 // openStore opens the database in the data directory, creating the directory.
-func openStore(ctx context.Context, dataDir string) (*store.DB, error) {
+func (c *cli) openStore(ctx context.Context, dataDir string) (*store.DB, error) {
+	cost := bcrypt.DefaultCost
+	if v := c.getenv(costEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < bcrypt.MinCost || n > 16 {
+			return nil, fmt.Errorf("%s=%q: want a whole number from %d to 16", costEnv, v, bcrypt.MinCost)
+		}
+		cost = n
+	}
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return store.Open(ctx, filepath.Join(dataDir, "ftppanel.db"))
+	db, err := store.Open(ctx, filepath.Join(dataDir, "ftppanel.db"))
+	if err != nil {
+		return nil, err
+	}
+	db.PasswordCost = cost
+	return db, nil
 }
 
 // readPassword reads the first line of standard input; on a terminal it asks

@@ -33,7 +33,7 @@ func (c *cli) customer(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *data)
+	db, err := c.openStore(ctx, *data)
 	if err != nil {
 		return err
 	}

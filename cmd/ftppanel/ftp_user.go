@@ -41,7 +41,7 @@ func (c *cli) ftpUser(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *data)
+	db, err := c.openStore(ctx, *data)
 	if err != nil {
 		return err
 	}

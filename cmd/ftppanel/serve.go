@@ -40,7 +40,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db, err := openStore(ctx, *data)
+	db, err := c.openStore(ctx, *data)
 	if err != nil {
 		return err
 	}

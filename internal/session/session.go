@@ -127,7 +127,7 @@ func (s *Session) StartTransfer(state State, file string, size int64, now time.T
 // EndTransfer records that the current transfer or listing is over.
 func (s *Session) EndTransfer(now time.Time) {
 	s.mu.Lock()
-	if s.state != StateNotLoggedIn {
+	if s.login != "" {
 		s.state = StateIdle
 	}
 	s.transfer = transfer{}
@@ -199,8 +199,10 @@ type Snapshot struct {
 
 // Snapshot copies the session's state as of now.
 func (s *Session) Snapshot(now time.Time) Snapshot {
-	up, down := s.bytesUp.Load(), s.bytesDown.Load()
 	s.mu.Lock()
+	// Read under mu, which StartTransfer holds while it records the start counts, so
+	// the bytes of the current transfer never come out negative.
+	up, down := s.bytesUp.Load(), s.bytesDown.Load()
 	snap := Snapshot{
 		ID:          s.id,
 		Login:       s.login,

@@ -1,0 +1,415 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/textproto"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+	"go.uber.org/goleak"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// TestMain fails the package when any test leaves a goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// testEnv keeps password hashing cheap: bcrypt at its default cost is slow under -race.
+func testEnv(name string) string {
+	if name == costEnv {
+		return "4"
+	}
+	return ""
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// instance is the whole program, started with "serve" on loopback ports.
+type instance struct {
+	t        *testing.T
+	data     string
+	ftpAddr  string
+	panelURL string
+	adminPW  string
+	stdout   *syncBuffer
+	stderr   *syncBuffer
+	stop     context.CancelFunc
+	done     chan error
+}
+
+var listenLine = regexp.MustCompile(`FTP server listening on (\S+) .*\nWeb panel listening on (\S+)\n`)
+
+// start runs "ftppanel serve" with a fresh data directory.
+func start(t *testing.T) *instance {
+	return startIn(t, t.TempDir())
+}
+
+// startIn runs "ftppanel serve" on dataDir and stops it when the test ends.
+func startIn(t *testing.T, dataDir string) *instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{t: t, data: dataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
+	args := []string{"ftppanel", "serve", "--data", dataDir,
+		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", "40000-40999"}
+	go func() { in.done <- run(ctx, args, testEnv, strings.NewReader(""), in.stdout, in.stderr) }()
+	var m []string
+	waitFor(t, "the server to listen", func() bool {
+		select {
+		case err := <-in.done:
+			t.Fatalf("serve ended early: %v\nstderr:\n%s", err, in.stderr.String())
+		default:
+		}
+		m = listenLine.FindStringSubmatch(in.stdout.String())
+		return m != nil
+	})
+	in.ftpAddr, in.panelURL = m[1], m[2]
+	if pw := regexp.MustCompile(`"admin" with password (\S+)`).FindStringSubmatch(in.stdout.String()); pw != nil {
+		in.adminPW = pw[1]
+	}
+	t.Cleanup(in.shutdown)
+	return in
+}
+
+// shutdown stops the server as SIGINT would and checks that it exits cleanly.
+func (in *instance) shutdown() {
+	if in.stop == nil {
+		return
+	}
+	in.stop()
+	in.stop = nil
+	select {
+	case err := <-in.done:
+		if err != nil {
+			in.t.Errorf("serve returned %v\nstderr:\n%s", err, in.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		in.t.Errorf("serve did not stop")
+	}
+}
+
+// cli runs another subcommand against the instance's data directory.
+func (in *instance) cli(stdin string, args ...string) (string, error) {
+	var out syncBuffer
+	args = append([]string{"ftppanel"}, append(args, "--data", in.data)...)
+	err := run(context.Background(), args, testEnv, strings.NewReader(stdin), &out, &out)
+	return out.String(), err
+}
+
+func (in *instance) mustCLI(stdin string, args ...string) {
+	in.t.Helper()
+	if out, err := in.cli(stdin, args...); err != nil {
+		in.t.Fatalf("ftppanel %v: %v\n%s", args, err, out)
+	}
+}
+
+// addCustomer adds a hosting customer whose panel password is NAME-password.
+func (in *instance) addCustomer(name string) {
+	in.mustCLI(name+"-password\n", "customer", "add", name)
+}
+
+// addFTPUser adds an FTP account whose password is LOGIN-password.
+func (in *instance) addFTPUser(login, customer string) {
+	in.mustCLI(login+"-password\n", "ftp-user", "add", login, "--customer", customer)
+}
+
+func (in *instance) home(customer, login string) string {
+	return filepath.Join(in.data, "home", customer, login)
+}
+
+// ftpLogin connects a real FTP client as LOGIN with its test password.
+func (in *instance) ftpLogin(login string) *ftp.ServerConn {
+	in.t.Helper()
+	c, err := ftp.Dial(in.ftpAddr, ftp.DialWithTimeout(10*time.Second))
+	if err != nil {
+		in.t.Fatalf("dial FTP: %v", err)
+	}
+	if err := c.Login(login, login+"-password"); err != nil {
+		c.Quit()
+		in.t.Fatalf("FTP login %s: %v", login, err)
+	}
+	in.t.Cleanup(func() { c.Quit() })
+	return c
+}
+
+// rawFTP is a control connection spoken to line by line, for what the FTP client
+// library does not expose.
+type rawFTP struct {
+	t    *testing.T
+	conn net.Conn
+	text *textproto.Conn
+}
+
+func (in *instance) rawDial() *rawFTP {
+	in.t.Helper()
+	conn, err := net.DialTimeout("tcp", in.ftpAddr, 10*time.Second)
+	if err != nil {
+		in.t.Fatalf("dial FTP: %v", err)
+	}
+	in.t.Cleanup(func() { conn.Close() })
+	r := &rawFTP{t: in.t, conn: conn, text: textproto.NewConn(conn)}
+	r.expect(220)
+	return r
+}
+
+// with returns the connection reporting failures to t, for use in a subtest.
+func (r *rawFTP) with(t *testing.T) *rawFTP {
+	c := *r
+	c.t = t
+	return &c
+}
+
+// cmd sends a command and reads the reply, checking its code.
+func (r *rawFTP) cmd(code int, format string, args ...any) string {
+	r.t.Helper()
+	if err := r.text.PrintfLine(format, args...); err != nil {
+		r.t.Fatalf("send %q: %v", format, err)
+	}
+	return r.expect(code)
+}
+
+func (r *rawFTP) expect(code int) string {
+	r.t.Helper()
+	r.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, msg, err := r.text.ReadResponse(code)
+	if err != nil {
+		r.t.Fatalf("want reply %d: %v", code, err)
+	}
+	return msg
+}
+
+// login logs in as LOGIN with its test password.
+func (r *rawFTP) login(login string) {
+	r.t.Helper()
+	r.cmd(331, "USER %s", login)
+	r.cmd(230, "PASS %s-password", login)
+}
+
+// closedByServer reports whether the server closed the control connection: a read
+// ends in EOF or a reset rather than in the (generous) deadline.
+func closedByServer(conn net.Conn) error {
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 4096)
+	for {
+		_, err := conn.Read(buf)
+		if err == nil {
+			continue // a last reply may still arrive
+		}
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return fmt.Errorf("connection still open: %w", err)
+		}
+		return nil
+	}
+}
+
+// browser is a panel user's HTTP client: cookies kept, redirects not followed.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func (in *instance) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{
+		Jar:     jar,
+		Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	in.t.Cleanup(c.CloseIdleConnections)
+	return &browser{t: in.t, base: in.panelURL, c: c}
+}
+
+// signIn returns a browser signed in to the panel.
+func (in *instance) signIn(user, password string) *browser {
+	in.t.Helper()
+	b := in.browser()
+	resp := b.post("/login", url.Values{"username": {user}, "password": {password}})
+	if resp.status != http.StatusSeeOther || resp.location != "/sessions" {
+		in.t.Fatalf("sign in as %s: status %d, location %q\n%s", user, resp.status, resp.location, resp.body)
+	}
+	return b
+}
+
+func (in *instance) signInAdmin() *browser {
+	in.t.Helper()
+	if in.adminPW == "" {
+		in.t.Fatal("no admin password was printed")
+	}
+	return in.signIn("admin", in.adminPW)
+}
+
+// with returns the browser reporting failures to t, for use in a subtest.
+func (b *browser) with(t *testing.T) *browser {
+	c := *b
+	c.t = t
+	return &c
+}
+
+type response struct {
+	status   int
+	location string
+	body     string
+	header   http.Header
+}
+
+func (b *browser) do(req *http.Request) response {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
+	}
+	return response{status: resp.StatusCode, location: resp.Header.Get("Location"), body: string(body), header: resp.Header}
+}
+
+func (b *browser) get(path string) response {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	return b.do(req)
+}
+
+// post sends a form as a same-origin browser would; headers are name, value pairs
+// that replace the browser's, an empty value removing one.
+func (b *browser) post(path string, form url.Values, headers ...string) response {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", b.base)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	return b.do(req)
+}
+
+var rowPattern = regexp.MustCompile(`(?s)<tr data-session-id="([A-Z2-7]{26})"[^>]*>(.*?)</tr>`)
+
+// rows returns the session rows of /sessions: ID → the row's HTML.
+func (b *browser) rows() map[string]string {
+	b.t.Helper()
+	resp := b.get("/sessions")
+	if resp.status != http.StatusOK {
+		b.t.Fatalf("GET /sessions: status %d", resp.status)
+	}
+	out := map[string]string{}
+	for _, m := range rowPattern.FindAllStringSubmatch(resp.body, -1) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+// rowFor waits for the one row whose login cell is login and returns its ID and HTML.
+func (b *browser) rowFor(login string) (string, string) {
+	b.t.Helper()
+	var id, html string
+	waitFor(b.t, "a session row for "+login, func() bool {
+		for rid, row := range b.rows() {
+			if strings.Contains(row, `class="login">`+login+`<`) {
+				id, html = rid, row
+				return true
+			}
+		}
+		return false
+	})
+	return id, html
+}
+
+// waitState waits until the row of session id shows state.
+func (b *browser) waitState(id, state string) {
+	b.t.Helper()
+	waitFor(b.t, "session "+id+" to be "+state, func() bool {
+		return strings.Contains(b.rows()[id], `data-state="`+state+`"`)
+	})
+}
+
+// disconnect confirms a disconnect as the dialog and the confirmation page do.
+func (b *browser) disconnect(id string) response {
+	b.t.Helper()
+	return b.post("/sessions/"+id+"/disconnect", nil)
+}
+
+// auditEntries reads the audit log from the database file.
+func (in *instance) auditEntries() []store.AuditEntry {
+	in.t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	defer db.Close()
+	entries, err := db.AuditEntries(context.Background(), 100)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	return entries
+}
+
+// writeFile puts a file of n bytes into a home directory.
+func writeFile(t *testing.T, path string, n int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	for i := 0; i < n; i++ {
+		w.WriteByte(byte('a' + i%26))
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
