@@ -11,7 +11,7 @@ build:
 	$(GO) build -o bin/ftppanel ./cmd/ftppanel
 
 generate:
-	$(GO) tool templ generate -path templates
+	$(GO) tool templ generate
 
 # Fails when the committed *_templ.go files are not what `templ generate` makes
 # from the .templ files next to them.
