@@ -55,7 +55,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := &DB{db: sqlDB, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
-	if err := db.migrate(ctx); err != nil {
+	// When two processes open a new file at once, both switch it to WAL, and SQLite
+	// refuses one of them with SQLITE_BUSY at once, without the busy timeout, rather
+	// than deadlock. Try again for about as long as the busy timeout.
+	err = db.migrate(ctx)
+	for deadline := time.Now().Add(10 * time.Second); isBusy(err) && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Millisecond):
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		err = db.migrate(ctx)
+	}
+	if err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
@@ -146,6 +160,12 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY, or one of its extended codes.
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // isUniqueViolation reports whether err is SQLite's UNIQUE constraint failure.

@@ -1,0 +1,254 @@
+package store
+
+import (
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Passwords used throughout the tests; all pass ValidatePassword.
+const (
+	adminPW    = "admin-secret-1"
+	customerPW = "customer-secret-2"
+	ftpPW      = "ftp-secret-3"
+)
+
+// tempDBPath returns the path of a not yet existing database file in t.TempDir().
+func tempDBPath(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(t.TempDir(), "ftppanel.db")
+}
+
+// mustOpen opens a fresh database in t.TempDir() and closes it when the test ends.
+func mustOpen(t *testing.T) *DB {
+	t.Helper()
+	return mustOpenFile(t, tempDBPath(t))
+}
+
+// mustOpenFile opens the database at path with the cheapest bcrypt cost (bcrypt is
+// very slow under -race) and closes it when the test ends. Closing twice is fine.
+func mustOpenFile(t *testing.T, path string) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	db.PasswordCost = bcrypt.MinCost
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return db
+}
+
+// openRaw opens the database file directly through the sqlite driver, bypassing
+// the store, to look at what is really written.
+func openRaw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatalf("open raw %q: %v", path, err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// fakeClock is an injectable DB.Now. It is only used from the test goroutine.
+type fakeClock struct{ now time.Time }
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time          { return c.now }
+func (c *fakeClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
+
+func mustMigrations(t *testing.T, db *DB) []string {
+	t.Helper()
+	got, err := db.Migrations(t.Context())
+	if err != nil {
+		t.Fatalf("Migrations: %v", err)
+	}
+	return got
+}
+
+var wantMigrations = []string{"0001_initial"}
+
+var wantTables = []string{"audit_log", "customers", "ftp_accounts", "panel_sessions", "panel_users", "schema_migrations"}
+
+func tableNames(t *testing.T, raw *sql.DB) []string {
+	t.Helper()
+	rows, err := raw.QueryContext(t.Context(),
+		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		t.Fatalf("list tables: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func countRows(t *testing.T, raw *sql.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := raw.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestOpen(t *testing.T) {
+	t.Run("MigratesEmpty", func(t *testing.T) {
+		path := tempDBPath(t)
+		db := mustOpenFile(t, path)
+		if got := mustMigrations(t, db); !slices.Equal(got, wantMigrations) {
+			t.Errorf("Migrations() = %q, want %q", got, wantMigrations)
+		}
+		if got := tableNames(t, openRaw(t, path)); !slices.Equal(got, wantTables) {
+			t.Errorf("tables = %q, want %q", got, wantTables)
+		}
+		if err := db.Ping(t.Context()); err != nil {
+			t.Errorf("Ping: %v", err)
+		}
+	})
+
+	t.Run("SettingsApplied", func(t *testing.T) {
+		db := mustOpen(t)
+		var mode string
+		if err := db.db.QueryRowContext(t.Context(), `PRAGMA journal_mode`).Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "wal" {
+			t.Errorf("journal_mode = %q, want wal", mode)
+		}
+		var fk int
+		if err := db.db.QueryRowContext(t.Context(), `PRAGMA foreign_keys`).Scan(&fk); err != nil {
+			t.Fatal(err)
+		}
+		if fk != 1 {
+			t.Errorf("foreign_keys = %d, want 1", fk)
+		}
+	})
+
+	t.Run("ReopenIdempotent", func(t *testing.T) {
+		path := tempDBPath(t)
+		first := mustOpenFile(t, path)
+		if err := first.AddAdmin(t.Context(), "root", adminPW); err != nil {
+			t.Fatalf("AddAdmin: %v", err)
+		}
+		if err := first.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		for i := range 2 {
+			db := mustOpenFile(t, path)
+			if got := mustMigrations(t, db); !slices.Equal(got, wantMigrations) {
+				t.Errorf("open #%d: Migrations() = %q, want %q", i+2, got, wantMigrations)
+			}
+			ok, err := db.HasAdmin(t.Context())
+			if err != nil || !ok {
+				t.Errorf("open #%d: HasAdmin() = %v, %v; want true, nil (data must survive reopen)", i+2, ok, err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+		}
+		raw := openRaw(t, path)
+		if n := countRows(t, raw, `SELECT count(*) FROM schema_migrations`); n != len(wantMigrations) {
+			t.Errorf("schema_migrations has %d rows, want %d", n, len(wantMigrations))
+		}
+	})
+
+	t.Run("ConcurrentHandles", func(t *testing.T) {
+		// The server and the CLI open the same file at the same time; a fresh file
+		// is the worst case, as both race to create the schema. Repeat to give the
+		// race a chance to show.
+		for round := range 20 {
+			path := tempDBPath(t)
+			var (
+				wg    sync.WaitGroup
+				start = make(chan struct{})
+				dbs   [2]*DB
+				errs  [2]error
+			)
+			for i := range dbs {
+				wg.Go(func() {
+					<-start
+					dbs[i], errs[i] = Open(t.Context(), path)
+				})
+			}
+			close(start)
+			wg.Wait()
+			for i, db := range dbs {
+				if errs[i] != nil {
+					t.Fatalf("round %d: Open #%d: %v", round, i, errs[i])
+				}
+				db.PasswordCost = bcrypt.MinCost
+				t.Cleanup(func() { db.Close() })
+				if got := mustMigrations(t, db); !slices.Equal(got, wantMigrations) {
+					t.Errorf("round %d: handle %d: Migrations() = %q, want %q", round, i, got, wantMigrations)
+				}
+			}
+			a, b := dbs[0], dbs[1]
+			// A write through one handle is visible through the other.
+			if err := a.AddAdmin(t.Context(), "root", adminPW); err != nil {
+				t.Fatalf("round %d: AddAdmin via a: %v", round, err)
+			}
+			if ok, err := b.HasAdmin(t.Context()); err != nil || !ok {
+				t.Errorf("round %d: HasAdmin via b = %v, %v; want true, nil", round, ok, err)
+			}
+			if err := b.AddCustomer(t.Context(), "acme", customerPW); err != nil {
+				t.Fatalf("round %d: AddCustomer via b: %v", round, err)
+			}
+			if ok, err := a.CustomerExists(t.Context(), "acme"); err != nil || !ok {
+				t.Errorf("round %d: CustomerExists via a = %v, %v; want true, nil", round, ok, err)
+			}
+		}
+	})
+
+	t.Run("ConcurrentWrites", func(t *testing.T) {
+		// Two handles writing at once must not fail with SQLITE_BUSY.
+		path := tempDBPath(t)
+		a := mustOpenFile(t, path)
+		b := mustOpenFile(t, path)
+		const n = 10
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*n)
+		for _, db := range []*DB{a, b} {
+			wg.Go(func() {
+				for range n {
+					errs <- db.RecordAudit(t.Context(), AuditEntry{Actor: "root", Action: "test"})
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("RecordAudit: %v", err)
+			}
+		}
+		got, err := a.AuditEntries(t.Context(), 100)
+		if err != nil {
+			t.Fatalf("AuditEntries: %v", err)
+		}
+		if len(got) != 2*n {
+			t.Errorf("AuditEntries returned %d entries, want %d", len(got), 2*n)
+		}
+	})
+}
