@@ -92,7 +92,11 @@ func (h *homeFS) OpenFile(name string, flag int, perm os.FileMode) (afero.File, 
 		return nil, hidePath("open", name, err)
 	}
 	if info.IsDir() {
-		return f, nil
+		// The library lists through ReadDir, so an open reaching here is a transfer
+		// (RETR, STOR, ...). Refused now: reading a directory would fail later with
+		// an error naming its real path, which the library sends to the client.
+		f.Close()
+		return nil, hidePath("open", name, syscall.EISDIR)
 	}
 	return h.startTransfer(f, clientPath(name), flag, info.Size()), nil
 }

@@ -3,6 +3,7 @@ package ftpd
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"time"
@@ -50,16 +51,32 @@ func (f *transferFile) count(n int64) {
 	}
 }
 
+// hide rewrites a file system error, which names the file's real path, to name
+// the client's path, even inside a network error: the FTP library sends transfer
+// errors (a full disk, say) to the client.
+func (f *transferFile) hide(err error) error {
+	var pe *fs.PathError
+	if err == nil || !errors.As(err, &pe) {
+		return err
+	}
+	return &fs.PathError{Op: pe.Op, Path: f.name, Err: pe.Err}
+}
+
 func (f *transferFile) Read(p []byte) (int, error) {
 	n, err := f.File.Read(p)
 	f.count(int64(n))
-	return n, err
+	return n, f.hide(err)
 }
 
 func (f *transferFile) Write(p []byte) (int, error) {
 	n, err := f.File.Write(p)
 	f.count(int64(n))
-	return n, err
+	return n, f.hide(err)
+}
+
+func (f *transferFile) Seek(offset int64, whence int) (int64, error) {
+	n, err := f.File.Seek(offset, whence)
+	return n, f.hide(err)
 }
 
 // WriteTo serves downloads: io.Copy prefers it, and each chunk reaches the
@@ -74,7 +91,7 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 			return total, nil
 		}
 		if err != nil {
-			return total, err
+			return total, f.hide(err)
 		}
 	}
 }
@@ -90,7 +107,7 @@ func (f *transferFile) ReadFrom(r io.Reader) (int64, error) {
 			return total, nil
 		}
 		if err != nil {
-			return total, err
+			return total, f.hide(err)
 		}
 	}
 }
@@ -115,5 +132,5 @@ func (f *transferFile) Close() error {
 			slog.String("direction", direction), slog.String("file", f.name),
 			slog.Int64("bytes", f.moved))
 	}
-	return err
+	return f.hide(err)
 }
