@@ -2,7 +2,7 @@
 GO ?= go
 DATA ?= ./data
 
-.PHONY: run build test test-go check-generated generate lint
+.PHONY: run build test check-generated generate lint bench
 
 run: build
 	./bin/ftppanel serve --data $(DATA)
@@ -24,3 +24,7 @@ lint:
 
 test: lint
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# Benchmarks print numbers; they assert nothing and are not part of `make test`.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 100x ./...

@@ -371,8 +371,9 @@ func TestCLIAddedFTPAccountLogsInToARunningServer(t *testing.T) {
 	}
 }
 
-// TestMainExitStatus checks what scripts see: 1 on an error, 0 for --help.
-func TestMainExitStatus(t *testing.T) {
+// buildBinary builds the ftppanel command into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command to build the binary with")
@@ -381,6 +382,12 @@ func TestMainExitStatus(t *testing.T) {
 	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// TestMainExitStatus checks what scripts see: 1 on an error, 0 for --help.
+func TestMainExitStatus(t *testing.T) {
+	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "data")
 	for _, tc := range []struct {
 		args []string

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -39,7 +38,7 @@ func testEnv(name string) string {
 }
 
 // waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -70,7 +69,7 @@ func (b *syncBuffer) String() string {
 
 // instance is the whole program, started with "serve" on loopback ports.
 type instance struct {
-	t        *testing.T
+	t        testing.TB
 	data     string
 	ftpAddr  string
 	panelURL string
@@ -84,12 +83,12 @@ type instance struct {
 var listenLine = regexp.MustCompile(`FTP server listening on (\S+) .*\nWeb panel listening on (\S+)\n`)
 
 // start runs "ftppanel serve" with a fresh data directory.
-func start(t *testing.T) *instance {
+func start(t testing.TB) *instance {
 	return startIn(t, t.TempDir())
 }
 
 // startIn runs "ftppanel serve" on dataDir and stops it when the test ends.
-func startIn(t *testing.T, dataDir string) *instance {
+func startIn(t testing.TB, dataDir string) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{t: t, data: dataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
@@ -178,7 +177,7 @@ func (in *instance) ftpLogin(login string) *ftp.ServerConn {
 // rawFTP is a control connection spoken to line by line, for what the FTP client
 // library does not expose.
 type rawFTP struct {
-	t    *testing.T
+	t    testing.TB
 	conn net.Conn
 	text *textproto.Conn
 }
@@ -196,7 +195,7 @@ func (in *instance) rawDial() *rawFTP {
 }
 
 // with returns the connection reporting failures to t, for use in a subtest.
-func (r *rawFTP) with(t *testing.T) *rawFTP {
+func (r *rawFTP) with(t testing.TB) *rawFTP {
 	c := *r
 	c.t = t
 	return &c
@@ -247,7 +246,7 @@ func closedByServer(conn net.Conn) error {
 
 // browser is a panel user's HTTP client: cookies kept, redirects not followed.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 }
@@ -285,7 +284,7 @@ func (in *instance) signInAdmin() *browser {
 }
 
 // with returns the browser reporting failures to t, for use in a subtest.
-func (b *browser) with(t *testing.T) *browser {
+func (b *browser) with(t testing.TB) *browser {
 	c := *b
 	c.t = t
 	return &c
@@ -398,18 +397,22 @@ func (in *instance) auditEntries() []store.AuditEntry {
 }
 
 // writeFile puts a file of n bytes into a home directory.
-func writeFile(t *testing.T, path string, n int) {
+func writeFile(t testing.TB, path string, n int) {
 	t.Helper()
+	block := make([]byte, 64<<10)
+	for i := range block {
+		block[i] = byte('a' + i%26)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := bufio.NewWriter(f)
-	for i := 0; i < n; i++ {
-		w.WriteByte(byte('a' + i%26))
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
+	for n > 0 {
+		k := min(n, len(block))
+		if _, err := f.Write(block[:k]); err != nil {
+			t.Fatal(err)
+		}
+		n -= k
 	}
 }

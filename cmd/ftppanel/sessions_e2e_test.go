@@ -212,6 +212,24 @@ func TestDisconnectIsInstantInEveryState(t *testing.T) {
 		}
 	})
 
+	t.Run("listing", func(t *testing.T) {
+		admin := admin.with(t)
+		in.addFTPUser("lister", "acme")
+		c := in.rawDial()
+		c.login("lister")
+		c.cmd(229, "EPSV")
+		// The listing is read, then the server waits for the data connection.
+		if err := c.text.PrintfLine("LIST"); err != nil {
+			t.Fatal(err)
+		}
+		id, _ := admin.rowFor("lister")
+		admin.waitState(id, "listing")
+		admin.mustDisconnect(id)
+		if err := closedByServer(c.conn); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("waiting for a data connection that never comes", func(t *testing.T) {
 		admin := admin.with(t)
 		in.addFTPUser("stalled", "acme")
@@ -255,7 +273,7 @@ func (b *browser) mustDisconnect(id string) {
 	}
 }
 
-func pasvPort(t *testing.T, reply string) int {
+func pasvPort(t testing.TB, reply string) int {
 	t.Helper()
 	open, end := strings.IndexByte(reply, '('), strings.IndexByte(reply, ')')
 	if open < 0 || end < open {
