@@ -204,6 +204,9 @@ func (tb *tab) text(sel string) string {
 	})()`, sel))
 }
 
+// query is JavaScript for the first element that sel matches.
+func query(sel string) string { return fmt.Sprintf("document.querySelector(%q)", sel) }
+
 // count is how many elements sel matches.
 func (tb *tab) count(sel string) int {
 	tb.t.Helper()
@@ -303,5 +306,64 @@ func (tb *tab) savePNG(name string, png []byte) {
 	file := fmt.Sprintf("%s-%02d-%s.png", unsafeInName.ReplaceAllString(tb.t.Name(), "_"), seq, unsafeInName.ReplaceAllString(name, "-"))
 	if err := os.WriteFile(filepath.Join(dir, file), png, 0o644); err != nil {
 		tb.t.Errorf("save screenshot: %v", err)
+	}
+}
+
+// axeScript is axe-core's browser script, from FTPPANEL_AXE_JS (`make test` sets
+// it after installing axe-core with npm) or from where `make axe` puts it. Without
+// it the accessibility check is skipped, except under CI.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("FTPPANEL_AXE_JS")
+	if path == "" {
+		path = filepath.Join("..", "..", ".cache", "axe", "node_modules", "axe-core", "axe.min.js")
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		msg := fmt.Sprintf("axe-core not found (%v); `make test` installs it with npm, or set FTPPANEL_AXE_JS to axe.min.js", err)
+		if os.Getenv("CI") != "" {
+			t.Fatal("accessibility check cannot run under CI: " + msg)
+		}
+		t.Skip("accessibility check skipped: " + msg)
+	}
+	return string(src)
+}
+
+// axeViolation is one rule that axe-core found broken, with the elements that break it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target         []any  `json:"target"`
+		FailureSummary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+func (v axeViolation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): %s", v.ID, v.Impact, v.Help)
+	for _, n := range v.Nodes {
+		fmt.Fprintf(&b, "\n\t%v: %s", n.Target, strings.ReplaceAll(n.FailureSummary, "\n", "\n\t\t"))
+	}
+	return b.String()
+}
+
+// checkAccessibility runs axe-core on the page as it is now and fails the test on
+// any serious or critical violation; lesser ones are logged.
+func (tb *tab) checkAccessibility(axe, what string) {
+	tb.t.Helper()
+	if !js[bool](tb, `typeof window.axe === "object"`) {
+		tb.do("load axe-core", chromedp.Evaluate[chromedp.Void](axe))
+	}
+	violations := inTab(tb, "run axe-core on "+what, chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {resultTypes: ["violations"]}).then(function (r) { return r.violations; })`,
+		chromedp.EvalAwaitPromise))
+	for _, v := range violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			tb.t.Errorf("accessibility of %s: %s", what, v)
+		} else {
+			tb.t.Logf("accessibility of %s, minor: %s", what, v)
+		}
 	}
 }

@@ -1,10 +1,24 @@
-// Disconnect asks first: with JavaScript the question is a dialog on the list page;
-// without it, the Disconnect button opens the confirmation page.
+// The panel works without JavaScript; this file only makes it friendlier.
 (function () {
   "use strict";
+
+  // Times: the server writes them in UTC. Show each in the viewer's own time
+  // zone and language, with the exact time, zone included, on hover.
+  var shortTime = { dateStyle: "medium", timeStyle: "short" };
+  var exactTime = { dateStyle: "full", timeStyle: "long" };
+  document.querySelectorAll("time[datetime]").forEach(function (el) {
+    var when = new Date(el.getAttribute("datetime"));
+    if (isNaN(when.getTime())) return;
+    el.textContent = when.toLocaleString(undefined, shortTime);
+    el.title = when.toLocaleString(undefined, exactTime);
+  });
+
+  // Disconnect asks first: with JavaScript the question is a dialog on the list
+  // page; without it, the Disconnect button opens the confirmation page.
   var dialog = document.getElementById("confirm-disconnect");
   if (!dialog || typeof dialog.showModal !== "function") return;
   var form = dialog.querySelector("[data-confirm-form]");
+  var cancel = dialog.querySelector("[data-cancel]");
   var opener = null;
 
   document.addEventListener("submit", function (event) {
@@ -17,12 +31,15 @@
     form.action = trigger.action;
     opener = trigger.querySelector("button");
     dialog.showModal();
+    // The safe choice has the focus, so a stray Enter cancels.
+    cancel.focus();
   });
 
-  dialog.querySelector("[data-cancel]").addEventListener("click", function () {
+  cancel.addEventListener("click", function () {
     dialog.close();
   });
 
+  // Back to the row's own Disconnect button, however the dialog closed.
   dialog.addEventListener("close", function () {
     if (opener && document.contains(opener)) opener.focus();
   });
