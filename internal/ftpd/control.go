@@ -64,6 +64,9 @@ func (c *controlConn) Read(p []byte) (int, error) {
 }
 
 func (c *controlConn) Write(p []byte) (int, error) {
+	if c.killed.Load() {
+		return len(p), nil // the library's last words to a killed session go nowhere, quietly
+	}
 	// Noted before the write: once the client reads a 227, it may connect and the
 	// session may need killing at once.
 	if port, ok := passivePort(p); ok {
@@ -84,10 +87,15 @@ func (c *controlConn) Write(p []byte) (int, error) {
 
 func (c *controlConn) Close() error {
 	c.listener.claim(c.RemoteAddr().String()) // in case the library never reached ClientConnected
-	return c.Conn.Close()
+	err := c.Conn.Close()
+	if c.killed.Load() {
+		return nil // kill closed it first; the library need not warn about it
+	}
+	return err
 }
 
 func (c *controlConn) bindPassive(dl *dataListener) {
+	dl.announced()
 	c.dataLn.Store(dl)
 	if c.killed.Load() {
 		dl.abort()

@@ -73,7 +73,8 @@ func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
 
 func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpserver.ClientDriver, error) {
 	c, ok := cc.Extra().(*conn)
-	if !ok {
+	if !ok || c.home != nil {
+		// A second login on a live session would move it to another account.
 		return nil, errLoginIncorrect
 	}
 	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)

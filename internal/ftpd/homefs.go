@@ -81,8 +81,10 @@ func (h *homeFS) Open(name string) (afero.File, error) {
 	return h.OpenFile(name, os.O_RDONLY, 0)
 }
 
-func (h *homeFS) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
-	f, err := h.root.OpenFile(rel(name), flag, perm)
+// OpenFile opens a file for a transfer. New files are 0644 whatever the library
+// asks for (it asks for 0777): uploads are not programs.
+func (h *homeFS) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
+	f, err := h.root.OpenFile(rel(name), flag, 0o644)
 	if err != nil {
 		return nil, hidePath("open", name, err)
 	}

@@ -3,6 +3,7 @@ package ftpd
 import (
 	"net"
 	"sync"
+	"time"
 )
 
 // passiveListeners tracks the passive data listeners by port, so a session's
@@ -10,6 +11,10 @@ import (
 type passiveListeners struct {
 	mu     sync.Mutex
 	byPort map[int]*dataListener
+	// unannounced bounds how long a listener may wait for its session's 227/229
+	// reply. The library opens the listener before it builds the reply, and when
+	// that fails (PASV on an IPv6 connection) it neither announces nor closes it.
+	unannounced time.Duration
 }
 
 func (p *passiveListeners) wrap(l net.Listener) *dataListener {
@@ -17,6 +22,10 @@ func (p *passiveListeners) wrap(l net.Listener) *dataListener {
 	if addr, ok := l.Addr().(*net.TCPAddr); ok {
 		dl.port = addr.Port
 	}
+	dl.orphan = time.AfterFunc(p.unannounced, func() {
+		p.forget(dl)
+		dl.Listener.Close()
+	})
 	p.mu.Lock()
 	p.byPort[dl.port] = dl
 	p.mu.Unlock()
@@ -42,8 +51,9 @@ func (p *passiveListeners) forget(dl *dataListener) {
 // wrapping them would cost the sendfile path of downloads.
 type dataListener struct {
 	net.Listener
-	owner *passiveListeners
-	port  int
+	owner  *passiveListeners
+	port   int
+	orphan *time.Timer // closes the listener unless a reply announces it
 
 	mu      sync.Mutex
 	conns   []net.Conn
@@ -65,9 +75,14 @@ func (l *dataListener) Accept() (net.Conn, error) {
 	return c, nil
 }
 
+// announced stops the orphan timer: the session's reply named this listener, so
+// the library will close it.
+func (l *dataListener) announced() { l.orphan.Stop() }
+
 // Close is the library's normal end of a transfer: it closes the data connection
 // itself, gracefully.
 func (l *dataListener) Close() error {
+	l.orphan.Stop()
 	l.owner.forget(l)
 	l.mu.Lock()
 	l.conns = nil
@@ -77,6 +92,7 @@ func (l *dataListener) Close() error {
 
 // abort resets the data connections and closes the listener, for a disconnect.
 func (l *dataListener) abort() {
+	l.orphan.Stop()
 	l.owner.forget(l)
 	l.mu.Lock()
 	l.aborted = true

@@ -18,6 +18,9 @@ import (
 	"github.com/ftppanel/ftppanel/internal/store"
 )
 
+// connectionTimeout bounds how long a transfer waits for its data connection.
+const connectionTimeout = 30 * time.Second
+
 // PortRange is an inclusive range of TCP ports; the zero value lets the system pick.
 type PortRange struct{ Low, High int }
 
@@ -69,7 +72,7 @@ func Start(cfg Config) (*Server, error) {
 		registry: cfg.Registry,
 		log:      cfg.Logger,
 		now:      cfg.Now,
-		passive:  &passiveListeners{byPort: make(map[int]*dataListener)},
+		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout},
 	}
 	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, unclaimed: make(map[string]*controlConn)}
 	s.settings = &ftpserver.Settings{
@@ -77,7 +80,7 @@ func Start(cfg Config) (*Server, error) {
 		ListenAddr:        ln.Addr().String(),
 		Banner:            "ftppanel",
 		IdleTimeout:       int(cfg.IdleTimeout / time.Second),
-		ConnectionTimeout: 30,
+		ConnectionTimeout: int(connectionTimeout / time.Second),
 		DisableActiveMode: true,
 		DisableSite:       true,
 	}

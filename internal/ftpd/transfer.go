@@ -11,9 +11,10 @@ import (
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
-// chunk is how many bytes move between two progress reports. Each chunk is one
-// io.CopyN on the bare *os.File, so downloads keep the kernel's sendfile path.
-const chunk = 1 << 20
+// chunk is how many bytes move between two progress reports, small enough that a
+// slow client still shows activity. Each chunk is one io.CopyN on the bare
+// *os.File, so downloads keep the kernel's sendfile path.
+const chunk = 256 << 10
 
 // transferFile is a file being uploaded or downloaded. It counts the bytes on the
 // session as they move and tells a finished transfer from an interrupted one.
