@@ -52,7 +52,7 @@ func (db *DB) AuthenticateFTP(ctx context.Context, login, password string) (FTPA
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return FTPAccount{}, err
 	}
-	if !db.verifyPassword(hash, password) || disabled {
+	if !db.verifyPassword(ctx, ftpAccounts, hash, password) || disabled {
 		return FTPAccount{}, ErrBadCredentials
 	}
 	return a, nil

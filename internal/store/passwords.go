@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/rand"
 
 	"golang.org/x/crypto/bcrypt"
@@ -15,14 +16,45 @@ func (db *DB) hashPassword(pw string) (string, error) {
 }
 
 // verifyPassword compares pw with hash. With no hash (an unknown user) it still does
-// the slow comparison, against a dummy hash, so both failures take the same time.
-func (db *DB) verifyPassword(hash, pw string) bool {
+// the slow comparison, against a dummy hash as costly as the table's real ones, so
+// that both failures take the same time.
+func (db *DB) verifyPassword(ctx context.Context, table passwordTable, hash, pw string) bool {
 	if hash == "" {
-		db.dummyOnce.Do(func() {
-			db.dummyHash, _ = bcrypt.GenerateFromPassword([]byte(rand.Text()), db.PasswordCost)
-		})
-		bcrypt.CompareHashAndPassword(db.dummyHash, []byte(pw))
+		bcrypt.CompareHashAndPassword(db.dummyHash(ctx, table), []byte(pw))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
+// passwordTable names a table with a password_hash column.
+type passwordTable string
+
+const (
+	panelUsers  passwordTable = "panel_users"
+	ftpAccounts passwordTable = "ftp_accounts"
+)
+
+// dummyHash returns a hash of a random password at the cost of the table's newest
+// hash: the cost can change between the commands that create accounts.
+func (db *DB) dummyHash(ctx context.Context, table passwordTable) []byte {
+	cost := db.PasswordCost
+	var newest string
+	if err := db.db.QueryRowContext(ctx, `SELECT password_hash FROM `+string(table)+` ORDER BY id DESC LIMIT 1`).Scan(&newest); err == nil {
+		if c, err := bcrypt.Cost([]byte(newest)); err == nil {
+			cost = c
+		}
+	}
+	if h, ok := db.dummies.Load(cost); ok {
+		return h.([]byte)
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte(rand.Text()), cost)
+	actual, _ := db.dummies.LoadOrStore(cost, h)
+	return actual.([]byte)
+}
+
+// WarmUp prepares the dummy hashes, so that the first login of an unknown user
+// does not take longer than later ones.
+func (db *DB) WarmUp(ctx context.Context) {
+	db.dummyHash(ctx, panelUsers)
+	db.dummyHash(ctx, ftpAccounts)
 }

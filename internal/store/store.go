@@ -34,10 +34,9 @@ type DB struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost for new password hashes.
 	PasswordCost int
-	// dummyHash is compared against when a user is unknown, so that an unknown user
-	// takes as long to refuse as a wrong password.
-	dummyHash []byte
-	dummyOnce sync.Once
+	// dummies holds, by bcrypt cost, the hashes compared against when a user is
+	// unknown, so that an unknown user takes as long to refuse as a wrong password.
+	dummies sync.Map
 }
 
 // Open opens (creating if needed) the database file at path and applies pending

@@ -110,7 +110,7 @@ func (db *DB) AuthenticatePanelUser(ctx context.Context, name, password string) 
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return User{}, err
 	}
-	if !db.verifyPassword(hash, password) {
+	if !db.verifyPassword(ctx, panelUsers, hash, password) {
 		return User{}, ErrBadCredentials
 	}
 	return u, nil

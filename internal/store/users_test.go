@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -326,4 +327,24 @@ func TestPasswordsHashed(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestUnknownUsersCostAsMuchAsKnownOnes: the dummy hash compared for an unknown
+// user has the cost of the real hashes, even when they were made at another cost.
+func TestUnknownUsersCostAsMuchAsKnownOnes(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	db.PasswordCost = bcrypt.MinCost + 1
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
+		t.Fatal(err)
+	}
+	db.PasswordCost = bcrypt.MinCost // a server started with another cost
+	for _, table := range []passwordTable{panelUsers, ftpAccounts} {
+		if cost, err := bcrypt.Cost(db.dummyHash(ctx, table)); err != nil || cost != bcrypt.MinCost+1 {
+			t.Errorf("%s: dummy hash cost %d (%v), want %d", table, cost, err, bcrypt.MinCost+1)
+		}
+	}
 }
