@@ -226,12 +226,12 @@ func TestListUsesRegistryClock(t *testing.T) {
 			}
 		}
 	}
-	check(at(10*time.Second), 500, 10*time.Second, 0) // 4000 bytes in 8s
+	check(at(10*time.Second), 500, 10*time.Second, 7*time.Second) // 4000 bytes in 8s, last at 3s
 
 	mu.Lock()
 	now = at(42 * time.Second)
 	mu.Unlock()
-	check(at(42*time.Second), 100, 42*time.Second, 0) // 4000 bytes in 40s
+	check(at(42*time.Second), 100, 42*time.Second, 39*time.Second) // 4000 bytes in 40s: stalled
 
 	c.s.EndTransfer(at(42 * time.Second))
 	mu.Lock()

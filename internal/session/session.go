@@ -239,11 +239,9 @@ func (s Snapshot) LoggedIn() bool { return s.Login != "" }
 // ConnectedFor is how long the session has been connected.
 func (s Snapshot) ConnectedFor() time.Duration { return s.Now.Sub(s.ConnectedAt) }
 
-// IdleFor is how long the session has seen no traffic; zero while transferring.
+// IdleFor is how long the session has seen no traffic on its control or data
+// connection. A transfer that has stalled is idle too.
 func (s Snapshot) IdleFor() time.Duration {
-	if s.State == StateUploading || s.State == StateDownloading || s.State == StateListing {
-		return 0
-	}
 	if d := s.Now.Sub(s.LastActivity); d > 0 {
 		return d
 	}

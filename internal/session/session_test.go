@@ -193,8 +193,8 @@ func TestTransferLifecycle(t *testing.T) {
 	if !snap.LastActivity.Equal(at(12 * time.Second)) {
 		t.Errorf("LastActivity = %v, want %v", snap.LastActivity, at(12*time.Second))
 	}
-	if got := snap.IdleFor(); got != 0 {
-		t.Errorf("IdleFor() while uploading = %v, want 0", got)
+	if got := snap.IdleFor(); got != 2*time.Second {
+		t.Errorf("IdleFor() while uploading, last bytes at 12s = %v, want 2s", got)
 	}
 
 	// A clock before the start of the transfer gives no rate rather than a negative one.
@@ -261,8 +261,8 @@ func TestDownloadCountsBothDirectionsAndUnknownSize(t *testing.T) {
 	if snap.TransferBytes != 500 || snap.TransferRate != 250 {
 		t.Errorf("listing: bytes %d rate %v, want 500 250", snap.TransferBytes, snap.TransferRate)
 	}
-	if got := snap.IdleFor(); got != 0 {
-		t.Errorf("IdleFor() while listing = %v, want 0", got)
+	if got := snap.IdleFor(); got != time.Second {
+		t.Errorf("IdleFor() while listing, last bytes at 7s = %v, want 1s", got)
 	}
 }
 
@@ -351,9 +351,9 @@ func TestIdleFor(t *testing.T) {
 	}{
 		{"idle", Snapshot{State: StateIdle, LastActivity: t0, Now: at(42 * time.Second)}, 42 * time.Second},
 		{"not logged in", Snapshot{State: StateNotLoggedIn, LastActivity: t0, Now: at(time.Minute)}, time.Minute},
-		{"uploading", Snapshot{State: StateUploading, LastActivity: t0, Now: at(time.Hour)}, 0},
-		{"downloading", Snapshot{State: StateDownloading, LastActivity: t0, Now: at(time.Hour)}, 0},
-		{"listing", Snapshot{State: StateListing, LastActivity: t0, Now: at(time.Hour)}, 0},
+		{"stalled upload", Snapshot{State: StateUploading, LastActivity: t0, Now: at(time.Hour)}, time.Hour},
+		{"stalled download", Snapshot{State: StateDownloading, LastActivity: t0, Now: at(time.Hour)}, time.Hour},
+		{"stalled listing", Snapshot{State: StateListing, LastActivity: t0, Now: at(time.Hour)}, time.Hour},
 		{"clock behind activity", Snapshot{State: StateIdle, LastActivity: at(time.Second), Now: t0}, 0},
 		{"same instant", Snapshot{State: StateIdle, LastActivity: t0, Now: t0}, 0},
 	}
@@ -366,14 +366,15 @@ func TestIdleFor(t *testing.T) {
 	}
 }
 
-func TestIdleForWhileTransferringViaSession(t *testing.T) {
+func TestStalledTransferIsIdle(t *testing.T) {
 	s := New("203.0.113.9", 40000, t0, func() {})
 	s.LoggedIn("u", "c", "", false, t0)
 	s.StartTransfer(StateDownloading, "/f", 10, at(time.Second))
-	// No traffic for an hour: still not idle, because the transfer is running.
+	s.AddDown(5, at(2*time.Second))
+	// No bytes for the rest of the hour: the admin must see that it has stalled.
 	snap := s.Snapshot(at(time.Hour))
-	if got := snap.IdleFor(); got != 0 {
-		t.Errorf("IdleFor() = %v, want 0 while downloading", got)
+	if got := snap.IdleFor(); got != time.Hour-2*time.Second {
+		t.Errorf("IdleFor() = %v, want 59m58s for a download stalled since 2s", got)
 	}
 	s.EndTransfer(at(time.Hour))
 	snap = s.Snapshot(at(time.Hour + 3*time.Second))
