@@ -131,11 +131,65 @@ func (c *cli) readPassword(who string) (string, error) {
 	return pw, store.ValidatePassword(pw)
 }
 
-// oneName checks that exactly one NAME was given.
-func oneName(fs *flag.FlagSet, positional []string) (string, error) {
+// addCommand is one of the "X add NAME" commands, which all read a password and
+// create something in the database.
+type addCommand struct {
+	name   string                 // "customer add"
+	usage  string                 // the command line after the program's name
+	kind   string                 // what NAME names, for error messages
+	flags  func(fs *flag.FlagSet) // registers the command's own flags
+	check  func() error           // checks them, before the password is read
+	create func(ctx context.Context, db *store.DB, dataDir, name, password string) (done string, err error)
+}
+
+// add runs an addCommand: parse, check the name, read the password, create.
+func (c *cli) add(ctx context.Context, args []string, cmd addCommand) error {
+	fs, data := c.flags(cmd.name, cmd.usage)
+	if cmd.flags != nil {
+		cmd.flags(fs)
+	}
+	if len(args) == 0 || args[0] != "add" {
+		fs.Usage()
+		if len(args) > 0 && isHelp(args[0]) {
+			return nil
+		}
+		return errUsage
+	}
+	positional, stop, err := parseOrHelp(fs, args[1:])
+	if stop {
+		return err
+	}
 	if len(positional) != 1 {
 		fs.Usage()
-		return "", errUsage
+		return errUsage
 	}
-	return positional[0], nil
+	name := positional[0]
+	if cmd.check != nil {
+		if err := cmd.check(); err != nil {
+			fs.Usage()
+			return err
+		}
+	}
+	if err := store.ValidateName(cmd.kind, name); err != nil {
+		return err
+	}
+	pw, err := c.readPassword(name)
+	if err != nil {
+		return err
+	}
+	db, err := c.openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	done, err := cmd.create(ctx, db, *data, name, pw)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, done)
+	return nil
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
 }

@@ -157,3 +157,23 @@ func TestPanelAnswersBadRequestsPlainly(t *testing.T) {
 		t.Errorf("healthz: %d", r.status)
 	}
 }
+
+// TestASessionCannotLogInAgainAsSomeoneElse: a second USER/PASS on a live session
+// would move it to another customer's panel.
+func TestASessionCannotLogInAgainAsSomeoneElse(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addCustomer("globex")
+	in.addFTPUser("bob", "acme")
+	in.addFTPUser("carol", "globex")
+	c := in.rawDial()
+	c.login("bob")
+	c.cmd(331, "USER carol")
+	c.cmd(530, "PASS carol-password")
+	if err := closedByServer(c.conn); err != nil {
+		t.Fatal(err)
+	}
+	if rows := in.signIn("globex", "globex-password").rows(); len(rows) != 0 {
+		t.Errorf("globex sees %d sessions, want none", len(rows))
+	}
+}

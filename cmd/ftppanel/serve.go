@@ -48,6 +48,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := c.ensureAdmin(ctx, db); err != nil {
 		return err
 	}
+	db.WarmUp(ctx)
 
 	registry := session.NewRegistry()
 	ftp, err := ftpd.Start(ftpd.Config{
@@ -69,6 +70,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	web := &http.Server{
 		Handler:           panel.New(panel.Config{Store: db, Registry: registry, Logger: log.With(slog.String("component", "panel"))}),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)

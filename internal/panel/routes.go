@@ -12,7 +12,6 @@ import (
 // routes lists every route of the panel.
 func (p *Panel) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders)
 	r.NotFound(p.notFound)
 	r.MethodNotAllowed(p.methodNotAllowed)
 
@@ -33,7 +32,7 @@ func (p *Panel) routes() http.Handler {
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(p.crossOrigin))
-	return csrf.Handler(r)
+	return securityHeaders(csrf.Handler(r))
 }
 
 func redirectTo(path string) http.HandlerFunc {
