@@ -2,7 +2,15 @@
 GO ?= go
 DATA ?= ./data
 
-.PHONY: run build test check-generated generate lint bench
+# The browser tests save what Chromium showed here; `make test` prints the path.
+SCREENSHOTS := $(CURDIR)/screenshots
+
+# axe-core checks the panel's accessibility in the browser tests. It comes from
+# npm, pinned, into .cache (outside the Go tree); without npm the check skips.
+AXE_VERSION := 4.14.1
+AXE_JS := $(CURDIR)/.cache/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: run build test check-generated generate lint bench axe
 
 run: build
 	./bin/ftppanel serve --data $(DATA)
@@ -22,8 +30,25 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: lint
-	$(GO) test -race -count=1 -timeout 20m ./...
+test: lint axe
+	@rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
+	status=0; \
+	FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
+		$(GO) test -race -count=1 -timeout 20m ./... || status=$$?; \
+	echo "Browser screenshots: $(SCREENSHOTS)"; \
+	exit $$status
+
+# Installs axe-core once, when npm is there; the file's presence is the stamp
+# (after changing AXE_VERSION, remove .cache/axe).
+axe: $(AXE_JS)
+
+$(AXE_JS):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION) || \
+			echo "npm could not install axe-core: the accessibility check will be skipped (it fails under CI)"; \
+	else \
+		echo "npm not found: the accessibility check will be skipped (it fails under CI)"; \
+	fi
 
 # Benchmarks print numbers; they assert nothing and are not part of `make test`.
 bench:
