@@ -2,7 +2,9 @@ package ftpd
 
 import (
 	"bytes"
+	"errors"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -57,8 +59,17 @@ type controlConn struct {
 
 func (c *controlConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	if s := c.session.Load(); s != nil && n > 0 {
-		s.Touch(c.listener.now())
+	if s := c.session.Load(); s != nil {
+		if n > 0 {
+			s.Touch(c.listener.now())
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			s.EndedBy(session.EndIdleTimeout) // the library's idle deadline
+		default:
+			s.EndedBy(session.EndClientDropped)
+		}
 	}
 	return n, err
 }
@@ -85,7 +96,12 @@ func (c *controlConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Close is the library closing the connection: after QUIT, unless a reason was
+// already given (a kill, a failed login, an idle timeout, a drop).
 func (c *controlConn) Close() error {
+	if s := c.session.Load(); s != nil {
+		s.EndedBy(session.EndQuit)
+	}
 	c.listener.claim(c.RemoteAddr().String()) // in case the library never reached ClientConnected
 	err := c.Conn.Close()
 	if c.killed.Load() {

@@ -79,6 +79,7 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 	}
 	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)
 	if err != nil {
+		c.session.EndedBy(session.EndLoginFailed) // the library hangs up after a failed login
 		if !errors.Is(err, store.ErrBadCredentials) {
 			d.srv.log.Error("ftp login", slog.String("login", user), slog.Any("error", err))
 		}

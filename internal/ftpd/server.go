@@ -48,6 +48,7 @@ type Server struct {
 	lib      *ftpserver.FtpServer
 	control  *controlListener
 	passive  *passiveListeners
+	history  *historyWriter
 	served   sync.WaitGroup
 }
 
@@ -87,10 +88,13 @@ func Start(cfg Config) (*Server, error) {
 	if r := cfg.PassivePorts; r.Low > 0 {
 		s.settings.PassiveTransferPortRange = ftpserver.PortRange{Start: r.Low, End: r.High}
 	}
+	s.history = newHistoryWriter(cfg.Store, cfg.Logger)
+	cfg.Registry.OnEnd = s.history.record
 	s.lib = ftpserver.NewFtpServer(&driver{srv: s})
 	s.lib.Logger = cfg.Logger.With(slog.String("component", "ftplib"))
 	if err := s.lib.Listen(); err != nil {
 		ln.Close()
+		s.history.close()
 		return nil, err
 	}
 	s.served.Add(1)
@@ -114,5 +118,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = nil
 	}
 	s.served.Wait()
-	return errors.Join(err, s.registry.Shutdown(ctx))
+	err = errors.Join(err, s.registry.Shutdown(ctx))
+	s.history.close()
+	return err
 }

@@ -119,7 +119,7 @@ func (f *transferFile) TransferError(err error) { f.interrupted = err }
 
 func (f *transferFile) Close() error {
 	err := f.File.Close()
-	f.session.EndTransfer(f.now())
+	f.session.EndTransfer(f.now(), f.interrupted == nil)
 	direction := "download"
 	if f.upload {
 		direction = "upload"

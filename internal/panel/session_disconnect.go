@@ -21,7 +21,7 @@ func (p *Panel) disconnectSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	snap, err := p.registry.Disconnect(id, scope(u))
+	snap, err := p.registry.Disconnect(id, scope(u), u.Name)
 	if err != nil {
 		p.sessionEnded(w, r)
 		return

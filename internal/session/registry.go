@@ -28,6 +28,12 @@ type Registry struct {
 	Now func() time.Time
 	// EndWait bounds how long Disconnect waits for a closed session to end.
 	EndWait time.Duration
+	// OnEnd, when set before use, receives each session's last snapshot as it
+	// leaves the registry. It runs on the FTP side's goroutine: it must not block.
+	OnEnd func(Snapshot)
+
+	watchers watchers
+	traffic  trafficHistory
 }
 
 // NewRegistry returns an empty registry using the wall clock.
@@ -37,19 +43,29 @@ func NewRegistry() *Registry {
 
 // Add registers a new session.
 func (r *Registry) Add(s *Session) {
+	s.changed = r.watchers.notify
 	r.mu.Lock()
 	r.byID[s.id] = s
 	r.mu.Unlock()
+	r.watchers.notify()
 }
 
 // Remove takes a session out of the registry and marks it ended. Removing a session
 // twice, or one that was never added, is harmless.
 func (r *Registry) Remove(s *Session) {
 	r.mu.Lock()
-	if r.byID[s.id] == s {
+	removed := r.byID[s.id] == s
+	if removed {
 		delete(r.byID, s.id)
 	}
 	r.mu.Unlock()
+	if removed {
+		if r.OnEnd != nil {
+			s.EndedBy(EndClientDropped) // unless something said otherwise
+			r.OnEnd(s.Snapshot(r.Now()))
+		}
+		r.watchers.notify()
+	}
 	s.End()
 }
 
@@ -89,9 +105,9 @@ func (r *Registry) Get(id string, scope Scope) (Snapshot, error) {
 	return snap, nil
 }
 
-// List returns snapshots of the sessions within scope, oldest connection first.
-// Sessions being disconnected are left out.
-func (r *Registry) List(scope Scope) []Snapshot {
+// List returns snapshots of the sessions within scope that pass the filter, oldest
+// connection first. Sessions being disconnected are left out.
+func (r *Registry) List(scope Scope, filter Filter) []Snapshot {
 	now := r.Now()
 	sessions := r.all()
 	out := make([]Snapshot, 0, len(sessions))
@@ -99,7 +115,7 @@ func (r *Registry) List(scope Scope) []Snapshot {
 		if s.closing.Load() {
 			continue
 		}
-		if snap := s.Snapshot(now); scope.Allows(snap) {
+		if snap := s.Snapshot(now); scope.Allows(snap) && filter.Match(snap) {
 			out = append(out, snap)
 		}
 	}
@@ -109,10 +125,11 @@ func (r *Registry) List(scope Scope) []Snapshot {
 	return out
 }
 
-// Disconnect closes a session within scope and waits until it has ended. It returns
-// the session as it was just before the close. Of two callers racing to disconnect
-// the same session, one succeeds and the other gets ErrNotFound.
-func (r *Registry) Disconnect(id string, scope Scope) (Snapshot, error) {
+// Disconnect closes a session within scope on behalf of a panel user, and waits
+// until it has ended. It returns the session as it was just before the close. Of
+// two callers racing to disconnect the same session, one succeeds and the other
+// gets ErrNotFound.
+func (r *Registry) Disconnect(id string, scope Scope, by string) (Snapshot, error) {
 	// Look up under the read lock and close after releasing it: closing calls back
 	// into Remove, which takes the write lock.
 	s := r.lookup(id)
@@ -120,12 +137,41 @@ func (r *Registry) Disconnect(id string, scope Scope) (Snapshot, error) {
 		return Snapshot{}, ErrNotFound
 	}
 	snap := s.Snapshot(r.Now())
-	if !scope.Allows(snap) || !s.closing.CompareAndSwap(false, true) {
+	if !scope.Allows(snap) || !r.close(s, "disconnected by "+by) {
 		return Snapshot{}, ErrNotFound
 	}
-	s.closeFunc()
 	r.awaitEnd(s)
 	return snap, nil
+}
+
+// DisconnectMatching closes every session within scope that passes the filter,
+// all at once, and waits until they have ended. It returns what it closed.
+func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by string) []Snapshot {
+	now := r.Now()
+	var closed []*Session
+	var snaps []Snapshot
+	for _, s := range r.all() {
+		snap := s.Snapshot(now)
+		if scope.Allows(snap) && filter.Match(snap) && r.close(s, "disconnected by "+by) {
+			closed = append(closed, s)
+			snaps = append(snaps, snap)
+		}
+	}
+	for _, s := range closed {
+		r.awaitEnd(s)
+	}
+	return snaps
+}
+
+// close closes a session unless someone else already is; it reports whether it did.
+func (r *Registry) close(s *Session, reason string) bool {
+	if !s.closing.CompareAndSwap(false, true) {
+		return false
+	}
+	s.EndedBy(reason)
+	r.watchers.notify()
+	s.closeFunc()
+	return true
 }
 
 func (r *Registry) awaitEnd(s *Session) {
@@ -144,9 +190,7 @@ func (r *Registry) awaitEnd(s *Session) {
 func (r *Registry) Shutdown(ctx context.Context) error {
 	sessions := r.all()
 	for _, s := range sessions {
-		if s.closing.CompareAndSwap(false, true) {
-			s.closeFunc()
-		}
+		r.close(s, EndServerShutdown)
 	}
 	for _, s := range sessions {
 		select {

@@ -116,7 +116,7 @@ type disconnectResult struct {
 func goDisconnect(r *Registry, id string, scope Scope) <-chan disconnectResult {
 	ch := make(chan disconnectResult, 1)
 	go func() {
-		snap, err := r.Disconnect(id, scope)
+		snap, err := r.Disconnect(id, scope, "admin")
 		ch <- disconnectResult{snap, err}
 	}()
 	return ch
@@ -144,7 +144,7 @@ func TestNewRegistryDefaults(t *testing.T) {
 	if r.Len() != 0 {
 		t.Errorf("Len() = %d, want 0", r.Len())
 	}
-	if got := r.List(AllSessions()); len(got) != 0 {
+	if got := r.List(AllSessions(), Filter{}); len(got) != 0 {
 		t.Errorf("List() = %v, want empty", got)
 	}
 }
@@ -166,13 +166,13 @@ func TestAddListOrder(t *testing.T) {
 	want := append(tied, c1.s.ID(), c2.s.ID())
 
 	for i := 0; i < 5; i++ { // map order varies; the result must not
-		got := r.List(AllSessions())
+		got := r.List(AllSessions(), Filter{})
 		if !slices.Equal(ids(got), want) {
 			t.Fatalf("List order = %v, want %v", ids(got), want)
 		}
 	}
 
-	got := r.List(AllSessions())
+	got := r.List(AllSessions(), Filter{})
 	last := got[len(got)-1]
 	if last.RemoteIP != "192.0.2.2" || last.RemotePort != 2 || !last.ConnectedAt.Equal(at(2*time.Second)) {
 		t.Errorf("last = %s:%d at %v, want 192.0.2.2:2 at %v", last.RemoteIP, last.RemotePort, last.ConnectedAt, at(2*time.Second))
@@ -200,7 +200,7 @@ func TestListUsesRegistryClock(t *testing.T) {
 
 	check := func(wantNow time.Time, wantRate float64, wantConnected, wantIdle time.Duration) {
 		t.Helper()
-		list := r.List(AllSessions())
+		list := r.List(AllSessions(), Filter{})
 		if len(list) != 1 {
 			t.Fatalf("List() has %d sessions, want 1", len(list))
 		}
@@ -233,7 +233,7 @@ func TestListUsesRegistryClock(t *testing.T) {
 	mu.Unlock()
 	check(at(42*time.Second), 100, 42*time.Second, 39*time.Second) // 4000 bytes in 40s: stalled
 
-	c.s.EndTransfer(at(42 * time.Second))
+	c.s.EndTransfer(at(42*time.Second), true)
 	mu.Lock()
 	now = at(50 * time.Second)
 	mu.Unlock()
@@ -317,22 +317,22 @@ func TestListScope(t *testing.T) {
 	o1 := addLoggedIn(r, "ftp", "other", at(2*time.Second))
 	a2 := addLoggedIn(r, "web2", "acme", at(1*time.Second))
 
-	if got, want := ids(r.List(AllSessions())), []string{anon.s.ID(), a2.s.ID(), o1.s.ID(), a1.s.ID()}; !slices.Equal(got, want) {
+	if got, want := ids(r.List(AllSessions(), Filter{})), []string{anon.s.ID(), a2.s.ID(), o1.s.ID(), a1.s.ID()}; !slices.Equal(got, want) {
 		t.Errorf("admin List = %v, want %v", got, want)
 	}
-	if got, want := ids(r.List(CustomerSessions("acme"))), []string{a2.s.ID(), a1.s.ID()}; !slices.Equal(got, want) {
+	if got, want := ids(r.List(CustomerSessions("acme"), Filter{})), []string{a2.s.ID(), a1.s.ID()}; !slices.Equal(got, want) {
 		t.Errorf("acme List = %v, want %v", got, want)
 	}
-	if got, want := ids(r.List(CustomerSessions("other"))), []string{o1.s.ID()}; !slices.Equal(got, want) {
+	if got, want := ids(r.List(CustomerSessions("other"), Filter{})), []string{o1.s.ID()}; !slices.Equal(got, want) {
 		t.Errorf("other List = %v, want %v", got, want)
 	}
-	if got := r.List(CustomerSessions("")); len(got) != 0 {
+	if got := r.List(CustomerSessions(""), Filter{}); len(got) != 0 {
 		t.Errorf("List(CustomerSessions(\"\")) = %v, want empty (not-logged-in sessions are invisible)", ids(got))
 	}
-	if got := r.List(CustomerSessions("nobody")); len(got) != 0 {
+	if got := r.List(CustomerSessions("nobody"), Filter{}); len(got) != 0 {
 		t.Errorf("List(nobody) = %v, want empty", ids(got))
 	}
-	if got := r.List(CustomerSessions("acme")); got == nil {
+	if got := r.List(CustomerSessions("acme"), Filter{}); got == nil {
 		t.Error("List returned nil")
 	}
 }
@@ -349,7 +349,7 @@ func TestRemove(t *testing.T) {
 	if r.Len() != 1 {
 		t.Errorf("Len() = %d, want 1", r.Len())
 	}
-	if got := ids(r.List(AllSessions())); !slices.Equal(got, []string{b.s.ID()}) {
+	if got := ids(r.List(AllSessions(), Filter{})); !slices.Equal(got, []string{b.s.ID()}) {
 		t.Errorf("List = %v, want [%s]", got, b.s.ID())
 	}
 	if _, err := r.Get(a.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
@@ -391,7 +391,7 @@ func TestDisconnect(t *testing.T) {
 	// Closing the connection aborts the transfer, as the FTP side would.
 	c.onClose = func() {
 		c.s.AddDown(1, at(21*time.Second))
-		c.s.EndTransfer(at(21 * time.Second))
+		c.s.EndTransfer(at(21*time.Second), true)
 	}
 	keep := addLoggedIn(r, "web2", "acme", at(time.Second))
 
@@ -410,13 +410,13 @@ func TestDisconnect(t *testing.T) {
 	if r.Len() != 2 {
 		t.Errorf("Len() while closing = %d, want 2", r.Len())
 	}
-	if got := ids(r.List(AllSessions())); !slices.Equal(got, []string{keep.s.ID()}) {
+	if got := ids(r.List(AllSessions(), Filter{})); !slices.Equal(got, []string{keep.s.ID()}) {
 		t.Errorf("List while closing = %v, want only [%s]", got, keep.s.ID())
 	}
 	if _, err := r.Get(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Get while closing: err = %v, want ErrNotFound", err)
 	}
-	if _, err := r.Disconnect(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("second Disconnect while closing: err = %v, want ErrNotFound", err)
 	}
 
@@ -456,7 +456,7 @@ func TestDisconnect(t *testing.T) {
 	if r.Len() != 1 {
 		t.Errorf("Len() after = %d, want 1", r.Len())
 	}
-	if got := ids(r.List(AllSessions())); !slices.Equal(got, []string{keep.s.ID()}) {
+	if got := ids(r.List(AllSessions(), Filter{})); !slices.Equal(got, []string{keep.s.ID()}) {
 		t.Errorf("List after = %v, want [%s]", got, keep.s.ID())
 	}
 	if _, err := r.Get(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
@@ -464,7 +464,7 @@ func TestDisconnect(t *testing.T) {
 	}
 
 	// Disconnecting it again: gone.
-	snap2, err := r.Disconnect(c.s.ID(), AllSessions())
+	snap2, err := r.Disconnect(c.s.ID(), AllSessions(), "admin")
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("Disconnect again: err = %v, want ErrNotFound", err)
 	}
@@ -490,7 +490,7 @@ func TestDisconnectRemoveInsideCloseFunc(t *testing.T) {
 		r.Remove(s)
 	})
 	r.Add(s)
-	snap, err := r.Disconnect(s.ID(), AllSessions())
+	snap, err := r.Disconnect(s.ID(), AllSessions(), "admin")
 	if err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
@@ -530,7 +530,7 @@ func TestDisconnectNotFound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap, err := r.Disconnect(tt.id, tt.scope)
+			snap, err := r.Disconnect(tt.id, tt.scope, "admin")
 			if !errors.Is(err, ErrNotFound) {
 				t.Fatalf("err = %v, want ErrNotFound", err)
 			}
@@ -552,7 +552,7 @@ func TestDisconnectNotFound(t *testing.T) {
 	if r.Len() != 3 {
 		t.Errorf("Len() = %d, want 3", r.Len())
 	}
-	if got := len(r.List(AllSessions())); got != 3 {
+	if got := len(r.List(AllSessions(), Filter{})); got != 3 {
 		t.Errorf("List has %d sessions, want 3 (none marked closing)", got)
 	}
 	for _, c := range all {
@@ -562,7 +562,7 @@ func TestDisconnectNotFound(t *testing.T) {
 	}
 
 	// The rightful owner can still disconnect.
-	snap, err := r.Disconnect(other.s.ID(), CustomerSessions("other"))
+	snap, err := r.Disconnect(other.s.ID(), CustomerSessions("other"), "admin")
 	if err != nil {
 		t.Fatalf("owner Disconnect: %v", err)
 	}
@@ -583,7 +583,7 @@ func TestDisconnectEndWaitExpires(t *testing.T) {
 	c := addLoggedIn(r, "web1", "acme", t0, neverRemove())
 	keep := addLoggedIn(r, "web2", "acme", at(time.Second))
 
-	snap, err := r.Disconnect(c.s.ID(), AllSessions())
+	snap, err := r.Disconnect(c.s.ID(), AllSessions(), "admin")
 	if err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
@@ -596,7 +596,7 @@ func TestDisconnectEndWaitExpires(t *testing.T) {
 	if !isDone(c.s) {
 		t.Error("session not ended after EndWait")
 	}
-	if got := ids(r.List(AllSessions())); !slices.Equal(got, []string{keep.s.ID()}) {
+	if got := ids(r.List(AllSessions(), Filter{})); !slices.Equal(got, []string{keep.s.ID()}) {
 		t.Errorf("List = %v, want [%s]", got, keep.s.ID())
 	}
 	if r.Len() != 1 {
@@ -605,7 +605,7 @@ func TestDisconnectEndWaitExpires(t *testing.T) {
 	if _, err := r.Get(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Get: err = %v, want ErrNotFound", err)
 	}
-	if _, err := r.Disconnect(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Disconnect again: err = %v, want ErrNotFound", err)
 	}
 
@@ -623,7 +623,7 @@ func TestDisconnectZeroEndWait(t *testing.T) {
 	r := testRegistry(t0)
 	r.EndWait = 0
 	c := addConn(r, "192.0.2.1", 1, t0, neverRemove())
-	if _, err := r.Disconnect(c.s.ID(), AllSessions()); err != nil {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin"); err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
 	if r.Len() != 0 || !isDone(c.s) || c.calls.Load() != 1 {
@@ -645,7 +645,7 @@ func TestDisconnectRaceSameID(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				snaps[i], errs[i] = r.Disconnect(c.s.ID(), CustomerSessions("acme"))
+				snaps[i], errs[i] = r.Disconnect(c.s.ID(), CustomerSessions("acme"), "admin")
 			}(i)
 		}
 		close(start)
@@ -730,7 +730,7 @@ func TestConcurrentUse(t *testing.T) {
 					scope = AllSessions()
 				}
 				for k := 0; k < rounds/10; k++ {
-					for _, snap := range r.List(scope) {
+					for _, snap := range r.List(scope, Filter{}) {
 						if !scope.Allows(snap) {
 							unexpected.Store("List returned a session outside scope")
 						}
@@ -741,7 +741,7 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				// Every other session is disconnected, by several users at once.
 				if i%2 == 0 {
-					_, err := r.Disconnect(c.s.ID(), scope)
+					_, err := r.Disconnect(c.s.ID(), scope, "admin")
 					switch {
 					case err == nil:
 						wins[i].Add(1)
@@ -798,7 +798,7 @@ func TestConcurrentUse(t *testing.T) {
 	if got := r.Len(); got != sessions/2 {
 		t.Errorf("Len() = %d, want %d", got, sessions/2)
 	}
-	if got := len(r.List(AllSessions())); got != sessions/2 {
+	if got := len(r.List(AllSessions(), Filter{})); got != sessions/2 {
 		t.Errorf("List has %d sessions, want %d", got, sessions/2)
 	}
 }
@@ -825,10 +825,10 @@ func TestShutdown(t *testing.T) {
 		t.Fatalf("Shutdown returned %v before the sessions ended", err)
 	default:
 	}
-	if got := r.List(AllSessions()); len(got) != 0 {
+	if got := r.List(AllSessions(), Filter{}); len(got) != 0 {
 		t.Errorf("List during shutdown = %v, want empty (all closing)", ids(got))
 	}
-	if _, err := r.Disconnect(conns[0].s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(conns[0].s.ID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Disconnect during shutdown: err = %v, want ErrNotFound", err)
 	}
 

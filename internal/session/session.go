@@ -37,7 +37,14 @@ type Session struct {
 	done         chan struct{}
 	endOnce      sync.Once
 
+	// changed tells the registry's watchers that the session changed; set by Add.
+	changed func()
+
 	mu         sync.Mutex
+	endReason  string
+	filesUp    int
+	filesDown  int
+	rate       rateWindow
 	login      string
 	customer   string
 	client     string
@@ -106,6 +113,13 @@ func (s *Session) LoggedIn(login, customer, client string, tls bool, now time.Ti
 	s.state = StateIdle
 	s.mu.Unlock()
 	s.Touch(now)
+	s.notify()
+}
+
+func (s *Session) notify() {
+	if s.changed != nil {
+		s.changed()
+	}
 }
 
 // StartTransfer records that the session began uploading, downloading or listing.
@@ -122,27 +136,42 @@ func (s *Session) StartTransfer(state State, file string, size int64, now time.T
 	}
 	s.mu.Unlock()
 	s.Touch(now)
+	s.notify()
 }
 
-// EndTransfer records that the current transfer or listing is over.
-func (s *Session) EndTransfer(now time.Time) {
+// EndTransfer records that the current transfer or listing is over; complete says
+// whether a file arrived whole.
+func (s *Session) EndTransfer(now time.Time, complete bool) {
 	s.mu.Lock()
+	if complete {
+		switch s.state {
+		case StateUploading:
+			s.filesUp++
+		case StateDownloading:
+			s.filesDown++
+		}
+	}
 	if s.login != "" {
 		s.state = StateIdle
 	}
 	s.transfer = transfer{}
 	s.mu.Unlock()
 	s.Touch(now)
+	s.notify()
 }
 
 // EndListing ends a directory listing, if one is under way.
 func (s *Session) EndListing(now time.Time) {
 	s.mu.Lock()
-	if s.state == StateListing {
+	listing := s.state == StateListing
+	if listing {
 		s.state = StateIdle
 		s.transfer = transfer{}
 	}
 	s.mu.Unlock()
+	if listing {
+		s.notify()
+	}
 }
 
 // AddUp counts bytes received from the client.
@@ -166,6 +195,25 @@ func (s *Session) Touch(now time.Time) {
 			return
 		}
 	}
+}
+
+// Why a session ended, as history shows it.
+const (
+	EndQuit           = "quit"
+	EndIdleTimeout    = "idle timeout"
+	EndClientDropped  = "client dropped"
+	EndLoginFailed    = "login failed"
+	EndServerShutdown = "server shutdown"
+)
+
+// EndedBy records why the session is ending. The first reason given wins: the one
+// set before a connection is closed explains what the FTP side sees afterwards.
+func (s *Session) EndedBy(reason string) {
+	s.mu.Lock()
+	if s.endReason == "" {
+		s.endReason = reason
+	}
+	s.mu.Unlock()
 }
 
 // End marks the session as ended; it is safe to call more than once.
@@ -194,7 +242,12 @@ type Snapshot struct {
 	TransferBytes int64
 	// TransferRate is the current transfer's average rate in bytes per second.
 	TransferRate float64
-	Now          time.Time
+	// Rate is how fast bytes moved over the last few seconds, in bytes per second.
+	Rate      float64
+	FilesUp   int // files uploaded whole
+	FilesDown int // files downloaded whole
+	EndReason string
+	Now       time.Time
 }
 
 // Snapshot copies the session's state as of now.
@@ -218,6 +271,10 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 		Size:        -1,
 		BytesUp:     up,
 		BytesDown:   down,
+		FilesUp:     s.filesUp,
+		FilesDown:   s.filesDown,
+		EndReason:   s.endReason,
+		Rate:        s.rate.perSecond(),
 		Now:         now,
 	}
 	t := s.transfer

@@ -202,7 +202,7 @@ func TestTransferLifecycle(t *testing.T) {
 		t.Errorf("snapshot before start: rate %v bytes %d, want 0 2048", snap.TransferRate, snap.TransferBytes)
 	}
 
-	s.EndTransfer(at(15 * time.Second))
+	s.EndTransfer(at(15*time.Second), true)
 	snap = s.Snapshot(at(20 * time.Second))
 	if snap.State != StateIdle {
 		t.Errorf("after end: State = %q, want %q", snap.State, StateIdle)
@@ -251,7 +251,7 @@ func TestDownloadCountsBothDirectionsAndUnknownSize(t *testing.T) {
 	}
 
 	// A new transfer starts counting from zero again.
-	s.EndTransfer(at(5 * time.Second))
+	s.EndTransfer(at(5*time.Second), true)
 	s.StartTransfer(StateListing, "/", -1, at(6*time.Second))
 	s.AddDown(500, at(7*time.Second))
 	snap = s.Snapshot(at(8 * time.Second))
@@ -277,7 +277,7 @@ func TestZeroSizeTransferReportsZeroSize(t *testing.T) {
 
 func TestEndTransferBeforeLoginKeepsNotLoggedIn(t *testing.T) {
 	s := New("203.0.113.9", 40000, t0, func() {})
-	s.EndTransfer(at(time.Second))
+	s.EndTransfer(at(time.Second), true)
 	snap := s.Snapshot(at(2 * time.Second))
 	if snap.State != StateNotLoggedIn {
 		t.Errorf("State = %q, want %q", snap.State, StateNotLoggedIn)
@@ -300,7 +300,7 @@ func TestTouchNeverMovesBackwards(t *testing.T) {
 	s.AddDown(1, at(4*time.Second))
 	s.LoggedIn("u", "c", "", false, at(1*time.Second))
 	s.StartTransfer(StateUploading, "/f", 1, at(1*time.Second))
-	s.EndTransfer(at(1 * time.Second))
+	s.EndTransfer(at(1*time.Second), true)
 	if got := s.Snapshot(at(6 * time.Second)).LastActivity; !got.Equal(at(5 * time.Second)) {
 		t.Fatalf("after older events: LastActivity = %v, want %v", got, at(5*time.Second))
 	}
@@ -376,7 +376,7 @@ func TestStalledTransferIsIdle(t *testing.T) {
 	if got := snap.IdleFor(); got != time.Hour-2*time.Second {
 		t.Errorf("IdleFor() = %v, want 59m58s for a download stalled since 2s", got)
 	}
-	s.EndTransfer(at(time.Hour))
+	s.EndTransfer(at(time.Hour), true)
 	snap = s.Snapshot(at(time.Hour + 3*time.Second))
 	if got := snap.IdleFor(); got != 3*time.Second {
 		t.Errorf("IdleFor() after transfer = %v, want 3s", got)
@@ -398,7 +398,7 @@ func TestSnapshotIsACopy(t *testing.T) {
 	before := s.Snapshot(at(3 * time.Second))
 
 	s.AddUp(25, at(4*time.Second))
-	s.EndTransfer(at(5 * time.Second))
+	s.EndTransfer(at(5*time.Second), true)
 	s.LoggedIn("v", "d", "x", true, at(6*time.Second))
 
 	if before.State != StateUploading || before.File != "/a" || before.BytesUp != 50 ||

@@ -154,7 +154,10 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 func (db *DB) timestamp() string { return formatTime(db.Now()) }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// timeLayout has a fixed width, so stored times sort as text in time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

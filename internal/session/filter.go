@@ -1,0 +1,31 @@
+package session
+
+import (
+	"strings"
+)
+
+// Filter narrows a list of sessions; empty fields match everything. Login,
+// customer and IP match by substring, so "bo" finds bob; state matches exactly.
+type Filter struct {
+	Login    string
+	Customer string
+	IP       string
+	State    State
+}
+
+// Match reports whether a session passes the filter.
+func (f Filter) Match(s Snapshot) bool {
+	return strings.Contains(s.Login, f.Login) &&
+		strings.Contains(s.Customer, f.Customer) &&
+		strings.Contains(s.RemoteIP, f.IP) &&
+		(f.State == "" || s.State == f.State)
+}
+
+// ValidState reports whether st is one of the states a session can be in.
+func ValidState(st State) bool {
+	switch st {
+	case StateNotLoggedIn, StateIdle, StateUploading, StateDownloading, StateListing:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package session
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// watchers are the subscribers to change notifications, such as the panel's live
+// list. A notification says only that something changed; a burst of changes is
+// one notification, so 10,000 busy sessions cannot flood a watcher.
+type watchers struct {
+	mu   sync.RWMutex
+	subs map[chan struct{}]struct{}
+}
+
+func (w *watchers) notify() {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	for c := range w.subs {
+		select {
+		case c <- struct{}{}:
+		default: // a notification is already pending
+		}
+	}
+}
+
+// Watch returns a channel that receives a value after sessions were added, removed
+// or changed state, and a function to stop watching.
+func (r *Registry) Watch() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	w := &r.watchers
+	w.mu.Lock()
+	if w.subs == nil {
+		w.subs = make(map[chan struct{}]struct{})
+	}
+	w.subs[c] = struct{}{}
+	w.mu.Unlock()
+	return c, func() {
+		w.mu.Lock()
+		delete(w.subs, c)
+		w.mu.Unlock()
+	}
+}
+
+// TrafficPoint is the server's total transfer rate at one moment.
+type TrafficPoint struct {
+	At   time.Time
+	Rate float64 // bytes per second, all sessions together
+}
+
+// TrafficHistoryLen is how many one-second points Traffic keeps: five minutes.
+const TrafficHistoryLen = 300
+
+type trafficHistory struct {
+	mu     sync.Mutex
+	points []TrafficPoint
+}
+
+func (h *trafficHistory) add(p TrafficPoint) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.points) == TrafficHistoryLen {
+		copy(h.points, h.points[1:])
+		h.points = h.points[:TrafficHistoryLen-1]
+	}
+	h.points = append(h.points, p)
+}
+
+// Traffic returns the server's total rate over the last five minutes, oldest first.
+func (r *Registry) Traffic() []TrafficPoint {
+	r.traffic.mu.Lock()
+	defer r.traffic.mu.Unlock()
+	return append([]TrafficPoint(nil), r.traffic.points...)
+}
+
+// Sample records every session's byte counters for its current rate, and the
+// server's total rate. Run calls it every second.
+func (r *Registry) Sample() {
+	now := r.Now()
+	var total float64
+	for _, s := range r.all() {
+		s.sample(now)
+		s.mu.Lock()
+		total += s.rate.perSecond()
+		s.mu.Unlock()
+	}
+	r.traffic.add(TrafficPoint{At: now, Rate: total})
+}
+
+// Run samples rates every second until ctx is done.
+func (r *Registry) Run(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.Sample()
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// HistoryEntry is an FTP session that has ended.
+type HistoryEntry struct {
+	SessionID   string
+	FTPLogin    string // empty when it never logged in
+	Customer    string
+	RemoteIP    string
+	RemotePort  int
+	Client      string
+	TLS         bool
+	ConnectedAt time.Time
+	LoggedInAt  time.Time // zero when it never logged in
+	EndedAt     time.Time
+	BytesUp     int64
+	BytesDown   int64
+	FilesUp     int
+	FilesDown   int
+	EndReason   string // "quit", "idle timeout", "disconnected by NAME", ...
+}
+
+// Duration is how long the session lasted.
+func (e HistoryEntry) Duration() time.Duration { return e.EndedAt.Sub(e.ConnectedAt) }
+
+// RecordHistory stores ended sessions, all in one transaction. A session already
+// recorded is left as it is.
+func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO session_history
+			(session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
+			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, e := range entries {
+			loggedIn := ""
+			if !e.LoggedInAt.IsZero() {
+				loggedIn = formatTime(e.LoggedInAt)
+			}
+			if _, err := stmt.ExecContext(ctx, e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
+				e.Client, e.TLS, formatTime(e.ConnectedAt), loggedIn, formatTime(e.EndedAt),
+				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// HistoryQuery selects ended sessions. Empty fields match everything; Customer,
+// when set, is exact (it scopes a customer's view); the others match substrings.
+type HistoryQuery struct {
+	Customer string
+	Login    string
+	IP       string
+	Reason   string
+	Limit    int // at most this many, newest first; 0 means 100
+	Offset   int
+}
+
+// History returns ended sessions, newest first.
+func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, error) {
+	var where []string
+	var args []any
+	if q.Customer != "" {
+		where, args = append(where, "customer = ?"), append(args, q.Customer)
+	}
+	for _, f := range []struct{ column, value string }{
+		{"ftp_login", q.Login}, {"remote_ip", q.IP}, {"end_reason", q.Reason},
+	} {
+		if f.value != "" {
+			where = append(where, f.column+` LIKE '%' || ? || '%' ESCAPE '\'`)
+			args = append(args, escapeLike(f.value))
+		}
+	}
+	query := `SELECT session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
+		logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason FROM session_history`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	query += " ORDER BY ended_at DESC, id DESC LIMIT ? OFFSET ?"
+	args = append(args, q.Limit, q.Offset)
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var e HistoryEntry
+		var connected, loggedIn, ended string
+		if err := rows.Scan(&e.SessionID, &e.FTPLogin, &e.Customer, &e.RemoteIP, &e.RemotePort, &e.Client, &e.TLS,
+			&connected, &loggedIn, &ended, &e.BytesUp, &e.BytesDown, &e.FilesUp, &e.FilesDown, &e.EndReason); err != nil {
+			return nil, err
+		}
+		e.ConnectedAt, e.EndedAt = parseTime(connected), parseTime(ended)
+		if loggedIn != "" {
+			e.LoggedInAt = parseTime(loggedIn)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// PruneHistory deletes sessions that ended before the cutoff and says how many.
+func (db *DB) PruneHistory(ctx context.Context, before time.Time) (int64, error) {
+	res, err := db.db.ExecContext(ctx, `DELETE FROM session_history WHERE ended_at < ?`, formatTime(before))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
