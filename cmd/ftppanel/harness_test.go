@@ -82,18 +82,20 @@ type instance struct {
 
 var listenLine = regexp.MustCompile(`FTP server listening on (\S+) .*\nWeb panel listening on (\S+)\n`)
 
-// start runs "ftppanel serve" with a fresh data directory.
-func start(t testing.TB) *instance {
-	return startIn(t, t.TempDir())
+// start runs "ftppanel serve", with extra flags, on a fresh data directory.
+func start(t testing.TB, extra ...string) *instance {
+	return startIn(t, t.TempDir(), extra...)
 }
 
-// startIn runs "ftppanel serve" on dataDir and stops it when the test ends.
-func startIn(t testing.TB, dataDir string) *instance {
+// startIn runs "ftppanel serve" on dataDir, with extra flags, and stops it when
+// the test ends.
+func startIn(t testing.TB, dataDir string, extra ...string) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{t: t, data: dataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	args := []string{"ftppanel", "serve", "--data", dataDir,
 		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", "40000-40999"}
+	args = append(args, extra...)
 	go func() { in.done <- run(ctx, args, testEnv, strings.NewReader(""), in.stdout, in.stderr) }()
 	var m []string
 	waitFor(t, "the server to listen", func() bool {
@@ -111,6 +113,13 @@ func startIn(t testing.TB, dataDir string) *instance {
 	}
 	t.Cleanup(in.shutdown)
 	return in
+}
+
+// with returns the instance reporting failures to t, for use in a subtest.
+func (in *instance) with(t testing.TB) *instance {
+	c := *in
+	c.t = t
+	return &c
 }
 
 // shutdown stops the server as SIGINT would and checks that it exits cleanly.
@@ -162,7 +171,22 @@ func (in *instance) home(customer, login string) string {
 // ftpLogin connects a real FTP client as LOGIN with its test password.
 func (in *instance) ftpLogin(login string) *ftp.ServerConn {
 	in.t.Helper()
-	c, err := ftp.Dial(in.ftpAddr, ftp.DialWithTimeout(10*time.Second))
+	c, _ := in.ftpLoginConn(login)
+	return c
+}
+
+// ftpLoginConn is ftpLogin that also returns the client's control connection.
+func (in *instance) ftpLoginConn(login string) (*ftp.ServerConn, net.Conn) {
+	in.t.Helper()
+	var control net.Conn
+	dial := func(network, addr string) (net.Conn, error) {
+		conn, err := net.DialTimeout(network, addr, 10*time.Second)
+		if control == nil {
+			control = conn
+		}
+		return conn, err
+	}
+	c, err := ftp.Dial(in.ftpAddr, ftp.DialWithTimeout(10*time.Second), ftp.DialWithDialFunc(dial))
 	if err != nil {
 		in.t.Fatalf("dial FTP: %v", err)
 	}
@@ -171,7 +195,7 @@ func (in *instance) ftpLogin(login string) *ftp.ServerConn {
 		in.t.Fatalf("FTP login %s: %v", login, err)
 	}
 	in.t.Cleanup(func() { c.Quit() })
-	return c
+	return c, control
 }
 
 // rawFTP is a control connection spoken to line by line, for what the FTP client
@@ -379,6 +403,21 @@ func (b *browser) waitState(id, state string) {
 func (b *browser) disconnect(id string) response {
 	b.t.Helper()
 	return b.post("/sessions/"+id+"/disconnect", nil)
+}
+
+// history reads the ended sessions from the database file, newest first.
+func (in *instance) history() []store.HistoryEntry {
+	in.t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	defer db.Close()
+	entries, err := db.History(context.Background(), store.HistoryQuery{Limit: 1000})
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	return entries
 }
 
 // auditEntries reads the audit log from the database file.

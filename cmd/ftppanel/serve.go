@@ -22,10 +22,12 @@ const shutdownGrace = 10 * time.Second
 
 // serve runs the FTP server and the panel until ctx is cancelled.
 func (c *cli) serve(ctx context.Context, args []string) error {
-	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH]")
+	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--history-days N]")
 	ftpAddr := fs.String("ftp-addr", ":2121", "FTP control `HOST:PORT`")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "web panel `HOST:PORT`")
 	passiveText := fs.String("passive-ports", "50000-50100", "`LOW-HIGH` ports for passive data connections")
+	idleTimeout := fs.Duration("idle-timeout", 15*time.Minute, "disconnect FTP sessions idle this `long` (at least 1s)")
+	historyDays := fs.Int("history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
 		return err
@@ -37,6 +39,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	passive, err := parsePortRange(*passiveText)
 	if err != nil {
 		return fmt.Errorf("--passive-ports: %w", err)
+	}
+	if *idleTimeout < time.Second {
+		return fmt.Errorf("--idle-timeout %s: must be at least 1s", *idleTimeout)
+	}
+	if *historyDays < 0 {
+		return fmt.Errorf("--history-days %d: must be 0 or more", *historyDays)
 	}
 
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -52,16 +60,28 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 
 	registry := session.NewRegistry()
 	ftp, err := ftpd.Start(ftpd.Config{
-		Addr:         *ftpAddr,
-		PassivePorts: passive,
-		DataDir:      *data,
-		Store:        db,
-		Registry:     registry,
-		Logger:       log.With(slog.String("component", "ftp")),
+		Addr:             *ftpAddr,
+		PassivePorts:     passive,
+		DataDir:          *data,
+		IdleTimeout:      *idleTimeout,
+		HistoryRetention: time.Duration(*historyDays) * 24 * time.Hour,
+		Store:            db,
+		Registry:         registry,
+		Logger:           log.With(slog.String("component", "ftp")),
 	})
 	if err != nil {
 		return err
 	}
+	sampling, stopSampling := context.WithCancel(context.Background())
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		registry.Run(sampling)
+	}()
+	defer func() {
+		stopSampling()
+		<-sampled
+	}()
 	// Listen before serving, so a bad address fails now.
 	httpLn, err := net.Listen("tcp", *httpAddr)
 	if err != nil {

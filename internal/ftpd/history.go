@@ -18,8 +18,10 @@ const historyFlushEvery = 250 * time.Millisecond
 // it sessions on the FTP side's goroutines, which must not wait for the disk, so
 // it queues them and a goroutine of its own writes them.
 type historyWriter struct {
-	store *store.DB
-	log   *slog.Logger
+	store     *store.DB
+	log       *slog.Logger
+	now       func() time.Time
+	retention time.Duration // 0 keeps history forever
 
 	mu      sync.Mutex
 	pending []store.HistoryEntry
@@ -28,8 +30,12 @@ type historyWriter struct {
 	done    chan struct{}
 }
 
-func newHistoryWriter(db *store.DB, log *slog.Logger) *historyWriter {
-	w := &historyWriter{store: db, log: log, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+// pruneEvery is how often sessions older than the retention are deleted.
+const pruneEvery = time.Hour
+
+func newHistoryWriter(db *store.DB, log *slog.Logger, now func() time.Time, retention time.Duration) *historyWriter {
+	w := &historyWriter{store: db, log: log, now: now, retention: retention,
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -63,11 +69,17 @@ func (w *historyWriter) record(s session.Snapshot) {
 
 func (w *historyWriter) run() {
 	defer close(w.done)
+	prune := time.NewTicker(pruneEvery)
+	defer prune.Stop()
+	w.prune()
 	for {
 		select {
 		case <-w.stop:
 			w.flush()
 			return
+		case <-prune.C:
+			w.prune()
+			continue
 		case <-w.wake:
 		}
 		w.flush()
@@ -89,6 +101,18 @@ func (w *historyWriter) flush() {
 	if err := w.store.RecordHistory(context.Background(), batch); err != nil {
 		// The sessions are gone either way; the log keeps what history could not.
 		w.log.Error("record session history", slog.Int("sessions", len(batch)), slog.Any("error", err))
+	}
+}
+
+func (w *historyWriter) prune() {
+	if w.retention <= 0 {
+		return
+	}
+	n, err := w.store.PruneHistory(context.Background(), w.now().Add(-w.retention))
+	if err != nil {
+		w.log.Error("prune session history", slog.Any("error", err))
+	} else if n > 0 {
+		w.log.Info("pruned session history", slog.Int64("sessions", n), slog.Duration("older than", w.retention))
 	}
 }
 

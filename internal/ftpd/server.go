@@ -30,10 +30,12 @@ type Config struct {
 	PassivePorts PortRange // ports for passive data connections
 	DataDir      string    // home directories live under DataDir/home
 	IdleTimeout  time.Duration
-	Store        *store.DB
-	Registry     *session.Registry
-	Logger       *slog.Logger
-	Now          func() time.Time
+	// HistoryRetention is how long ended sessions are kept; 0 keeps them forever.
+	HistoryRetention time.Duration
+	Store            *store.DB
+	Registry         *session.Registry
+	Logger           *slog.Logger
+	Now              func() time.Time
 }
 
 // Server is a running FTP server.
@@ -88,7 +90,7 @@ func Start(cfg Config) (*Server, error) {
 	if r := cfg.PassivePorts; r.Low > 0 {
 		s.settings.PassiveTransferPortRange = ftpserver.PortRange{Start: r.Low, End: r.High}
 	}
-	s.history = newHistoryWriter(cfg.Store, cfg.Logger)
+	s.history = newHistoryWriter(cfg.Store, cfg.Logger, cfg.Now, cfg.HistoryRetention)
 	cfg.Registry.OnEnd = s.history.record
 	s.lib = ftpserver.NewFtpServer(&driver{srv: s})
 	s.lib.Logger = cfg.Logger.With(slog.String("component", "ftplib"))
