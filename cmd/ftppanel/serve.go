@@ -22,11 +22,12 @@ const shutdownGrace = 10 * time.Second
 
 // serve runs the FTP server and the panel until ctx is cancelled.
 func (c *cli) serve(ctx context.Context, args []string) error {
-	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--history-days N]")
+	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--history-days N] [--metrics-addr HOST:PORT]")
 	ftpAddr := fs.String("ftp-addr", ":2121", "FTP control `HOST:PORT`")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "web panel `HOST:PORT`")
 	passiveText := fs.String("passive-ports", "50000-50100", "`LOW-HIGH` ports for passive data connections")
 	idleTimeout := fs.Duration("idle-timeout", 15*time.Minute, "disconnect FTP sessions idle this `long` (at least 1s)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (off when empty)")
 	historyDays := fs.Int("history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
@@ -94,8 +95,21 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- web.Serve(httpLn) }()
+	var metrics *http.Server
+	if *metricsAddr != "" {
+		metricsLn, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return errors.Join(fmt.Errorf("metrics: %w", err), web.Close(), ftp.Shutdown(context.Background()))
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", panel.Metrics(registry))
+		metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { served <- metrics.Serve(metricsLn) }()
+		defer metrics.Close()
+		fmt.Fprintf(c.stdout, "Metrics at http://%s/metrics\n", metricsLn.Addr())
+	}
 
 	fmt.Fprintf(c.stdout, "FTP server listening on %s (passive ports %s)\n", ftp.Addr(), *passiveText)
 	fmt.Fprintf(c.stdout, "Web panel listening on http://%s\n", httpLn.Addr())
@@ -103,7 +117,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	select {
 	case <-ctx.Done():
 	case err = <-served:
-		err = fmt.Errorf("web panel: %w", err)
+		err = fmt.Errorf("web panel or metrics: %w", err)
 	}
 	fmt.Fprintln(c.stdout, "Shutting down: closing the panel and every FTP session")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)

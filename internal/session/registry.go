@@ -34,6 +34,7 @@ type Registry struct {
 
 	watchers watchers
 	traffic  trafficHistory
+	counts   counters
 }
 
 // NewRegistry returns an empty registry using the wall clock.
@@ -44,6 +45,7 @@ func NewRegistry() *Registry {
 // Add registers a new session.
 func (r *Registry) Add(s *Session) {
 	s.changed = r.watchers.notify
+	s.loggedIn = r.counts.logins.Add
 	r.mu.Lock()
 	r.byID[s.id] = s
 	r.mu.Unlock()
@@ -53,16 +55,25 @@ func (r *Registry) Add(s *Session) {
 // Remove takes a session out of the registry and marks it ended. Removing a session
 // twice, or one that was never added, is harmless.
 func (r *Registry) Remove(s *Session) {
+	// counts.mu spans the delete and the count, so Totals never sees a session
+	// both live and ended.
+	r.counts.mu.Lock()
 	r.mu.Lock()
 	removed := r.byID[s.id] == s
 	if removed {
 		delete(r.byID, s.id)
 	}
 	r.mu.Unlock()
+	var final Snapshot
+	if removed {
+		s.EndedBy(EndClientDropped) // unless something said otherwise
+		final = s.Snapshot(r.Now())
+		r.counts.ended(final)
+	}
+	r.counts.mu.Unlock()
 	if removed {
 		if r.OnEnd != nil {
-			s.EndedBy(EndClientDropped) // unless something said otherwise
-			r.OnEnd(s.Snapshot(r.Now()))
+			r.OnEnd(final)
 		}
 		r.watchers.notify()
 	}

@@ -37,8 +37,10 @@ type Session struct {
 	done         chan struct{}
 	endOnce      sync.Once
 
-	// changed tells the registry's watchers that the session changed; set by Add.
-	changed func()
+	// changed tells the registry's watchers that the session changed, and loggedIn
+	// counts logins; both are set by Add.
+	changed  func()
+	loggedIn func(int64) int64
 
 	mu         sync.Mutex
 	endReason  string
@@ -113,6 +115,9 @@ func (s *Session) LoggedIn(login, customer, client string, tls bool, now time.Ti
 	s.state = StateIdle
 	s.mu.Unlock()
 	s.Touch(now)
+	if s.loggedIn != nil {
+		s.loggedIn(1)
+	}
 	s.notify()
 }
 

@@ -1,0 +1,65 @@
+package panel
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+)
+
+// Metrics serves Prometheus metrics for the FTP server at any path. It is meant for
+// its own address (serve --metrics-addr), away from the panel.
+func Metrics(reg *session.Registry) http.Handler {
+	pr := prometheus.NewRegistry()
+	pr.MustRegister(
+		sessionCollector{reg},
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
+}
+
+var (
+	sessionsDesc = prometheus.NewDesc("ftppanel_sessions",
+		"FTP sessions open now, by state.", []string{"state"}, nil)
+	loginsDesc = prometheus.NewDesc("ftppanel_logins_total",
+		"Successful FTP logins since start.", nil, nil)
+	loginFailuresDesc = prometheus.NewDesc("ftppanel_login_failures_total",
+		"Failed FTP logins since start.", nil, nil)
+	bytesDesc = prometheus.NewDesc("ftppanel_transferred_bytes_total",
+		"Bytes moved since start: up from clients, down to them.", []string{"direction"}, nil)
+	endedDesc = prometheus.NewDesc("ftppanel_sessions_ended_total",
+		"FTP sessions ended since start, by reason; \"disconnected\" counts panel and API disconnects.", []string{"reason"}, nil)
+)
+
+// sessionCollector reads the registry at each scrape.
+type sessionCollector struct{ reg *session.Registry }
+
+func (c sessionCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{sessionsDesc, loginsDesc, loginFailuresDesc, bytesDesc, endedDesc} {
+		ch <- d
+	}
+}
+
+func (c sessionCollector) Collect(ch chan<- prometheus.Metric) {
+	byState := map[session.State]int{}
+	for _, s := range c.reg.List(session.AllSessions(), session.Filter{}) {
+		byState[s.State]++
+	}
+	for _, st := range []session.State{session.StateNotLoggedIn, session.StateIdle, session.StateUploading,
+		session.StateDownloading, session.StateListing} {
+		ch <- prometheus.MustNewConstMetric(sessionsDesc, prometheus.GaugeValue, float64(byState[st]), string(st))
+	}
+	t := c.reg.Totals()
+	ch <- prometheus.MustNewConstMetric(loginsDesc, prometheus.CounterValue, float64(t.Logins))
+	ch <- prometheus.MustNewConstMetric(loginFailuresDesc, prometheus.CounterValue, float64(t.EndedBy[session.EndLoginFailed]))
+	ch <- prometheus.MustNewConstMetric(bytesDesc, prometheus.CounterValue, float64(t.BytesUp), "up")
+	ch <- prometheus.MustNewConstMetric(bytesDesc, prometheus.CounterValue, float64(t.BytesDown), "down")
+	for _, reason := range []string{session.EndQuit, session.EndIdleTimeout, session.EndClientDropped,
+		session.EndLoginFailed, session.EndDisconnected, session.EndServerShutdown} {
+		ch <- prometheus.MustNewConstMetric(endedDesc, prometheus.CounterValue, float64(t.EndedBy[reason]), reason)
+	}
+}
