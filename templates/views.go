@@ -10,6 +10,17 @@ type Page struct {
 	Role  string // "admin" or "customer"
 }
 
+// RoleName is the signed-in user's role as the header shows it.
+func (p Page) RoleName() string {
+	switch p.Role {
+	case "admin":
+		return "Administrator"
+	case "customer":
+		return "Customer"
+	}
+	return p.Role
+}
+
 // SessionRow is one FTP session as the table shows it. Every field is ready to
 // print; the panel formats them.
 type SessionRow struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -251,6 +252,33 @@ func (tb *tab) rowFor(login string) string {
 	return id
 }
 
+// waitState reloads the list until the row of session id shows state.
+func (tb *tab) waitState(id, state string) {
+	tb.t.Helper()
+	cell := query(rowSelector(id) + " td.state")
+	waitFor(tb.t, "session "+id+" to be "+state+" in "+tb.name+"'s browser", func() bool {
+		tb.open("/sessions")
+		return js[string](tb, `(`+cell+` || {dataset: {}}).dataset.state`) == state
+	})
+}
+
+// startDownload has login fetch a large file and read only its first bytes, so
+// its session shows a download in progress until the test ends.
+func (in *instance) startDownload(t *testing.T, customer, login string) {
+	t.Helper()
+	const name, size = "site-backup.tar.gz", 64 << 20
+	writeFile(t, filepath.Join(in.home(customer, login), name), size)
+	c := in.ftpLogin(login)
+	r, err := c.Retr(name)
+	if err != nil {
+		t.Fatalf("%s: RETR %s: %v", login, name, err)
+	}
+	t.Cleanup(func() { r.Close() })
+	if _, err := io.ReadFull(r, make([]byte, 1<<20)); err != nil {
+		t.Fatalf("%s: read the start of %s: %v", login, name, err)
+	}
+}
+
 // setTimeZone makes the page see the given IANA time zone and locale.
 func (tb *tab) setTimeZone(zone, locale string) {
 	tb.t.Helper()
@@ -285,10 +313,15 @@ var (
 	unsafeInName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 )
 
-// screenshot saves the whole page as TEST-NN-NAME.png.
+// screenshot saves the page as TEST-NN-NAME.png: all of it, or what the screen
+// shows while a dialog is open, as the dialog's backdrop covers only that.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	tb.savePNG(name, inTab(tb, "take a screenshot", chromedp.FullScreenshot(100)))
+	shot := chromedp.FullScreenshot(100)
+	if js[bool](tb, `document.querySelector("dialog[open]") !== null`) {
+		shot = chromedp.CaptureScreenshot()
+	}
+	tb.savePNG(name, inTab(tb, "take a screenshot", shot))
 }
 
 func (tb *tab) savePNG(name string, png []byte) {

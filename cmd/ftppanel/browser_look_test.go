@@ -17,7 +17,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
+	in.addFTPUser("carol", "acme")
 	bob := in.ftpLogin("bob")
+	in.startDownload(t, "acme", "carol")
 	chrome := startChromium(t)
 	admin := in.newTab(t, chrome, "admin")
 
@@ -25,8 +27,11 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.checkAccessibility(axe, "the sign-in page")
 
 	admin.signIn("admin", in.adminPW)
+	admin.checkAccessibility(axe, "the empty sessions list")
 	id := admin.rowFor("bob")
+	admin.waitState(admin.rowFor("carol"), "downloading")
 	admin.checkAccessibility(axe, "the sessions list")
+	admin.screenshot("list")
 
 	admin.do("click Disconnect", chromedp.Click(chromedp.CSS(rowSelector(id)+" button")))
 	admin.waitUntil("the dialog opens", dialogOpen)
@@ -86,23 +91,43 @@ func TestBrowserShowsLocalTimes(t *testing.T) {
 	admin.screenshot("india")
 }
 
-// TestBrowserPhoneWidth checks that on a phone the table turns into cards that
-// fit the screen, with each value labelled and Disconnect in reach.
-func TestBrowserPhoneWidth(t *testing.T) {
+// TestBrowserLayout checks that the table fits a laptop's screen, and that on a
+// phone it turns into cards that fit, with each value labelled and Disconnect in
+// reach.
+func TestBrowserLayout(t *testing.T) {
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	in.addFTPUser("carol", "acme")
-	in.ftpLogin("bob")
-	in.ftpLogin("carol")
+	bob := in.rawDial()
+	bob.cmd(200, "CLNT FileZilla 3.66.4")
+	bob.login("bob")
+	in.startDownload(t, "acme", "carol")
 	chrome := startChromium(t)
-	admin := in.newTab(t, chrome, "admin on a phone")
-	admin.phone()
+	admin := in.newTab(t, chrome, "admin")
 	admin.signIn("admin", in.adminPW)
 	id := admin.rowFor("bob")
-	admin.rowFor("carol")
+	admin.waitState(admin.rowFor("carol"), "downloading")
 	row := rowSelector(id)
+	disconnectOnScreen := `(function () {
+		var r = ` + query(row+" button") + `.getBoundingClientRect();
+		return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth;
+	})()`
 
+	// A laptop: the whole table at once, no sideways scrolling.
+	if w := js[int](admin, `document.documentElement.scrollWidth`); w > desktopWidth {
+		t.Errorf("the page is %dpx wide on a %dpx screen", w, desktopWidth)
+	}
+	if js[bool](admin, `(function () { var c = `+query(".table-card")+`; return c.scrollWidth > c.clientWidth; })()`) {
+		t.Errorf("at %dpx the sessions table scrolls sideways", desktopWidth)
+	}
+	if !js[bool](admin, disconnectOnScreen) {
+		t.Errorf("at %dpx bob's Disconnect button is not on the screen", desktopWidth)
+	}
+	admin.screenshot("laptop-list")
+
+	admin.phone()
+	admin.open("/sessions")
 	if w := js[int](admin, `document.documentElement.scrollWidth`); w > phoneWidth {
 		t.Errorf("the page is %dpx wide on a %dpx phone: it scrolls sideways", w, phoneWidth)
 	}
@@ -115,10 +140,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	if label := js[string](admin, `getComputedStyle(`+query(row+` td[data-label="From"]`)+`, "::before").content`); !strings.Contains(label, "From") {
 		t.Errorf("on a phone the remote address is not labelled: ::before is %s", label)
 	}
-	if !js[bool](admin, `(function () {
-		var r = `+query(row+" button")+`.getBoundingClientRect();
-		return r.left >= 0 && r.right <= window.innerWidth && r.width > 0;
-	})()`) {
+	if !js[bool](admin, disconnectOnScreen) {
 		t.Error("on a phone bob's Disconnect button is not fully on the screen")
 	}
 	if got := admin.text(`[data-testid="signed-in-user"]`); got != "admin" {
@@ -135,4 +157,5 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		t.Error("on a phone the dialog does not fit the screen")
 	}
 	admin.screenshot("phone-dialog")
+	bob.cmd(200, "NOOP")
 }

@@ -37,6 +37,9 @@ func TestBrowserSignInShowsEmptyList(t *testing.T) {
 	if got := js[string](admin, `document.getElementById("username").value`); got != "admin" {
 		t.Errorf("the username field should keep what was typed, has %q", got)
 	}
+	if got := js[string](admin, `document.activeElement.id`); got != "password" {
+		t.Errorf("after a wrong password the focus is on %q, want the password field", got)
+	}
 	admin.screenshot("login-failed")
 
 	admin.signIn("admin", in.adminPW)

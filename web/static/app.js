@@ -3,14 +3,15 @@
   "use strict";
 
   // Times: the server writes them in UTC. Show each in the viewer's own time
-  // zone and language, with the exact time, zone included, on hover.
-  var shortTime = { dateStyle: "medium", timeStyle: "short" };
-  var exactTime = { dateStyle: "full", timeStyle: "long" };
+  // zone and language (only the time of day when it is today), with the exact
+  // time, zone included, on hover.
+  var today = new Date().toDateString();
   document.querySelectorAll("time[datetime]").forEach(function (el) {
     var when = new Date(el.getAttribute("datetime"));
     if (isNaN(when.getTime())) return;
-    el.textContent = when.toLocaleString(undefined, shortTime);
-    el.title = when.toLocaleString(undefined, exactTime);
+    var shown = when.toDateString() === today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
+    el.textContent = when.toLocaleString(undefined, shown);
+    el.title = when.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
   });
 
   // Disconnect asks first: with JavaScript the question is a dialog on the list
