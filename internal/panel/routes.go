@@ -9,8 +9,15 @@ import (
 	"github.com/ftppanel/ftppanel/web"
 )
 
-// routes lists every route of the panel.
+// routes is the panel's handler: every route, behind cross-origin protection.
 func (p *Panel) routes() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(p.refuseCrossOrigin))
+	return securityHeaders(csrf.Handler(p.router()))
+}
+
+// router lists every route of the panel.
+func (p *Panel) router() *chi.Mux {
 	r := chi.NewRouter()
 	r.NotFound(p.notFound)
 	r.MethodNotAllowed(p.methodNotAllowed)
@@ -30,9 +37,21 @@ func (p *Panel) routes() http.Handler {
 		r.Post("/sessions/{id}/disconnect", p.disconnectSession)
 	})
 
-	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(p.crossOrigin))
-	return securityHeaders(csrf.Handler(r))
+	// The JSON API: bearer tokens instead of cookies, and JSON errors, also for
+	// unknown paths and wrong methods.
+	r.Route("/api", func(r chi.Router) {
+		r.NotFound(p.apiNotFound)
+		r.MethodNotAllowed(p.apiMethodNotAllowed)
+		r.Get("/v1/openapi.json", p.showOpenAPI)
+		r.Group(func(r chi.Router) {
+			r.Use(p.requireToken)
+			r.Get("/v1/sessions", p.apiListSessions)
+			r.Delete("/v1/sessions", p.apiDisconnectLogin)
+			r.Get("/v1/sessions/{id}", p.apiGetSession)
+			r.Delete("/v1/sessions/{id}", p.apiDisconnectSession)
+		})
+	})
+	return r
 }
 
 func redirectTo(path string) http.HandlerFunc {

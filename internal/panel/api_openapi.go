@@ -1,0 +1,18 @@
+package panel
+
+import (
+	_ "embed"
+	"net/http"
+)
+
+// openAPIDocument describes the JSON API; a test checks it against the routes.
+//
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// showOpenAPI serves the OpenAPI document. It is public: it describes the API
+// and holds nothing secret.
+func (p *Panel) showOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPIDocument)
+}

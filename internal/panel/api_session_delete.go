@@ -1,0 +1,30 @@
+package panel
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+)
+
+// apiDisconnectSession closes one session at once and audits it; 204 when it has
+// ended, 404 when it was unknown, already ended or out of the token's scope.
+func (p *Panel) apiDisconnectSession(w http.ResponseWriter, r *http.Request) {
+	if _, ok := p.apiQuery(w, r); !ok {
+		return
+	}
+	id := chi.URLParam(r, "id")
+	if !session.ValidID(id) {
+		p.apiSessionNotFound(w, r)
+		return
+	}
+	u := currentUser(r)
+	snap, err := p.registry.Disconnect(id, scope(u), u.Name)
+	if err != nil {
+		p.apiSessionNotFound(w, r)
+		return
+	}
+	p.auditAPIDisconnect(r, u, snap)
+	w.WriteHeader(http.StatusNoContent)
+}

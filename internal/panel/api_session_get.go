@@ -1,0 +1,28 @@
+package panel
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+)
+
+// apiGetSession shows one session. Another customer's session is as unknown as
+// one that never existed.
+func (p *Panel) apiGetSession(w http.ResponseWriter, r *http.Request) {
+	if _, ok := p.apiQuery(w, r); !ok {
+		return
+	}
+	id := chi.URLParam(r, "id")
+	if !session.ValidID(id) {
+		p.apiSessionNotFound(w, r)
+		return
+	}
+	snap, err := p.registry.Get(id, scope(currentUser(r)))
+	if err != nil {
+		p.apiSessionNotFound(w, r)
+		return
+	}
+	p.writeJSON(w, r, http.StatusOK, toAPISession(snap))
+}
