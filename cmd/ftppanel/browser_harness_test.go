@@ -98,15 +98,47 @@ type tab struct {
 func (in *instance) newTab(t *testing.T, chrome context.Context, name string) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(chrome, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
 	// The first step opens the tab, which lives as long as the context of that
 	// step: so no deadline here.
 	if err := chromedp.Do(ctx); err != nil {
+		cancel()
 		t.Fatalf("open a tab for %s: %v", name, err)
 	}
+	watchConsole(t, ctx, cancel, name)
 	tb := &tab{t: t, in: in, ctx: ctx, name: name}
 	tb.do("size the window", chromedp.EmulateViewport(desktopWidth, desktopHeight))
 	return tb
+}
+
+// watchConsole fails the test, when the tab closes, if its pages threw an
+// exception or logged an error, such as something the Content-Security-Policy
+// refused. Network errors are left out: a wrong password's 401 and a 404 page
+// are answers the tests ask for.
+func watchConsole(t *testing.T, ctx context.Context, closeTab context.CancelFunc, name string) {
+	messages := chromedp.Console(ctx)
+	var mu sync.Mutex
+	var problems []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range messages {
+			if err != nil {
+				return // the tab closed
+			}
+			if (m.IsException() || m.Type == chromedp.ConsoleError) && m.Source != "network" {
+				mu.Lock()
+				problems = append(problems, fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line+1))
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		closeTab()
+		<-done
+		for _, p := range problems {
+			t.Errorf("%s's browser console: %s", name, p)
+		}
+	})
 }
 
 // do runs browser steps in order and fails the test at the first that fails.

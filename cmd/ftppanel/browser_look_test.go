@@ -126,6 +126,16 @@ func TestBrowserLayout(t *testing.T) {
 	}
 	admin.screenshot("laptop-list")
 
+	// Everything comes from the binary: no fonts, styles or scripts from elsewhere.
+	if foreign := js[[]string](admin, `performance.getEntriesByType("resource")
+		.map(function (e) { return e.name; })
+		.filter(function (u) { return new URL(u).origin !== location.origin; })`); len(foreign) > 0 {
+		t.Errorf("the page loads from other sites: %q", foreign)
+	}
+	if n := js[int](admin, `performance.getEntriesByType("resource").length`); n < 2 {
+		t.Errorf("the page loaded %d resources, want at least its stylesheet and script", n)
+	}
+
 	admin.phone()
 	admin.open("/sessions")
 	if w := js[int](admin, `document.documentElement.scrollWidth`); w > phoneWidth {
