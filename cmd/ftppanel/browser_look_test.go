@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // How the panel looks and reads: accessibility, times in the viewer's zone, and a
@@ -36,7 +37,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.do("click Disconnect", chromedp.Click(chromedp.CSS(rowSelector(id)+" button")))
 	admin.waitUntil("the dialog opens", dialogOpen)
 	admin.checkAccessibility(axe, "the open disconnect dialog")
-	admin.do("press Escape", chromedp.KeyEvent("\u001b"))
+	admin.do("press Escape", chromedp.KeyEvent(kb.Escape))
 	admin.waitUntil("the dialog closes", "!"+dialogOpen)
 
 	admin.open("/sessions/" + id + "/disconnect")
