@@ -38,8 +38,16 @@ Usage:
   %[1]s admin add NAME [--data DIR]
   %[1]s customer add NAME [--data DIR]
   %[1]s ftp-user add LOGIN --customer NAME [--data DIR]
+  %[1]s token add NAME [--label TEXT] [--data DIR]
+  %[1]s token list NAME [--data DIR]
+  %[1]s token revoke NAME ID [--data DIR]
+  %[1]s sessions [--json] [--login LOGIN] [--url URL]
+  %[1]s disconnect ID [--url URL]
+  %[1]s disconnect --login LOGIN [--url URL]
 
 Passwords are read from the first line of standard input, never from arguments.
+"sessions" and "disconnect" talk to the running server (--url, default
+http://127.0.0.1:8080) with the API token in $FTPPANEL_TOKEN.
 Run "%[1]s COMMAND --help" for a command's options.
 `, c.prog)
 }

@@ -45,6 +45,12 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return c.customer(ctx, args[1:])
 	case "ftp-user":
 		return c.ftpUser(ctx, args[1:])
+	case "token":
+		return c.token(ctx, args[1:])
+	case "sessions":
+		return c.sessions(ctx, args[1:])
+	case "disconnect":
+		return c.disconnect(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		c.usage(stdout)
 		return nil

@@ -43,13 +43,15 @@ func (p *Panel) apiNotFound(w http.ResponseWriter, r *http.Request) {
 var apiMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 func (p *Panel) apiMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
 	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil {
 		for _, m := range apiMethods {
 			if rctx.Routes.Match(chi.NewRouteContext(), m, r.URL.EscapedPath()) {
-				w.Header().Add("Allow", m)
+				allowed = append(allowed, m)
 			}
 		}
 	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	p.apiError(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed here")
 }
 

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"text/tabwriter"
+	"time"
+)
+
+// sessions runs "sessions": the live FTP sessions of a running server, as a
+// table like pure-ftpwho's or as the API's JSON.
+func (c *cli) sessions(ctx context.Context, args []string) error {
+	fs, panelURL := c.apiFlags("sessions", "sessions [--json] [--login LOGIN] [--url URL]")
+	asJSON := fs.Bool("json", false, "print the API's JSON instead of a table")
+	login := fs.String("login", "", "only sessions whose FTP login contains `LOGIN`")
+	positional, stop, err := parseOrHelp(fs, args)
+	if stop {
+		return err
+	}
+	if len(positional) > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	api, err := c.newAPIClient(*panelURL)
+	if err != nil {
+		return err
+	}
+	defer api.close()
+	query := url.Values{}
+	if *login != "" {
+		query.Set("login", *login)
+	}
+	body, err := api.call(ctx, http.MethodGet, "/api/v1/sessions", query)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		_, err := c.stdout.Write(body)
+		return err
+	}
+	var list struct {
+		Sessions []apiSession `json:"sessions"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return fmt.Errorf("the server's session list is not what this version expects: %w", err)
+	}
+	if len(list.Sessions) == 0 {
+		fmt.Fprintln(c.stdout, "No users logged in")
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE")
+	for _, s := range list.Sessions {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", printable(s.ID), cell(s.Login), cell(s.Customer),
+			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), idle(time.Duration(s.IdleSeconds)*time.Second))
+	}
+	return tw.Flush()
+}
+
+// cell is a table cell: printable, "-" when empty.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return printable(s)
+}
+
+// rate is a transfer's current rate in binary units; "-" when nothing moves.
+func rate(s apiSession) string {
+	if s.Rate <= 0 && s.State != "uploading" && s.State != "downloading" {
+		return "-"
+	}
+	n := s.Rate
+	for _, unit := range []string{"B/s", "KiB/s", "MiB/s", "GiB/s"} {
+		if n < 1024 || unit == "GiB/s" {
+			if unit == "B/s" {
+				return fmt.Sprintf("%.0f %s", n, unit)
+			}
+			return fmt.Sprintf("%.1f %s", n, unit)
+		}
+		n /= 1024
+	}
+	return ""
+}
+
+// idle prints a duration as the panel does: "45s", "3m 12s", "2h 05m", "3d 04h".
+func idle(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
+	}
+}
