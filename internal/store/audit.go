@@ -30,10 +30,34 @@ func (db *DB) RecordAudit(ctx context.Context, e AuditEntry) error {
 	return err
 }
 
-// AuditEntries returns the newest entries first, at most limit of them.
+// AuditQuery selects audit entries. Customer, when set, is exact: it scopes a
+// customer's view to the entries about its own FTP accounts.
+type AuditQuery struct {
+	Customer string
+	Limit    int // at most this many, newest first; 0 means 100
+	Offset   int
+}
+
+// AuditEntries returns the newest entries first, at most limit of them (0 means 100).
 func (db *DB) AuditEntries(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, at, actor, action, session_id, ftp_login, customer, remote_ip, detail
-		FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+	return db.Audit(ctx, AuditQuery{Limit: limit})
+}
+
+// Audit returns the entries q selects, newest first: in the order they were
+// recorded, whatever their At.
+func (db *DB) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
+	query := `SELECT id, at, actor, action, session_id, ftp_login, customer, remote_ip, detail FROM audit_log`
+	var args []any
+	if q.Customer != "" {
+		query += ` WHERE customer = ?`
+		args = append(args, q.Customer)
+	}
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	query += ` ORDER BY id DESC LIMIT ? OFFSET ?`
+	args = append(args, q.Limit, max(q.Offset, 0))
+	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

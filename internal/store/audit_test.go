@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -106,5 +108,73 @@ func TestAudit(t *testing.T) {
 		}
 		db = mustOpenFile(t, path)
 		checkAll(t, mustAuditEntries(t, db, 10))
+	})
+}
+
+func TestAuditQuery(t *testing.T) {
+	db := mustOpen(t)
+	base := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	// Recorded in this order: s-1 is the oldest, "anon" the newest.
+	for i, e := range []AuditEntry{
+		{Actor: "root", SessionID: "s-1", FTPLogin: "web1", Customer: "acme"},
+		{Actor: "root", SessionID: "s-2", FTPLogin: "gx1", Customer: "globex"},
+		{Actor: "acme", SessionID: "s-3", FTPLogin: "web2", Customer: "acme"},
+		{Actor: "root", SessionID: "s-4", FTPLogin: "web1", Customer: "acme"},
+		// A connection that had not logged in belongs to no customer.
+		{Actor: "root", SessionID: "anon"},
+	} {
+		e.At, e.Action, e.RemoteIP = base.Add(time.Duration(i)*time.Minute), "disconnect", "192.0.2.7"
+		if err := db.RecordAudit(t.Context(), e); err != nil {
+			t.Fatalf("RecordAudit: %v", err)
+		}
+	}
+	sessions := func(q AuditQuery) []string {
+		t.Helper()
+		got, err := db.Audit(t.Context(), q)
+		if err != nil {
+			t.Fatalf("Audit(%+v): %v", q, err)
+		}
+		var out []string
+		for _, e := range got {
+			out = append(out, e.SessionID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		q    AuditQuery
+		want []string
+	}{
+		{"OK", AuditQuery{}, []string{"anon", "s-4", "s-3", "s-2", "s-1"}},
+		{"OneCustomer", AuditQuery{Customer: "acme"}, []string{"s-4", "s-3", "s-1"}},
+		{"OtherCustomer", AuditQuery{Customer: "globex"}, []string{"s-2"}},
+		{"CustomerIsExact", AuditQuery{Customer: "acm"}, nil},
+		{"CustomerIsNotAPattern", AuditQuery{Customer: "%"}, nil},
+		{"LimitAndOffset", AuditQuery{Limit: 2, Offset: 1}, []string{"s-4", "s-3"}},
+		{"CustomerPages", AuditQuery{Customer: "acme", Limit: 2, Offset: 2}, []string{"s-1"}},
+		{"PastTheEnd", AuditQuery{Limit: 2, Offset: 5}, nil},
+		{"NegativeOffsetIsTheStart", AuditQuery{Limit: 1, Offset: -3}, []string{"anon"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sessions(tc.q); !slices.Equal(got, tc.want) {
+				t.Errorf("Audit(%+v) = %v, want %v", tc.q, got, tc.want)
+			}
+		})
+	}
+
+	t.Run("ZeroLimitIsAHundred", func(t *testing.T) {
+		db := mustOpen(t)
+		for i := range 101 {
+			if err := db.RecordAudit(t.Context(), AuditEntry{Actor: "root", Action: "disconnect", SessionID: fmt.Sprint(i)}); err != nil {
+				t.Fatalf("RecordAudit: %v", err)
+			}
+		}
+		got, err := db.Audit(t.Context(), AuditQuery{})
+		if err != nil {
+			t.Fatalf("Audit: %v", err)
+		}
+		if len(got) != 100 || got[0].SessionID != "100" || got[99].SessionID != "1" {
+			t.Errorf("Audit with no limit: %d entries; want the newest 100, \"100\" down to \"1\"", len(got))
+		}
 	})
 }

@@ -60,14 +60,16 @@ func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 }
 
 // HistoryQuery selects ended sessions. Empty fields match everything; Customer,
-// when set, is exact (it scopes a customer's view); the others match substrings.
+// when set, is exact (it scopes a customer's view); ReasonPrefix matches the
+// start of the end reason; the others match substrings.
 type HistoryQuery struct {
-	Customer string
-	Login    string
-	IP       string
-	Reason   string
-	Limit    int // at most this many, newest first; 0 means 100
-	Offset   int
+	Customer     string
+	Login        string
+	IP           string
+	Reason       string
+	ReasonPrefix string // "disconnected by " for every panel disconnect, "quit" for quit alone
+	Limit        int    // at most this many, newest first; 0 means 100
+	Offset       int
 }
 
 // History returns ended sessions, newest first.
@@ -85,6 +87,11 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 			args = append(args, escapeLike(f.value))
 		}
 	}
+	if q.ReasonPrefix != "" {
+		// A panel user's name can contain "quit", so a substring would not do.
+		where = append(where, `end_reason LIKE ? || '%' ESCAPE '\'`)
+		args = append(args, escapeLike(q.ReasonPrefix))
+	}
 	query := `SELECT session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
 		logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason FROM session_history`
 	if len(where) > 0 {
@@ -94,7 +101,7 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 		q.Limit = 100
 	}
 	query += " ORDER BY ended_at DESC, id DESC LIMIT ? OFFSET ?"
-	args = append(args, q.Limit, q.Offset)
+	args = append(args, q.Limit, max(q.Offset, 0))
 	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

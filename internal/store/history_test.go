@@ -20,6 +20,8 @@ func TestHistory(t *testing.T) {
 		entry("S2", "carol", "globex", "198.51.100.4", "disconnected by admin", 2*time.Minute),
 		entry("S3", "bob", "acme", "203.0.113.7", "idle timeout", 3*time.Minute),
 		{SessionID: "S4", RemoteIP: "192.0.2.1", ConnectedAt: base, EndedAt: base.Add(90 * time.Second), EndReason: "login failed"},
+		// A panel user whose name holds another reason.
+		entry("S5", "dave", "globex", "198.51.100.9", "disconnected by quitterie", 4*time.Minute),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -44,14 +46,18 @@ func TestHistory(t *testing.T) {
 		q    HistoryQuery
 		want []string
 	}{
-		{"all, newest first", HistoryQuery{}, []string{"S3", "S2", "S4", "S1"}},
+		{"all, newest first", HistoryQuery{}, []string{"S5", "S3", "S2", "S4", "S1"}},
 		{"one customer", HistoryQuery{Customer: "acme"}, []string{"S3", "S1"}},
 		{"customer is exact", HistoryQuery{Customer: "acm"}, nil},
 		{"login substring", HistoryQuery{Login: "car"}, []string{"S2"}},
 		{"ip substring", HistoryQuery{IP: "203.0.113"}, []string{"S3", "S1"}},
-		{"reason", HistoryQuery{Reason: "disconnected by"}, []string{"S2"}},
+		{"reason", HistoryQuery{Reason: "disconnected by"}, []string{"S5", "S2"}},
+		{"reason prefix", HistoryQuery{ReasonPrefix: "disconnected by "}, []string{"S5", "S2"}},
+		{"reason prefix is not a substring", HistoryQuery{ReasonPrefix: "quit"}, []string{"S1"}},
+		{"reason prefix wildcards are literal", HistoryQuery{ReasonPrefix: "_uit"}, nil},
 		{"LIKE wildcards are literal", HistoryQuery{Login: "%"}, nil},
-		{"limit and offset", HistoryQuery{Limit: 2, Offset: 1}, []string{"S2", "S4"}},
+		{"limit and offset", HistoryQuery{Limit: 2, Offset: 2}, []string{"S2", "S4"}},
+		{"negative offset is the start", HistoryQuery{Limit: 1, Offset: -5}, []string{"S5"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ids(tc.q)
@@ -82,7 +88,7 @@ func TestHistory(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("PruneHistory: %d, %v; want 2 (S1 and S4)", n, err)
 	}
-	if got := ids(HistoryQuery{}); len(got) != 2 || got[0] != "S3" || got[1] != "S2" {
+	if got := ids(HistoryQuery{}); len(got) != 3 || got[0] != "S5" || got[1] != "S3" || got[2] != "S2" {
 		t.Errorf("after pruning: %v", got)
 	}
 }
