@@ -8,3 +8,11 @@ func count(n int) string {
 	}
 	return strconv.Itoa(n) + " sessions"
 }
+
+// sortMark shows a sorted column's direction.
+func sortMark(sorted string) string {
+	if sorted == "descending" {
+		return " ▼"
+	}
+	return " ▲"
+}

@@ -59,10 +59,25 @@ func sessionsPage(rows []SessionRow, admin bool) SessionsPage {
 	if admin {
 		role = "admin"
 	}
+	var columns []Column
+	for _, title := range []string{"Login", "Customer", "From", "Client", "Security", "Logged in", "Connected", "Idle", "State", "File", "Up / down"} {
+		if title == "Customer" && !admin {
+			continue
+		}
+		columns = append(columns, Column{Title: title, SortURL: "/sessions?sort=x"})
+	}
 	return SessionsPage{
 		Page:    Page{Title: "FTP Sessions", User: "panel-user", Role: role},
-		Rows:    rows,
 		IsAdmin: admin,
+		Live: SessionsLive{
+			IsAdmin: admin,
+			Rows:    rows,
+			Total:   len(rows),
+			From:    1,
+			To:      len(rows),
+			Columns: columns,
+			Totals:  SessionTotals{Sessions: len(rows)},
+		},
 	}
 }
 

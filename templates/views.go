@@ -39,6 +39,10 @@ type SessionRow struct {
 	Progress     string // bytes so far, rate, percent when known
 	BytesUp      string
 	BytesDown    string
+	// LongIdle marks a session idle past the panel's warning threshold; IdleNote
+	// says so in words, with when the server will drop it.
+	LongIdle bool
+	IdleNote string
 }
 
 // Time is an instant as shown: text in UTC, and the exact time for machines.
@@ -51,9 +55,65 @@ type Time struct {
 // SessionsPage is the FTP Sessions list.
 type SessionsPage struct {
 	Page
-	Rows    []SessionRow
 	Flash   string
 	IsAdmin bool
+	Filter  SessionFilter
+	Live    SessionsLive
+	// Query is this view's query string ("" or "?login=bob&page=2"): the same view
+	// at /sessions, and its live updates (Server-Sent Events) at /sessions/live.
+	Query string
+}
+
+// SessionFilter is the list's filter form, as the user filled it in.
+type SessionFilter struct {
+	Login    string
+	Customer string
+	IP       string
+	State    string
+	States   []string // the choices
+	Sort     string   // kept when the filter changes
+	Dir      string
+	Active   bool // some filter is set
+}
+
+// SessionsLive is the part of the list that updates itself: totals, the traffic
+// chart, the table and its pager.
+type SessionsLive struct {
+	IsAdmin bool
+	Rows    []SessionRow
+	Totals  SessionTotals
+	Chart   TrafficChart
+	// Total is how many sessions the filter matched; Rows is one page of them.
+	Total    int
+	From, To int
+	PrevURL  string
+	NextURL  string
+	Filtered bool // a filter is set, so an empty list means no match
+	Columns  []Column
+}
+
+// SessionTotals are the figures above the table, over all the user's sessions.
+type SessionTotals struct {
+	Sessions  int
+	Users     int // distinct logins
+	Transfers int
+	Rate      string
+}
+
+// TrafficChart is the server's total rate over the last minutes, drawn as SVG.
+type TrafficChart struct {
+	Show   bool
+	Points string // polyline points in a 0..300 × 0..60 box
+	Now    string
+	Peak   string
+	Label  string // what a screen reader hears
+}
+
+// Column is a sortable column header.
+type Column struct {
+	Title   string
+	SortURL string
+	Sorted  string // "ascending", "descending" or "" (for aria-sort)
 }
 
 // ConfirmPage asks before disconnecting a session, for browsers without JavaScript.

@@ -34,7 +34,7 @@ func (c *cli) usage(w io.Writer) {
 
 Usage:
   %[1]s serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH]
-        [--idle-timeout D] [--history-days N] [--metrics-addr HOST:PORT]
+        [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT]
   %[1]s admin add NAME [--data DIR]
   %[1]s customer add NAME [--data DIR]
   %[1]s ftp-user add LOGIN --customer NAME [--data DIR]

@@ -22,11 +22,12 @@ const shutdownGrace = 10 * time.Second
 
 // serve runs the FTP server and the panel until ctx is cancelled.
 func (c *cli) serve(ctx context.Context, args []string) error {
-	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--history-days N] [--metrics-addr HOST:PORT]")
+	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT]")
 	ftpAddr := fs.String("ftp-addr", ":2121", "FTP control `HOST:PORT`")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "web panel `HOST:PORT`")
 	passiveText := fs.String("passive-ports", "50000-50100", "`LOW-HIGH` ports for passive data connections")
 	idleTimeout := fs.Duration("idle-timeout", 15*time.Minute, "disconnect FTP sessions idle this `long` (at least 1s)")
+	idleWarning := fs.Duration("idle-warning", 5*time.Minute, "mark sessions idle this `long` in the panel (0: never)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (off when empty)")
 	historyDays := fs.Int("history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
 	positional, stop, err := parseOrHelp(fs, args)
@@ -89,11 +90,20 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return errors.Join(fmt.Errorf("web panel: %w", err), ftp.Shutdown(context.Background()))
 	}
 	web := &http.Server{
-		Handler:           panel.New(panel.Config{Store: db, Registry: registry, Logger: log.With(slog.String("component", "panel"))}),
+		Handler: panel.New(panel.Config{
+			Store:       db,
+			Registry:    registry,
+			Logger:      log.With(slog.String("component", "panel")),
+			IdleTimeout: *idleTimeout,
+			IdleWarning: *idleWarning,
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Requests end when serving does: live streams would otherwise hold up
+		// the shutdown.
+		BaseContext: func(net.Listener) context.Context { return ctx },
 	}
 	served := make(chan error, 2)
 	go func() { served <- web.Serve(httpLn) }()

@@ -2,7 +2,6 @@ package panel
 
 import (
 	"net/http"
-	"sync"
 
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -30,29 +29,8 @@ func (p *Panel) apiDisconnectLogin(w http.ResponseWriter, r *http.Request) {
 	}{len(closed)})
 }
 
-// disconnectLogin closes the sessions whose login is exactly login (the list
-// filter matches substrings: bob must not take bobby with him) and returns them.
+// disconnectLogin closes, all at once, the sessions whose login is exactly login
+// and returns them.
 func (p *Panel) disconnectLogin(u store.User, login string) []session.Snapshot {
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		closed []session.Snapshot
-	)
-	for _, s := range p.registry.List(scope(u), session.Filter{Login: login}) {
-		if s.Login != login {
-			continue
-		}
-		// In parallel: each Disconnect waits for its session to end.
-		wg.Go(func() {
-			snap, err := p.registry.Disconnect(s.ID, scope(u), u.Name)
-			if err != nil {
-				return // it ended meanwhile
-			}
-			mu.Lock()
-			closed = append(closed, snap)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return closed
+	return p.registry.DisconnectMatching(scope(u), session.Filter{ExactLogin: login}, u.Name)
 }

@@ -17,6 +17,10 @@ type Config struct {
 	Registry *session.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// IdleTimeout is when the FTP server drops an idle session; the list says
+	// when that will happen. IdleWarning marks sessions idle this long.
+	IdleTimeout time.Duration
+	IdleWarning time.Duration
 }
 
 // Panel serves the web panel.
@@ -25,11 +29,15 @@ type Panel struct {
 	registry *session.Registry
 	log      *slog.Logger
 	now      func() time.Time
+
+	idleTimeout time.Duration
+	idleWarning time.Duration
 }
 
 // New returns the panel's HTTP handler.
 func New(cfg Config) http.Handler {
-	p := &Panel{store: cfg.Store, registry: cfg.Registry, log: cfg.Logger, now: cfg.Now}
+	p := &Panel{store: cfg.Store, registry: cfg.Registry, log: cfg.Logger, now: cfg.Now,
+		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning}
 	if p.log == nil {
 		p.log = slog.Default()
 	}

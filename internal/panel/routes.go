@@ -33,6 +33,7 @@ func (p *Panel) router() *chi.Mux {
 		r.Get("/", redirectTo("/sessions"))
 		r.Post("/logout", p.logout)
 		r.Get("/sessions", p.showSessions)
+		r.Get("/sessions/live", p.streamSessions)
 		r.Get("/sessions/{id}/disconnect", p.confirmDisconnect)
 		r.Post("/sessions/{id}/disconnect", p.disconnectSession)
 	})

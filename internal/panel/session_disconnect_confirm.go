@@ -24,6 +24,6 @@ func (p *Panel) confirmDisconnect(w http.ResponseWriter, r *http.Request) {
 	}
 	p.render(w, r, http.StatusOK, templates.ConfirmView(templates.ConfirmPage{
 		Page: page(r, "Disconnect session"),
-		Row:  sessionRow(snap),
+		Row:  p.sessionRow(snap),
 	}))
 }

@@ -7,18 +7,31 @@ import (
 	"github.com/ftppanel/ftppanel/templates"
 )
 
-// showSessions lists the FTP sessions the user may see.
+// showSessions lists the FTP sessions the user may see, filtered, sorted and one
+// page at a time as the URL says.
 func (p *Panel) showSessions(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	snaps := p.registry.List(scope(u), session.Filter{})
-	rows := make([]templates.SessionRow, len(snaps))
-	for i, s := range snaps {
-		rows[i] = sessionRow(s)
+	q := parseSessionsQuery(r, u)
+	states := []string{string(session.StateIdle), string(session.StateUploading), string(session.StateDownloading),
+		string(session.StateListing)}
+	if u.IsAdmin() {
+		states = append(states, string(session.StateNotLoggedIn))
 	}
 	p.render(w, r, http.StatusOK, templates.SessionsView(templates.SessionsPage{
 		Page:    page(r, "FTP Sessions"),
-		Rows:    rows,
 		Flash:   takeFlash(w, r),
 		IsAdmin: u.IsAdmin(),
+		Filter: templates.SessionFilter{
+			Login:    q.filter.Login,
+			Customer: q.filter.Customer,
+			IP:       q.filter.IP,
+			State:    string(q.filter.State),
+			States:   states,
+			Sort:     q.sort,
+			Dir:      map[bool]string{true: "desc", false: ""}[q.desc],
+			Active:   q.filtered(),
+		},
+		Live:  p.liveView(u, q),
+		Query: q.queryString(),
 	}))
 }

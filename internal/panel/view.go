@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -11,7 +12,7 @@ import (
 )
 
 // sessionRow prepares a session for the table.
-func sessionRow(s session.Snapshot) templates.SessionRow {
+func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 	row := templates.SessionRow{
 		ID:           s.ID,
 		Login:        s.Login,
@@ -33,6 +34,16 @@ func sessionRow(s session.Snapshot) templates.SessionRow {
 	if s.File != "" && s.State != session.StateListing {
 		row.Progress = progress(s)
 	}
+	idle := s.IdleFor()
+	transferring := s.State == session.StateUploading || s.State == session.StateDownloading
+	if p.idleWarning > 0 && idle >= p.idleWarning {
+		row.LongIdle = true
+		row.IdleNote = "long idle"
+	}
+	// The server drops idle sessions, but never one with a transfer open.
+	if p.idleTimeout > 0 && !transferring && idle >= p.idleTimeout/2 {
+		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + "dropped in " + duration(max(0, p.idleTimeout-idle))
+	}
 	return row
 }
 
@@ -41,7 +52,11 @@ func progress(s session.Snapshot) string {
 	if s.Size > 0 {
 		text += " of " + bytes(s.Size) + fmt.Sprintf(" (%d%%)", s.TransferBytes*100/s.Size)
 	}
-	return text + " at " + bytes(int64(s.TransferRate)) + "/s"
+	if s.Size > 0 && s.Rate > 0 && s.TransferBytes < s.Size {
+		left := time.Duration(float64(s.Size-s.TransferBytes) / s.Rate * float64(time.Second))
+		text += ", " + duration(left) + " left"
+	}
+	return text + " at " + bytes(int64(s.Rate)) + "/s (average " + bytes(int64(s.TransferRate)) + "/s)"
 }
 
 // displayLogin names a session for messages.

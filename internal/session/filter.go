@@ -5,17 +5,20 @@ import (
 )
 
 // Filter narrows a list of sessions; empty fields match everything. Login,
-// customer and IP match by substring, so "bo" finds bob; state matches exactly.
+// customer and IP match by substring, so "bo" finds bob; ExactLogin and State
+// match exactly, so "all of bob" leaves bobby alone.
 type Filter struct {
-	Login    string
-	Customer string
-	IP       string
-	State    State
+	Login      string
+	ExactLogin string
+	Customer   string
+	IP         string
+	State      State
 }
 
 // Match reports whether a session passes the filter.
 func (f Filter) Match(s Snapshot) bool {
 	return strings.Contains(s.Login, f.Login) &&
+		(f.ExactLogin == "" || s.Login == f.ExactLogin) &&
 		strings.Contains(s.Customer, f.Customer) &&
 		strings.Contains(s.RemoteIP, f.IP) &&
 		(f.State == "" || s.State == f.State)

@@ -5,14 +5,79 @@
   // Times: the server writes them in UTC. Show each in the viewer's own time
   // zone and language (only the time of day when it is today), with the exact
   // time, zone included, on hover.
-  var today = new Date().toDateString();
-  document.querySelectorAll("time[datetime]").forEach(function (el) {
-    var when = new Date(el.getAttribute("datetime"));
-    if (isNaN(when.getTime())) return;
-    var shown = when.toDateString() === today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
-    el.textContent = when.toLocaleString(undefined, shown);
-    el.title = when.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
-  });
+  function localTimes(root) {
+    var today = new Date().toDateString();
+    root.querySelectorAll("time[datetime]").forEach(function (el) {
+      var when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) return;
+      var shown = when.toDateString() === today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
+      el.textContent = when.toLocaleString(undefined, shown);
+      el.title = when.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
+    });
+  }
+  localTimes(document);
+
+  // The list keeps itself up to date: the server pushes its live part (totals,
+  // chart, table, pager) whenever it changes. Rows are updated in place, so the
+  // focus and the Disconnect buttons stay where they are.
+  var live = document.getElementById("live");
+  if (live && live.dataset.liveUrl && typeof EventSource === "function") {
+    var stream = new EventSource(live.dataset.liveUrl);
+    stream.addEventListener("sessions", function (event) {
+      var next = document.createElement("div");
+      next.innerHTML = event.data;
+      updateLive(live, next);
+      localTimes(live);
+    });
+  }
+
+  function updateLive(cur, next) {
+    var curBody = cur.querySelector("table.sessions tbody");
+    var nextBody = next.querySelector("table.sessions tbody");
+    if (!curBody || !nextBody) {
+      // Between the empty state and the table: nothing to keep.
+      cur.replaceChildren.apply(cur, Array.prototype.slice.call(next.childNodes));
+      return;
+    }
+    next.querySelectorAll("[data-live-part]").forEach(function (part) {
+      var old = cur.querySelector('[data-live-part="' + part.dataset.livePart + '"]');
+      if (old && old.innerHTML !== part.innerHTML) old.innerHTML = part.innerHTML;
+    });
+    var rows = {};
+    Array.prototype.forEach.call(curBody.rows, function (row) { rows[row.dataset.sessionId] = row; });
+    var prev = null;
+    Array.prototype.slice.call(nextBody.rows).forEach(function (fresh) {
+      var row = rows[fresh.dataset.sessionId];
+      if (row) {
+        delete rows[fresh.dataset.sessionId];
+        updateRow(row, fresh);
+      } else {
+        row = fresh;
+      }
+      var want = prev ? prev.nextElementSibling : curBody.firstElementChild;
+      if (row !== want) curBody.insertBefore(row, want);
+      prev = row;
+    });
+    Object.keys(rows).forEach(function (id) {
+      var gone = rows[id];
+      if (gone.contains(document.activeElement)) live.focus();
+      gone.remove();
+    });
+  }
+
+  function updateRow(row, fresh) {
+    row.className = fresh.className;
+    row.dataset.login = fresh.dataset.login;
+    row.dataset.ip = fresh.dataset.ip;
+    for (var i = 0; i < fresh.cells.length && i < row.cells.length; i++) {
+      var cell = row.cells[i], next = fresh.cells[i];
+      if (cell.classList.contains("actions")) continue; // keep the button and its focus
+      if (cell.innerHTML !== next.innerHTML) {
+        cell.innerHTML = next.innerHTML;
+        if (next.dataset.state) cell.dataset.state = next.dataset.state;
+      }
+    }
+  }
 
   // Disconnect asks first: with JavaScript the question is a dialog on the list
   // page; without it, the Disconnect button opens the confirmation page.

@@ -1,0 +1,227 @@
+package panel
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// pageSize is how many sessions one page of the list shows.
+const pageSize = 100
+
+// sessionsQuery is what the list shows, read from the URL so a view can be
+// bookmarked: the filter, the sort and the page.
+type sessionsQuery struct {
+	filter session.Filter
+	sort   string
+	desc   bool
+	page   int
+}
+
+// sortKey is a column the list sorts by.
+type sortKey struct {
+	key, title string
+	adminOnly  bool
+	less       func(a, b session.Snapshot) int
+}
+
+// sortKeys are the columns in the order the table shows them.
+var sortKeys = []sortKey{
+	{"login", "Login", false, func(a, b session.Snapshot) int { return cmp.Compare(a.Login, b.Login) }},
+	{"customer", "Customer", true, func(a, b session.Snapshot) int { return cmp.Compare(a.Customer, b.Customer) }},
+	{"ip", "From", false, func(a, b session.Snapshot) int {
+		return cmp.Or(cmp.Compare(a.RemoteIP, b.RemoteIP), cmp.Compare(a.RemotePort, b.RemotePort))
+	}},
+	{"client", "Client", false, func(a, b session.Snapshot) int { return cmp.Compare(a.Client, b.Client) }},
+	{"security", "Security", false, func(a, b session.Snapshot) int { return cmp.Compare(btoi(a.TLS), btoi(b.TLS)) }},
+	{"logged_in", "Logged in", false, func(a, b session.Snapshot) int { return a.LoggedInAt.Compare(b.LoggedInAt) }},
+	{"connected", "Connected", false, func(a, b session.Snapshot) int { return b.ConnectedAt.Compare(a.ConnectedAt) }},
+	{"idle", "Idle", false, func(a, b session.Snapshot) int { return cmp.Compare(a.IdleFor(), b.IdleFor()) }},
+	{"state", "State", false, func(a, b session.Snapshot) int { return cmp.Compare(a.State, b.State) }},
+	{"file", "File", false, func(a, b session.Snapshot) int { return cmp.Compare(a.File, b.File) }},
+	{"bytes", "Up / down", false, func(a, b session.Snapshot) int {
+		return cmp.Compare(a.BytesUp+a.BytesDown, b.BytesUp+b.BytesDown)
+	}},
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// parseSessionsQuery reads the list's parameters. Unknown or malformed values
+// fall back to the default view rather than failing: a bookmark stays usable.
+func parseSessionsQuery(r *http.Request, u store.User) sessionsQuery {
+	v := r.URL.Query()
+	q := sessionsQuery{
+		filter: session.Filter{
+			Login: strings.TrimSpace(v.Get("login")),
+			IP:    strings.TrimSpace(v.Get("ip")),
+		},
+		sort: v.Get("sort"),
+		desc: v.Get("dir") == "desc",
+		page: 1,
+	}
+	if u.IsAdmin() {
+		q.filter.Customer = strings.TrimSpace(v.Get("customer"))
+	}
+	if st := session.State(v.Get("state")); session.ValidState(st) {
+		q.filter.State = st
+	}
+	if !slices.ContainsFunc(sortKeys, func(k sortKey) bool {
+		return k.key == q.sort && (!k.adminOnly || u.IsAdmin())
+	}) {
+		q.sort, q.desc = "", false
+	}
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
+		q.page = n
+	}
+	return q
+}
+
+// values writes the query back, leaving out defaults, with page and sort as given.
+func (q sessionsQuery) values(sort string, desc bool, page int) url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"login": q.filter.Login, "customer": q.filter.Customer, "ip": q.filter.IP, "state": string(q.filter.State)} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if sort != "" {
+		v.Set("sort", sort)
+		if desc {
+			v.Set("dir", "desc")
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return v
+}
+
+func encode(v url.Values) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+func (q sessionsQuery) queryString() string { return encode(q.values(q.sort, q.desc, q.page)) }
+
+func (q sessionsQuery) filtered() bool { return q.filter != session.Filter{} }
+
+// liveView builds the part of the list that updates itself.
+func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
+	all := p.registry.List(scope(u), session.Filter{})
+	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered(), Totals: totals(all)}
+	if u.IsAdmin() {
+		v.Chart = trafficChart(p.registry.Traffic())
+	}
+
+	matched := all[:0:0]
+	for _, s := range all {
+		if q.filter.Match(s) {
+			matched = append(matched, s)
+		}
+	}
+	for _, k := range sortKeys {
+		if k.key == q.sort {
+			slices.SortStableFunc(matched, func(a, b session.Snapshot) int {
+				if q.desc {
+					return k.less(b, a)
+				}
+				return k.less(a, b)
+			})
+		}
+	}
+	v.Total = len(matched)
+	pages := max(1, (len(matched)+pageSize-1)/pageSize)
+	page := min(q.page, pages)
+	from, to := (page-1)*pageSize, min(page*pageSize, len(matched))
+	v.From, v.To = from+1, to
+	for _, s := range matched[from:to] {
+		v.Rows = append(v.Rows, p.sessionRow(s))
+	}
+	if page > 1 {
+		v.PrevURL = "/sessions" + encode(q.values(q.sort, q.desc, page-1))
+	}
+	if page < pages {
+		v.NextURL = "/sessions" + encode(q.values(q.sort, q.desc, page+1))
+	}
+	for _, k := range sortKeys {
+		if k.adminOnly && !u.IsAdmin() {
+			continue
+		}
+		c := templates.Column{Title: k.title}
+		desc := false
+		if k.key == q.sort {
+			c.Sorted = "ascending"
+			if q.desc {
+				c.Sorted = "descending"
+			} else {
+				desc = true // a second click reverses
+			}
+		}
+		c.SortURL = "/sessions" + encode(q.values(k.key, desc, 1))
+		v.Columns = append(v.Columns, c)
+	}
+	return v
+}
+
+func totals(all []session.Snapshot) templates.SessionTotals {
+	t := templates.SessionTotals{Sessions: len(all)}
+	users := map[string]bool{}
+	var rate float64
+	for _, s := range all {
+		if s.Login != "" {
+			users[s.Login] = true
+		}
+		if s.State == session.StateUploading || s.State == session.StateDownloading {
+			t.Transfers++
+		}
+		rate += s.Rate
+	}
+	t.Users = len(users)
+	t.Rate = bytes(int64(rate)) + "/s"
+	return t
+}
+
+// trafficChart draws the server's total rate as a polyline in a 300×60 box.
+func trafficChart(points []session.TrafficPoint) templates.TrafficChart {
+	c := templates.TrafficChart{Show: true, Now: "0 B/s", Peak: "0 B/s"}
+	if len(points) == 0 {
+		c.Label = "Server transfer rate: no data yet"
+		return c
+	}
+	peak := 0.0
+	for _, pt := range points {
+		peak = max(peak, pt.Rate)
+	}
+	var b strings.Builder
+	step := 300.0 / float64(session.TrafficHistoryLen-1)
+	offset := session.TrafficHistoryLen - len(points) // newest at the right edge
+	for i, pt := range points {
+		y := 60.0
+		if peak > 0 {
+			y = 60 - pt.Rate/peak*58
+		}
+		fmt.Fprintf(&b, "%.1f,%.1f ", float64(offset+i)*step, y)
+	}
+	c.Points = strings.TrimSpace(b.String())
+	c.Now = bytes(int64(points[len(points)-1].Rate)) + "/s"
+	c.Peak = bytes(int64(peak)) + "/s"
+	c.Label = fmt.Sprintf("Server transfer rate over the last %s: now %s, peak %s",
+		duration(time.Duration(len(points))*time.Second), c.Now, c.Peak)
+	return c
+}
