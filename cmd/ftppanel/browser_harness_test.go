@@ -92,6 +92,9 @@ type tab struct {
 	in   *instance
 	ctx  context.Context
 	name string // who this is, for screenshots and messages
+	// noScript is set for a visitor with JavaScript off: its list does not update
+	// itself, so waiting for a row means reloading.
+	noScript bool
 }
 
 // newTab opens a tab in a fresh browser context of chrome, as a new visitor.
@@ -275,23 +278,51 @@ func (tb *tab) rowFor(login string) string {
 		}
 		return "";
 	})()`, login)
+	tb.openLive()
 	var id string
 	waitFor(tb.t, "a row for "+login+" in "+tb.name+"'s browser", func() bool {
-		tb.open("/sessions")
+		if tb.noScript {
+			tb.open("/sessions")
+		}
 		id = js[string](tb, find)
 		return id != ""
 	})
+	tb.stillSamePage()
 	return id
 }
 
-// waitState reloads the list until the row of session id shows state.
+// openLive opens the list if it is not open, and marks the page so that
+// stillSamePage can tell an update pushed by the server from a reload.
+func (tb *tab) openLive() {
+	tb.t.Helper()
+	if !js[bool](tb, `location.pathname === "/sessions" && !location.search`) {
+		tb.open("/sessions")
+	}
+	if !tb.noScript {
+		js[bool](tb, `(window.ftppanelNotReloaded = true)`)
+	}
+}
+
+// stillSamePage fails the test if the list was reloaded since openLive.
+func (tb *tab) stillSamePage() {
+	tb.t.Helper()
+	if !tb.noScript && !js[bool](tb, `window.ftppanelNotReloaded === true`) {
+		tb.t.Fatal("the list was reloaded; it should have updated itself")
+	}
+}
+
+// waitState waits, without reloading, until the row of session id shows state.
 func (tb *tab) waitState(id, state string) {
 	tb.t.Helper()
 	cell := query(rowSelector(id) + " td.state")
+	tb.openLive()
 	waitFor(tb.t, "session "+id+" to be "+state+" in "+tb.name+"'s browser", func() bool {
-		tb.open("/sessions")
+		if tb.noScript {
+			tb.open("/sessions")
+		}
 		return js[string](tb, `(`+cell+` || {dataset: {}}).dataset.state`) == state
 	})
+	tb.stillSamePage()
 }
 
 // startDownload has login fetch a large file and read only its first bytes, so
@@ -322,6 +353,7 @@ func (tb *tab) setTimeZone(zone, locale string) {
 func (tb *tab) disableJavaScript() {
 	tb.t.Helper()
 	call(tb, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	tb.noScript = true
 }
 
 // phone makes the tab a small phone's screen.
