@@ -8,6 +8,7 @@ type Page struct {
 	Title string
 	User  string // the signed-in panel user; empty on the login page
 	Role  string // "admin" or "customer"
+	Nav   string // the Path of the NavLinks entry this page is; "" for none
 }
 
 // RoleName is the signed-in user's role as the header shows it.

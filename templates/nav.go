@@ -1,0 +1,15 @@
+package templates
+
+// NavLink is one entry of the header's navigation.
+type NavLink struct {
+	Path  string
+	Label string
+}
+
+// NavLinks are the pages a signed-in user moves between; Page.Nav names the
+// current one by its Path.
+var NavLinks = []NavLink{
+	{"/sessions", "Sessions"},
+	{"/history", "History"},
+	{"/audit", "Audit log"},
+}
