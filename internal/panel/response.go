@@ -21,7 +21,18 @@ func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, c tem
 // page is the frame of a page for the signed-in user, if any.
 func page(r *http.Request, title string) templates.Page {
 	u := currentUser(r)
-	return templates.Page{Title: title, User: u.Name, Role: string(u.Role)}
+	return templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path)}
+}
+
+// navFor is the header link that leads to path, if one does: the header marks it
+// as the current page.
+func navFor(path string) string {
+	for _, l := range templates.NavLinks {
+		if l.Path == path {
+			return l.Path
+		}
+	}
+	return ""
 }
 
 // showError is the one place that answers with an error page: a plain, escaped

@@ -36,6 +36,8 @@ func (p *Panel) router() *chi.Mux {
 		r.Get("/sessions/live", p.streamSessions)
 		r.Get("/sessions/{id}/disconnect", p.confirmDisconnect)
 		r.Post("/sessions/{id}/disconnect", p.disconnectSession)
+		r.Get("/history", p.showHistory)
+		r.Get("/audit", p.showAudit)
 	})
 
 	// The JSON API: bearer tokens instead of cookies, and JSON errors, also for

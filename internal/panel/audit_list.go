@@ -1,0 +1,65 @@
+package panel
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// showAudit lists what panel users did, newest first: everything for an admin,
+// and for a customer what was done to its own FTP accounts' sessions.
+func (p *Panel) showAudit(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	pageNo, ok := pageNumber(r.URL.Query())
+	if !ok {
+		p.badPageNumber(w, r)
+		return
+	}
+	customer, err := recordsCustomer(u)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	entries, err := p.store.Audit(r.Context(), store.AuditQuery{Customer: customer,
+		Limit: recordsPerPage + 1, Offset: (pageNo - 1) * recordsPerPage})
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	more := len(entries) > recordsPerPage
+	entries = entries[:min(len(entries), recordsPerPage)]
+	rows := make([]templates.AuditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow(e)
+	}
+	p.render(w, r, http.StatusOK, templates.AuditView(templates.AuditPage{
+		Page:    page(r, "Audit log"),
+		Rows:    rows,
+		Pager:   pager("/audit", url.Values{}, pageNo, len(rows), more),
+		IsAdmin: u.IsAdmin(),
+	}))
+}
+
+// auditRow prepares an audit entry for the table.
+func auditRow(e store.AuditEntry) templates.AuditRow {
+	return templates.AuditRow{
+		ID:       e.ID,
+		At:       instant(e.At),
+		Actor:    e.Actor,
+		Action:   auditAction(e.Action),
+		Login:    e.FTPLogin,
+		Customer: e.Customer,
+		RemoteIP: e.RemoteIP,
+		Detail:   e.Detail,
+	}
+}
+
+// auditAction says what an action was in words; unknown ones as they are stored.
+func auditAction(action string) string {
+	if action == "disconnect" {
+		return "Disconnected"
+	}
+	return action
+}

@@ -1,0 +1,130 @@
+package panel
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// endReason is a choice of the history's "How it ended" filter.
+type endReason struct {
+	value, label string
+	prefix       string // what the stored reason starts with
+}
+
+var endReasons = []endReason{
+	{session.EndQuit, "quit", session.EndQuit},
+	{session.EndIdleTimeout, "idle timeout", session.EndIdleTimeout},
+	{session.EndClientDropped, "client dropped", session.EndClientDropped},
+	{session.EndLoginFailed, "login failed", session.EndLoginFailed},
+	// The registry writes "disconnected by NAME", NAME being the panel user.
+	{"disconnected", "disconnected by a panel user", "disconnected by "},
+	{session.EndServerShutdown, "server shutdown", session.EndServerShutdown},
+}
+
+// showHistory lists the ended FTP sessions the user may see, newest first. The
+// filters and the page are in the query string, so a view can be bookmarked.
+func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	params := r.URL.Query()
+	pageNo, ok := pageNumber(params)
+	if !ok {
+		p.badPageNumber(w, r)
+		return
+	}
+	filter := templates.HistoryFilter{
+		Login:  strings.TrimSpace(params.Get("login")),
+		IP:     strings.TrimSpace(params.Get("ip")),
+		Reason: params.Get("reason"),
+	}
+	q := store.HistoryQuery{Login: filter.Login, IP: filter.IP,
+		Limit: recordsPerPage + 1, Offset: (pageNo - 1) * recordsPerPage}
+	if filter.Reason != "" {
+		i := indexOfReason(filter.Reason)
+		if i < 0 {
+			p.showError(w, r, http.StatusBadRequest, "Bad request",
+				"There is no such end reason. Choose one from the list on the history page.")
+			return
+		}
+		q.ReasonPrefix = endReasons[i].prefix
+	}
+	// A customer sees its own FTP accounts' sessions, whatever the URL asks for.
+	// Sessions that never logged in belong to no customer, so it never sees them.
+	customer, err := recordsCustomer(u)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	if u.IsAdmin() {
+		filter.Customer = strings.TrimSpace(params.Get("customer"))
+		customer = filter.Customer
+	}
+	q.Customer = customer
+
+	entries, err := p.store.History(r.Context(), q)
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	more := len(entries) > recordsPerPage
+	entries = entries[:min(len(entries), recordsPerPage)]
+	rows := make([]templates.HistoryRow, len(entries))
+	for i, e := range entries {
+		rows[i] = historyRow(e)
+	}
+	reasons := make([]templates.ReasonOption, len(endReasons))
+	for i, er := range endReasons {
+		reasons[i] = templates.ReasonOption{Value: er.value, Label: er.label}
+	}
+	p.render(w, r, http.StatusOK, templates.HistoryView(templates.HistoryPage{
+		Page:    page(r, "Session history"),
+		Rows:    rows,
+		Filter:  filter,
+		Reasons: reasons,
+		Pager:   pager("/history", historyParams(filter), pageNo, len(rows), more),
+		IsAdmin: u.IsAdmin(),
+	}))
+}
+
+func indexOfReason(value string) int {
+	for i, er := range endReasons {
+		if er.value == value {
+			return i
+		}
+	}
+	return -1
+}
+
+// historyParams is the filter as a query string keeps it, without empty fields.
+func historyParams(f templates.HistoryFilter) url.Values {
+	q := url.Values{}
+	for _, kv := range [][2]string{{"login", f.Login}, {"customer", f.Customer}, {"ip", f.IP}, {"reason", f.Reason}} {
+		if kv[1] != "" {
+			q.Set(kv[0], kv[1])
+		}
+	}
+	return q
+}
+
+// historyRow prepares an ended session for the table.
+func historyRow(e store.HistoryEntry) templates.HistoryRow {
+	return templates.HistoryRow{
+		SessionID: e.SessionID,
+		Login:     e.FTPLogin,
+		Customer:  e.Customer,
+		RemoteIP:  e.RemoteIP,
+		Client:    e.Client,
+		Started:   instant(e.ConnectedAt),
+		Ended:     instant(e.EndedAt),
+		Duration:  duration(max(e.Duration(), 0)),
+		BytesUp:   bytes(e.BytesUp),
+		BytesDown: bytes(e.BytesDown),
+		FilesUp:   e.FilesUp,
+		FilesDown: e.FilesDown,
+		EndReason: e.EndReason,
+	}
+}
