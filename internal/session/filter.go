@@ -5,13 +5,14 @@ import (
 )
 
 // Filter narrows a list of sessions; empty fields match everything. Login,
-// customer and IP match by substring, so "bo" finds bob; ExactLogin and State
-// match exactly, so "all of bob" leaves bobby alone.
+// customer and IP match by substring, so "bo" finds bob; ExactLogin, ExactIP
+// and State match exactly, so "all of bob" leaves bobby alone.
 type Filter struct {
 	Login      string
 	ExactLogin string
 	Customer   string
 	IP         string
+	ExactIP    string
 	State      State
 }
 
@@ -19,6 +20,7 @@ type Filter struct {
 func (f Filter) Match(s Snapshot) bool {
 	return strings.Contains(s.Login, f.Login) &&
 		(f.ExactLogin == "" || s.Login == f.ExactLogin) &&
+		(f.ExactIP == "" || s.RemoteIP == f.ExactIP) &&
 		strings.Contains(s.Customer, f.Customer) &&
 		strings.Contains(s.RemoteIP, f.IP) &&
 		(f.State == "" || s.State == f.State)
