@@ -19,6 +19,9 @@ type controlListener struct {
 	net.Listener
 	passive *passiveListeners
 	now     func() time.Time
+	// refuse turns a connection away before the library sees it, and says whether
+	// it did.
+	refuse func(net.Conn) bool
 
 	mu        sync.Mutex
 	unclaimed map[string]*controlConn // by remote address
@@ -26,6 +29,9 @@ type controlListener struct {
 
 func (l *controlListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
+	for err == nil && l.refuse != nil && l.refuse(c) {
+		c, err = l.Listener.Accept()
+	}
 	if err != nil {
 		return nil, err // unwrapped: the library recognises a closed listener by it
 	}

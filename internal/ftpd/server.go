@@ -77,7 +77,8 @@ func Start(cfg Config) (*Server, error) {
 		now:      cfg.Now,
 		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout},
 	}
-	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, unclaimed: make(map[string]*controlConn)}
+	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, refuse: s.refuseBanned,
+		unclaimed: make(map[string]*controlConn)}
 	s.settings = &ftpserver.Settings{
 		Listener:          s.control,
 		ListenAddr:        ln.Addr().String(),
