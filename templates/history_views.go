@@ -1,6 +1,9 @@
 package templates
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // HistoryRow is one ended FTP session as the history table shows it. Every field
 // is ready to print; the panel formats them.
@@ -59,12 +62,28 @@ type Pager struct {
 	Last     int
 }
 
-// Range names the rows shown, such as "101–200", or "7" for one row.
-func (p Pager) Range() string {
-	if p.First == p.Last {
-		return strconv.Itoa(p.First)
+// caption names the rows shown: "3 ended sessions" when they are all there
+// are, "Ended sessions 101–200" on one of several pages.
+func (p Pager) caption(one, many string) string {
+	if p.NewerURL == "" && p.OlderURL == "" {
+		if p.Last == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(p.Last) + " " + many
 	}
-	return strconv.Itoa(p.First) + "–" + strconv.Itoa(p.Last)
+	rows := strconv.Itoa(p.First)
+	if p.Last > p.First {
+		rows += "–" + strconv.Itoa(p.Last)
+	}
+	return strings.ToUpper(many[:1]) + many[1:] + " " + rows
+}
+
+// order says in which order the rows are, when there is more than one.
+func (p Pager) order() string {
+	if p.Last > p.First {
+		return ", newest first"
+	}
+	return ""
 }
 
 // HistoryPage lists ended FTP sessions, newest first.
@@ -75,6 +94,15 @@ type HistoryPage struct {
 	Reasons []ReasonOption
 	Pager   Pager
 	IsAdmin bool
+}
+
+// Caption is the table's caption: which sessions, whose, in which order.
+func (v HistoryPage) Caption() string {
+	whose := " of your FTP accounts"
+	if v.IsAdmin {
+		whose = " on this server"
+	}
+	return v.Pager.caption("ended session", "ended sessions") + whose + v.Pager.order()
 }
 
 // AuditRow is one panel action as the audit log shows it.
@@ -103,6 +131,15 @@ type AuditPage struct {
 	Rows    []AuditRow
 	Pager   Pager
 	IsAdmin bool
+}
+
+// Caption is the table's caption: which actions, on whose sessions, in which order.
+func (v AuditPage) Caption() string {
+	whose := " on your FTP accounts"
+	if v.IsAdmin {
+		whose = ""
+	}
+	return v.Pager.caption("panel action", "panel actions") + whose + v.Pager.order()
 }
 
 func int64String(n int64) string { return strconv.FormatInt(n, 10) }
