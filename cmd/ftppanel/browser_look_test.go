@@ -19,8 +19,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	in.addFTPUser("carol", "acme")
+	in.addFTPUser("dave", "acme")
 	bob := in.ftpLogin("bob")
 	in.startDownload(t, "acme", "carol")
+	in.ftpLogin("dave")
 	chrome := startChromium(t)
 	admin := in.newTab(t, chrome, "admin")
 
@@ -46,10 +48,25 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.open("/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAA/disconnect")
 	admin.checkAccessibility(axe, "the session-ended page")
 
+	// dave's disconnect fills the history and the audit log.
+	admin.disconnectThroughConfirmation(admin.rowFor("dave"))
+	admin.openWithRows("/history", "tr[data-ended-session]")
+	admin.checkAccessibility(axe, "the history")
+	admin.screenshot("history")
+	admin.openWithRows("/audit", "tr[data-audit-id]")
+	admin.checkAccessibility(axe, "the audit log")
+	admin.screenshot("audit")
+
 	admin.phone()
 	admin.open("/sessions")
 	admin.checkAccessibility(axe, "the sessions list on a phone")
 	admin.screenshot("phone-list-checked")
+	admin.open("/history")
+	admin.checkAccessibility(axe, "the history on a phone")
+	admin.screenshot("phone-history")
+	admin.open("/audit")
+	admin.checkAccessibility(axe, "the audit log on a phone")
+	admin.screenshot("phone-audit")
 
 	if err := bob.NoOp(); err != nil {
 		t.Errorf("looking must not disconnect bob: %v", err)
