@@ -16,3 +16,11 @@ func sortMark(sorted string) string {
 	}
 	return " ▲"
 }
+
+// fmtCount says how many of something: "1 ban", "2 bans".
+func fmtCount(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -120,6 +120,9 @@ func TestSessionsViewRows(t *testing.T) {
 			}
 			for i, r := range testRows {
 				tr := trs[i]
+				if box := tr.one(t, isTag("input")); box.attrs["form"] != "bulk" || box.attrs["value"] != r.ID {
+					t.Errorf("row %d: selection box %v, want one for the bulk form with the session's ID", i, box.attrs)
+				}
 				if tr.name != "tr" {
 					t.Errorf("row %d: data-session-id on <%s>, want <tr>", i, tr.name)
 				}
@@ -140,8 +143,12 @@ func TestSessionsViewRows(t *testing.T) {
 				}
 
 				forms := tr.all(isTag("form"))
-				if len(forms) != 1 {
-					t.Fatalf("row %d: %d forms, want 1", i, len(forms))
+				wantForms := 1 // Disconnect; admins also get "Ban IP"
+				if admin {
+					wantForms = 2
+				}
+				if len(forms) != wantForms {
+					t.Fatalf("row %d: %d forms, want %d", i, len(forms), wantForms)
 				}
 				form := forms[0]
 				if got := strings.ToLower(form.attrs["method"]); got != "get" {

@@ -121,6 +121,8 @@ type Column struct {
 type ConfirmPage struct {
 	Page
 	Row SessionRow
+	// LoginSessions is how many sessions the same login has, this one included.
+	LoginSessions int
 }
 
 // LoginPage is the sign-in form.
@@ -147,3 +149,49 @@ func (r SessionRow) LoginOrDash() string {
 	}
 	return r.Login
 }
+
+// BanURL is where the confirmation for "disconnect and ban" lives.
+func BanURL(id string) string { return "/sessions/" + id + "/ban" }
+
+// BanDuration is a choice of how long a ban lasts.
+type BanDuration struct{ Value, Label string }
+
+// BanDurations are the choices the ban form offers; "permanent" lasts until lifted.
+var BanDurations = []BanDuration{
+	{"1h", "1 hour"}, {"24h", "24 hours"}, {"168h", "7 days"}, {"720h", "30 days"}, {"permanent", "until lifted"},
+}
+
+// BanConfirmPage asks before disconnecting and banning an address.
+type BanConfirmPage struct {
+	Page
+	Row      SessionRow
+	Sessions int // sessions from that address now
+}
+
+// BulkConfirmPage asks before disconnecting several sessions.
+type BulkConfirmPage struct {
+	Page
+	Heading string
+	Rows    []SessionRow
+	Login   string // set when the sessions are all of one login
+}
+
+// BanRow is one ban as the bans page shows it.
+type BanRow struct {
+	ID     string
+	IP     string
+	Reason string
+	By     string
+	Since  Time
+	Until  Time // not Present for a ban until lifted
+}
+
+// BansPage lists the bans in force.
+type BansPage struct {
+	Page
+	Flash string
+	Bans  []BanRow
+}
+
+// SessionCountText says how many sessions: "1 session", "3 sessions".
+func SessionCountText(n int) string { return count(n) }

@@ -208,9 +208,17 @@ type rawFTP struct {
 
 func (in *instance) rawDial() *rawFTP {
 	in.t.Helper()
-	conn, err := net.DialTimeout("tcp", in.ftpAddr, 10*time.Second)
+	return in.rawDialFrom("127.0.0.1")
+}
+
+// rawDialFrom connects from another loopback address (127.0.0.2, ...), as a
+// client on another host would.
+func (in *instance) rawDialFrom(ip string) *rawFTP {
+	in.t.Helper()
+	d := net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	conn, err := d.Dial("tcp", in.ftpAddr)
 	if err != nil {
-		in.t.Fatalf("dial FTP: %v", err)
+		in.t.Fatalf("dial FTP from %s: %v", ip, err)
 	}
 	in.t.Cleanup(func() { conn.Close() })
 	r := &rawFTP{t: in.t, conn: conn, text: textproto.NewConn(conn)}
@@ -454,4 +462,35 @@ func writeFile(t testing.TB, path string, n int) {
 		}
 		n -= k
 	}
+}
+
+// dialBanned connects from ip and returns the one line the server says before it
+// closes the connection.
+func (in *instance) dialBanned(ip string) string {
+	in.t.Helper()
+	d := net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	conn, err := d.Dial("tcp", in.ftpAddr)
+	if err != nil {
+		in.t.Fatalf("dial FTP from %s: %v", ip, err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	reply, err := io.ReadAll(conn)
+	if err != nil {
+		in.t.Fatalf("read from a banned connection: %v", err)
+	}
+	if strings.Count(string(reply), "\n") != 1 {
+		in.t.Fatalf("a banned connection got %q, want one line and then the end", reply)
+	}
+	return strings.TrimSpace(string(reply))
+}
+
+// regexpFind returns the first group of pattern in s.
+func regexpFind(t testing.TB, s, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no %s in:\n%s", pattern, s)
+	}
+	return m[1]
 }

@@ -25,6 +25,6 @@ func (p *Panel) apiDisconnectSession(w http.ResponseWriter, r *http.Request) {
 		p.apiSessionNotFound(w, r)
 		return
 	}
-	p.auditAPIDisconnect(r, u, snap)
+	p.auditAPIDisconnect(r, snap)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -22,7 +22,7 @@ func (p *Panel) apiDisconnectLogin(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	closed := p.disconnectLogin(u, login)
 	for _, snap := range closed {
-		p.auditAPIDisconnect(r, u, snap)
+		p.auditAPIDisconnect(r, snap)
 	}
 	p.writeJSON(w, r, http.StatusOK, struct {
 		Disconnected int `json:"disconnected"`

@@ -1,16 +1,13 @@
 package panel
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
-	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // apiSession is a session as the JSON API shows it. The field names are a
@@ -87,23 +84,8 @@ func (p *Panel) apiQuery(w http.ResponseWriter, r *http.Request, known ...string
 	return q, true
 }
 
-// auditAPIDisconnect logs and audits a disconnect made through the API, as the
-// panel does for its own.
-func (p *Panel) auditAPIDisconnect(r *http.Request, u store.User, snap session.Snapshot) {
-	p.log.Info("session disconnected through the API", slog.String("by", u.Name), slog.String("session", snap.ID),
-		slog.String("login", snap.Login), slog.String("ip", snap.RemoteIP))
-	// The connection is already closed; the audit row must be written even if the
-	// client has gone away.
-	err := p.store.RecordAudit(context.WithoutCancel(r.Context()), store.AuditEntry{
-		Actor:     u.Name,
-		Action:    "disconnect",
-		SessionID: snap.ID,
-		FTPLogin:  snap.Login,
-		Customer:  snap.Customer,
-		RemoteIP:  snap.RemoteIP,
-		Detail:    activity(snap) + " (through the API)",
-	})
-	if err != nil {
-		p.log.Error("audit disconnect", slog.String("session", snap.ID), slog.Any("error", err))
-	}
+// auditAPIDisconnect audits a disconnect made through the API, as the panel does
+// for its own.
+func (p *Panel) auditAPIDisconnect(r *http.Request, snap session.Snapshot) {
+	p.audit(r, "disconnect", snap, activity(snap)+" (through the API)")
 }

@@ -79,3 +79,15 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	setCookie(w, r, name, "", -1)
 }
+
+// requireAdmin lets only administrators through: bans act on the whole server.
+func (p *Panel) requireAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !currentUser(r).IsAdmin() {
+			p.showError(w, r, http.StatusForbidden, "Administrators only",
+				"Only administrators can ban addresses, because a ban applies to the whole server.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

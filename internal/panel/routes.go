@@ -36,8 +36,16 @@ func (p *Panel) router() *chi.Mux {
 		r.Get("/sessions/live", p.streamSessions)
 		r.Get("/sessions/{id}/disconnect", p.confirmDisconnect)
 		r.Post("/sessions/{id}/disconnect", p.disconnectSession)
+		r.Post("/sessions/disconnect", p.disconnectSessions)
 		r.Get("/history", p.showHistory)
 		r.Get("/audit", p.showAudit)
+		r.Group(func(r chi.Router) {
+			r.Use(p.requireAdmin)
+			r.Get("/sessions/{id}/ban", p.confirmBan)
+			r.Post("/sessions/{id}/ban", p.banSession)
+			r.Get("/bans", p.showBans)
+			r.Post("/bans/{id}/lift", p.liftBan)
+		})
 	})
 
 	// The JSON API: bearer tokens instead of cookies, and JSON errors, also for

@@ -22,8 +22,13 @@ func (p *Panel) confirmDisconnect(w http.ResponseWriter, r *http.Request) {
 		p.sessionEnded(w, r)
 		return
 	}
+	same := 0
+	if snap.Login != "" {
+		same = len(p.registry.List(scope(currentUser(r)), session.Filter{ExactLogin: snap.Login}))
+	}
 	p.render(w, r, http.StatusOK, templates.ConfirmView(templates.ConfirmPage{
-		Page: page(r, "Disconnect session"),
-		Row:  p.sessionRow(snap),
+		Page:          page(r, "Disconnect session"),
+		Row:           p.sessionRow(snap),
+		LoginSessions: same,
 	}))
 }

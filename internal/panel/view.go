@@ -56,7 +56,7 @@ func progress(s session.Snapshot) string {
 		left := time.Duration(float64(s.Size-s.TransferBytes) / s.Rate * float64(time.Second))
 		text += ", " + duration(left) + " left"
 	}
-	return text + " at " + bytes(int64(s.Rate)) + "/s (average " + bytes(int64(s.TransferRate)) + "/s)"
+	return text + " at " + bytes(int64(s.Rate)) + "/s"
 }
 
 // displayLogin names a session for messages.

@@ -71,7 +71,8 @@
     row.dataset.ip = fresh.dataset.ip;
     for (var i = 0; i < fresh.cells.length && i < row.cells.length; i++) {
       var cell = row.cells[i], next = fresh.cells[i];
-      if (cell.classList.contains("actions")) continue; // keep the button and its focus
+      // Keep the buttons, their focus and the ticked boxes.
+      if (cell.classList.contains("actions") || cell.classList.contains("select")) continue;
       if (cell.innerHTML !== next.innerHTML) {
         cell.innerHTML = next.innerHTML;
         if (next.dataset.state) cell.dataset.state = next.dataset.state;

@@ -1,0 +1,65 @@
+package panel
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// banSession bans a session's address for the chosen time, then disconnects every
+// session from it; each is audited.
+func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	snap, err := p.registry.Get(id, session.AllSessions())
+	if !session.ValidID(id) || err != nil {
+		p.sessionEnded(w, r)
+		return
+	}
+	until, label, err := banUntil(r.PostFormValue("duration"), p.now())
+	if err != nil {
+		p.showError(w, r, http.StatusBadRequest, "Request refused", err.Error())
+		return
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if len(reason) > 200 {
+		reason = reason[:200]
+	}
+	u := currentUser(r)
+	// Banned first, so the disconnected client cannot come straight back.
+	if _, err := p.store.AddBan(r.Context(), store.Ban{IP: snap.RemoteIP, Reason: reason, CreatedBy: u.Name, Until: until}); err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	closed := p.registry.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name)
+	for _, s := range closed {
+		p.audit(r, "disconnect and ban", s, activity(s)+"; address banned "+label)
+	}
+	setFlash(w, r, fmt.Sprintf("Banned %s %s and disconnected %s", snap.RemoteIP, label, templates.SessionCountText(len(closed))))
+	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+}
+
+// banUntil reads a ban duration from the form's choices.
+func banUntil(choice string, now time.Time) (time.Time, string, error) {
+	for _, d := range templates.BanDurations {
+		if d.Value != choice {
+			continue
+		}
+		if choice == "permanent" {
+			return store.Forever, "until lifted", nil
+		}
+		dur, err := time.ParseDuration(choice)
+		if err != nil {
+			break
+		}
+		return now.Add(dur), "for " + d.Label, nil
+	}
+	return time.Time{}, "", errors.New("Choose how long the ban lasts from the list.")
+}

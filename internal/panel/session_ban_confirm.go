@@ -1,0 +1,26 @@
+package panel
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// confirmBan asks before disconnecting every session from a session's address and
+// banning it, and for how long.
+func (p *Panel) confirmBan(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	snap, err := p.registry.Get(id, session.AllSessions())
+	if !session.ValidID(id) || err != nil {
+		p.sessionEnded(w, r)
+		return
+	}
+	p.render(w, r, http.StatusOK, templates.BanConfirmView(templates.BanConfirmPage{
+		Page:     page(r, "Disconnect and ban"),
+		Row:      p.sessionRow(snap),
+		Sessions: len(p.registry.List(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP})),
+	}))
+}

@@ -1,0 +1,77 @@
+package panel
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// maxBulk bounds how many session IDs one form may name.
+const maxBulk = 1000
+
+// disconnectSessions disconnects several sessions: the rows ticked in the list
+// (id fields) or all of one FTP login (login field). Without confirm=yes it shows
+// what it would do and asks; with it, it does, audits each, and returns to the list.
+func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || len(r.PostForm["id"]) > maxBulk {
+		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		return
+	}
+	u := currentUser(r)
+	login, ids := strings.TrimSpace(r.PostForm.Get("login")), r.PostForm["id"]
+	if login == "" && len(ids) == 0 {
+		setFlash(w, r, "Tick the sessions to disconnect first.")
+		http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+		return
+	}
+	var pending []session.Snapshot
+	if login != "" {
+		pending = p.registry.List(scope(u), session.Filter{ExactLogin: login})
+	} else {
+		for _, id := range ids {
+			if snap, err := p.registry.Get(id, scope(u)); err == nil && session.ValidID(id) {
+				pending = append(pending, snap)
+			}
+		}
+	}
+
+	if r.PostForm.Get("confirm") != "yes" {
+		heading := fmt.Sprintf("Disconnect %s?", templates.SessionCountText(len(pending)))
+		if login != "" {
+			heading = "Disconnect every session of " + login + "?"
+		}
+		rows := make([]templates.SessionRow, len(pending))
+		for i, s := range pending {
+			rows[i] = p.sessionRow(s)
+		}
+		p.render(w, r, http.StatusOK, templates.BulkConfirmView(templates.BulkConfirmPage{
+			Page: page(r, "Disconnect sessions"), Heading: heading, Rows: rows, Login: login,
+		}))
+		return
+	}
+
+	var closed []session.Snapshot
+	if login != "" {
+		closed = p.registry.DisconnectMatching(scope(u), session.Filter{ExactLogin: login}, u.Name)
+	} else {
+		for _, s := range pending {
+			if snap, err := p.registry.Disconnect(s.ID, scope(u), u.Name); err == nil {
+				closed = append(closed, snap)
+			}
+		}
+	}
+	if len(closed) == 0 {
+		p.sessionEnded(w, r)
+		return
+	}
+	names := make([]string, len(closed))
+	for i, snap := range closed {
+		p.audit(r, "disconnect", snap, activity(snap))
+		names[i] = fmt.Sprintf("%s (%s)", displayLogin(snap), snap.RemoteIP)
+	}
+	setFlash(w, r, fmt.Sprintf("Disconnected %s: %s", templates.SessionCountText(len(closed)), strings.Join(names, ", ")))
+	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+}
