@@ -38,6 +38,7 @@ type SessionRow struct {
 	State        string
 	File         string
 	Progress     string // bytes so far, rate, percent when known
+	Percent      int    // of the file moved, when its size is known; -1 otherwise
 	BytesUp      string
 	BytesDown    string
 	// LongIdle marks a session idle past the panel's warning threshold; IdleNote

@@ -31,8 +31,10 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 	if s.LoggedIn() {
 		row.LoggedInAt = instant(s.LoggedInAt)
 	}
+	row.Percent = -1
 	if s.File != "" && s.State != session.StateListing {
 		row.Progress = progress(s)
+		row.Percent = percent(s)
 	}
 	idle := s.IdleFor()
 	transferring := s.State == session.StateUploading || s.State == session.StateDownloading
@@ -47,16 +49,30 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 	return row
 }
 
+// progress describes a transfer: bytes so far (of the size, when known), time
+// left, the rate over the last seconds, and the average since it began.
 func progress(s session.Snapshot) string {
 	text := bytes(s.TransferBytes)
 	if s.Size > 0 {
-		text += " of " + bytes(s.Size) + fmt.Sprintf(" (%d%%)", s.TransferBytes*100/s.Size)
+		text += " of " + bytes(s.Size) + fmt.Sprintf(" (%d%%)", percent(s))
 	}
 	if s.Size > 0 && s.Rate > 0 && s.TransferBytes < s.Size {
 		left := time.Duration(float64(s.Size-s.TransferBytes) / s.Rate * float64(time.Second))
 		text += ", " + duration(left) + " left"
 	}
-	return text + " at " + bytes(int64(s.Rate)) + "/s"
+	text += " at " + bytes(int64(s.Rate)) + "/s"
+	if !s.TransferStarted.IsZero() {
+		text += "; average " + bytes(int64(s.TransferRate)) + "/s over " + duration(s.Now.Sub(s.TransferStarted))
+	}
+	return text
+}
+
+// percent is how much of the file has moved, or -1 when its size is unknown.
+func percent(s session.Snapshot) int {
+	if s.Size <= 0 {
+		return -1
+	}
+	return int(min(100, s.TransferBytes*100/s.Size))
 }
 
 // displayLogin names a session for messages.

@@ -245,6 +245,8 @@ type Snapshot struct {
 	BytesDown    int64
 	// TransferBytes is how much of the current file has gone through.
 	TransferBytes int64
+	// TransferStarted is when the current transfer began; zero when there is none.
+	TransferStarted time.Time
 	// TransferRate is the current transfer's average rate in bytes per second.
 	TransferRate float64
 	// Rate is how fast bytes moved over the last few seconds, in bytes per second.
@@ -286,6 +288,7 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 	s.mu.Unlock()
 	snap.LastActivity = time.Unix(0, s.lastActivity.Load())
 	if !t.startedAt.IsZero() {
+		snap.TransferStarted = t.startedAt
 		snap.Size = t.size
 		snap.TransferBytes = (up - t.startUp) + (down - t.startDown)
 		if elapsed := now.Sub(t.startedAt).Seconds(); elapsed > 0 {
