@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // FTPAccount is a login to the FTP server, owned by one customer.
 type FTPAccount struct {
 	Login    string
 	Customer string
+	// IdleTimeout overrides the server's idle timeout for this account; 0 keeps it.
+	IdleTimeout time.Duration
 }
 
 // AddFTPAccount creates an FTP account for an existing customer.
@@ -45,10 +48,12 @@ func (db *DB) AuthenticateFTP(ctx context.Context, login, password string) (FTPA
 		a        FTPAccount
 		hash     string
 		disabled bool
+		idle     int64
 	)
-	err := db.db.QueryRowContext(ctx, `SELECT a.login, c.name, a.password_hash, a.disabled
+	err := db.db.QueryRowContext(ctx, `SELECT a.login, c.name, a.password_hash, a.disabled, a.idle_timeout_seconds
 		FROM ftp_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.login = ?`, login).
-		Scan(&a.Login, &a.Customer, &hash, &disabled)
+		Scan(&a.Login, &a.Customer, &hash, &disabled, &idle)
+	a.IdleTimeout = time.Duration(idle) * time.Second
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return FTPAccount{}, err
 	}
@@ -58,16 +63,96 @@ func (db *DB) AuthenticateFTP(ctx context.Context, login, password string) (FTPA
 	return a, nil
 }
 
-// DeleteFTPAccount removes an FTP account.
+// Changes to an FTP account that end its live sessions.
+const (
+	ChangePassword = "password changed"
+	ChangeDisabled = "account disabled"
+	ChangeDeleted  = "account deleted"
+)
+
+// DeleteFTPAccount removes an FTP account; its files stay on disk.
 func (db *DB) DeleteFTPAccount(ctx context.Context, login string) error {
-	res, err := db.db.ExecContext(ctx, `DELETE FROM ftp_accounts WHERE login = ?`, login)
+	return db.changeFTPAccount(ctx, login, ChangeDeleted, `DELETE FROM ftp_accounts WHERE login = ?`, login)
+}
+
+// SetFTPPassword gives an FTP account a new password.
+func (db *DB) SetFTPPassword(ctx context.Context, login, password string) error {
+	hash, err := db.hashPassword(password)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return fmt.Errorf("FTP account %q: %w", login, ErrNotFound)
+	return db.changeFTPAccount(ctx, login, ChangePassword, `UPDATE ftp_accounts SET password_hash = ? WHERE login = ?`, hash, login)
+}
+
+// SetFTPDisabled disables an FTP account (it can no longer log in) or enables it.
+func (db *DB) SetFTPDisabled(ctx context.Context, login string, disabled bool) error {
+	change := ChangeDisabled
+	if !disabled {
+		change = "" // enabling ends nothing
 	}
-	return nil
+	return db.changeFTPAccount(ctx, login, change, `UPDATE ftp_accounts SET disabled = ? WHERE login = ?`, disabled, login)
+}
+
+// SetFTPIdleTimeout sets an account's own idle timeout; 0 goes back to the server's.
+func (db *DB) SetFTPIdleTimeout(ctx context.Context, login string, d time.Duration) error {
+	if d < 0 {
+		return errors.New("an idle timeout cannot be negative")
+	}
+	return db.changeFTPAccount(ctx, login, "", `UPDATE ftp_accounts SET idle_timeout_seconds = ? WHERE login = ?`,
+		int64(d/time.Second), login)
+}
+
+// changeFTPAccount runs one statement on an account and, for changes that end
+// sessions, records the change for running servers; ErrNotFound when no such login.
+func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string, args ...any) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("FTP account %q: %w", login, ErrNotFound)
+		}
+		if change == "" {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO ftp_account_changes (login, change, changed_at) VALUES (?, ?, ?)`,
+			login, change, db.timestamp())
+		return err
+	})
+}
+
+// AccountChange is a change to an FTP account that ends its sessions.
+type AccountChange struct {
+	ID     int64
+	Login  string
+	Change string // ChangePassword, ChangeDisabled or ChangeDeleted
+}
+
+// AccountChangesAfter returns the changes recorded after the one with ID after,
+// oldest first; LastAccountChange gives where to start.
+func (db *DB) AccountChangesAfter(ctx context.Context, after int64) ([]AccountChange, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, login, change FROM ftp_account_changes WHERE id > ? ORDER BY id`, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AccountChange
+	for rows.Next() {
+		var c AccountChange
+		if err := rows.Scan(&c.ID, &c.Login, &c.Change); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LastAccountChange is the ID of the newest change, 0 when there is none.
+func (db *DB) LastAccountChange(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM ftp_account_changes`).Scan(&id)
+	return id, err
 }

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestAccountChangesEndSessionsElsewhere(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	for _, login := range []string{"bob", "carol", "dave"} {
+		if err := db.AddFTPAccount(ctx, login, "acme", login+"-password"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start, err := db.LastAccountChange(ctx)
+	if err != nil || start != 0 {
+		t.Fatalf("LastAccountChange = %d, %v", start, err)
+	}
+
+	if err := db.SetFTPPassword(ctx, "bob", "new-bob-password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AuthenticateFTP(ctx, "bob", "bob-password"); !errors.Is(err, ErrBadCredentials) {
+		t.Errorf("the old password still works: %v", err)
+	}
+	if _, err := db.AuthenticateFTP(ctx, "bob", "new-bob-password"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	if err := db.SetFTPDisabled(ctx, "carol", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AuthenticateFTP(ctx, "carol", "carol-password"); !errors.Is(err, ErrBadCredentials) {
+		t.Errorf("a disabled account logs in: %v", err)
+	}
+	if err := db.SetFTPDisabled(ctx, "carol", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AuthenticateFTP(ctx, "carol", "carol-password"); err != nil {
+		t.Errorf("an enabled account: %v", err)
+	}
+	if err := db.SetFTPIdleTimeout(ctx, "dave", 90*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.AuthenticateFTP(ctx, "dave", "dave-password"); err != nil || a.IdleTimeout != 90*time.Second {
+		t.Errorf("dave's idle timeout: %v, %v", a.IdleTimeout, err)
+	}
+	if err := db.DeleteFTPAccount(ctx, "dave"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetFTPPassword(ctx, "nobody", "some-password"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown login: %v", err)
+	}
+	if err := db.SetFTPPassword(ctx, "bob", "short"); !errors.Is(err, ErrWeakPassword) {
+		t.Errorf("weak password: %v", err)
+	}
+
+	changes, err := db.AccountChangesAfter(ctx, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.Login+": "+c.Change)
+	}
+	want := []string{"bob: password changed", "carol: account disabled", "dave: account deleted"}
+	if len(got) != len(want) {
+		t.Fatalf("changes %q, want %q (enabling and idle timeouts end nothing)", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("changes %q, want %q", got, want)
+		}
+	}
+	last, _ := db.LastAccountChange(ctx)
+	if more, _ := db.AccountChangesAfter(ctx, last); len(more) != 0 || last != changes[len(changes)-1].ID {
+		t.Errorf("after the last change: %v (last %d)", more, last)
+	}
+}
