@@ -14,6 +14,14 @@ import (
 // one transaction for all that ended since.
 const historyFlushEvery = 250 * time.Millisecond
 
+// While the database refuses writes (a full disk, a read-only file), ended
+// sessions wait in memory and are tried again every historyRetryEvery; past
+// maxPendingHistory the oldest are given up, in the log.
+const (
+	historyRetryEvery = time.Second
+	maxPendingHistory = 100_000
+)
+
 // historyWriter records every ended session in the database. The registry hands
 // it sessions on the FTP side's goroutines, which must not wait for the disk, so
 // it queues them and a goroutine of its own writes them.
@@ -25,6 +33,7 @@ type historyWriter struct {
 
 	mu      sync.Mutex
 	pending []store.HistoryEntry
+	failing bool // the last write failed; only run's goroutine touches it
 	wake    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -61,6 +70,11 @@ func (w *historyWriter) record(s session.Snapshot) {
 		EndReason:   s.EndReason,
 	})
 	w.mu.Unlock()
+	w.poke()
+}
+
+// poke makes run write what is queued, without waiting.
+func (w *historyWriter) poke() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
@@ -75,33 +89,67 @@ func (w *historyWriter) run() {
 	for {
 		select {
 		case <-w.stop:
-			w.flush()
+			w.finish()
 			return
 		case <-prune.C:
 			w.prune()
 			continue
 		case <-w.wake:
 		}
-		w.flush()
 		// Let a burst of ends gather into one transaction.
+		pause := historyFlushEvery
+		if !w.flush() {
+			pause = historyRetryEvery
+			w.poke() // try again after the pause, even if no other session ends
+		}
 		select {
 		case <-w.stop:
-			w.flush()
+			w.finish()
 			return
-		case <-time.After(historyFlushEvery):
+		case <-time.After(pause):
 		}
 	}
 }
 
-func (w *historyWriter) flush() {
+// finish makes a last attempt at stopping; the log says what could not be written.
+func (w *historyWriter) finish() {
+	if w.flush() {
+		return
+	}
+	w.mu.Lock()
+	lost := len(w.pending)
+	w.mu.Unlock()
+	w.log.Error("session history lost at shutdown: the database refused it", slog.Int("sessions", lost))
+}
+
+// flush writes the queued sessions and reports whether it could. What the
+// database refused stays queued, oldest first.
+func (w *historyWriter) flush() bool {
 	w.mu.Lock()
 	batch := w.pending
 	w.pending = nil
 	w.mu.Unlock()
-	if err := w.store.RecordHistory(context.Background(), batch); err != nil {
-		// The sessions are gone either way; the log keeps what history could not.
-		w.log.Error("record session history", slog.Int("sessions", len(batch)), slog.Any("error", err))
+	err := w.store.RecordHistory(context.Background(), batch)
+	if err == nil {
+		if w.failing {
+			w.failing = false
+			w.log.Info("session history written again", slog.Int("sessions", len(batch)))
+		}
+		return true
 	}
+	w.mu.Lock()
+	w.pending = append(batch, w.pending...)
+	dropped := max(0, len(w.pending)-maxPendingHistory)
+	w.pending = w.pending[dropped:]
+	w.mu.Unlock()
+	if !w.failing {
+		w.failing = true
+		w.log.Error("record session history: will try again", slog.Int("sessions", len(batch)), slog.Any("error", err))
+	}
+	if dropped > 0 {
+		w.log.Error("session history given up: too many sessions waiting for the database", slog.Int("sessions", dropped))
+	}
+	return false
 }
 
 func (w *historyWriter) prune() {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -97,8 +98,15 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 	}
 }
 
-// ReadFrom serves uploads, chunk by chunk, for the same progress reports.
+// ReadFrom serves uploads. From the bare connection, chunk by chunk, for the same
+// progress reports: each chunk reaches the *os.File as a limited connection, which
+// the kernel moves with splice. Any other reader (the library's ASCII-mode
+// converter) is copied through a buffer: it cannot fill the last few bytes of a
+// chunk, and would be asked for them forever.
 func (f *transferFile) ReadFrom(r io.Reader) (int64, error) {
+	if _, bare := r.(syscall.Conn); !bare {
+		return io.CopyBuffer(writerOnly{f}, r, make([]byte, 32<<10))
+	}
 	var total int64
 	for {
 		n, err := io.CopyN(f.File, r, chunk)
@@ -112,6 +120,9 @@ func (f *transferFile) ReadFrom(r io.Reader) (int64, error) {
 		}
 	}
 }
+
+// writerOnly hides the ReadFrom method of the writer it holds from io.Copy.
+type writerOnly struct{ io.Writer }
 
 // TransferError is called by the FTP library, before Close, when the transfer was
 // cut short.

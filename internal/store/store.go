@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,6 +27,9 @@ var (
 	ErrExists         = errors.New("already exists")
 	ErrBadCredentials = errors.New("invalid username or password")
 )
+
+// maxIdleConns is how many connections the pool keeps open between requests.
+const maxIdleConns = 8
 
 // DB is the ftppanel database.
 type DB struct {
@@ -49,10 +53,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	sqlDB, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	registered, err := sql.Open("sqlite", "") // only for the driver; opens nothing
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	sqlite := registered.Driver()
+	registered.Close()
+	sqlDB := sql.OpenDB(connector{dsn: "file:" + path + "?" + q.Encode(), driver: sqlite})
+	sqlDB.SetMaxIdleConns(maxIdleConns)
 	db := &DB{db: sqlDB, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
 	// When two processes open a new file at once, both switch it to WAL, and SQLite
 	// refuses one of them with SQLITE_BUSY at once, without the busy timeout, rather
@@ -140,7 +148,20 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
+// inTx runs fn in a transaction. A transaction that met a connection gone
+// read-only (see recoveringConn) changed nothing and is run again on another.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	err := db.tryTx(ctx, fn)
+	for range maxIdleConns {
+		if !errors.Is(err, driver.ErrBadConn) {
+			break
+		}
+		err = db.tryTx(ctx, fn)
+	}
+	return err
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
