@@ -15,8 +15,13 @@ AXE_JS := $(CURDIR)/.cache/axe/node_modules/axe-core/axe.min.js
 run: build
 	./bin/ftppanel serve --data $(DATA)
 
+# `ftppanel version` prints these; the Dockerfile builds with the same command
+# (./deploy's test checks that they agree and that the binary is static).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
+
 build:
-	$(GO) build -o bin/ftppanel ./cmd/ftppanel
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)" -o bin/ftppanel ./cmd/ftppanel
 
 generate:
 	$(GO) tool templ generate

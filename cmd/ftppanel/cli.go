@@ -27,14 +27,17 @@ type cli struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// inspectFlags, when set, is shown a command's flag set instead of the
+	// command running: tests render the configuration reference from it.
+	inspectFlags func(*flag.FlagSet)
 }
 
 func (c *cli) usage(w io.Writer) {
 	fmt.Fprintf(w, `%[1]s runs an FTP server and the web panel that shows who is connected to it.
 
 Usage:
-  %[1]s serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH]
-        [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT]
+  %[1]s serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT]
+        [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [OPTION...]
   %[1]s admin add NAME [--data DIR]
   %[1]s customer add NAME [--data DIR]
   %[1]s ftp-user add LOGIN --customer NAME [--data DIR]
@@ -44,10 +47,13 @@ Usage:
   %[1]s sessions [--json] [--login LOGIN] [--url URL]
   %[1]s disconnect ID [--url URL]
   %[1]s disconnect --login LOGIN [--url URL]
+  %[1]s version
 
 Passwords are read from the first line of standard input, never from arguments.
 "sessions" and "disconnect" talk to the running server (--url, default
 http://127.0.0.1:8080) with the API token in $FTPPANEL_TOKEN.
+Every option of "serve" can also be set in the environment (FTPPANEL_FTP_ADDR for
+--ftp-addr, and so on) or in a TOML --config file; "serve --help" lists them.
 Run "%[1]s COMMAND --help" for a command's options.
 `, c.prog)
 }
@@ -56,7 +62,11 @@ Run "%[1]s COMMAND --help" for a command's options.
 func (c *cli) flags(name, usage string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	data := fs.String("data", "./data", "data `DIR`: database and FTP home directories")
+	defaultData := "./data"
+	if v := c.getenv(envName("data")); v != "" {
+		defaultData = v // so every command finds the data directory a container or unit sets
+	}
+	data := fs.String("data", defaultData, "data `DIR`: database and FTP home directories")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s %s\n\nOptions:\n", c.prog, usage)
 		fs.PrintDefaults()

@@ -22,7 +22,7 @@ const shutdownGrace = 10 * time.Second
 
 // serve runs the FTP server and the panel until ctx is cancelled.
 func (c *cli) serve(ctx context.Context, args []string) error {
-	fs, data := c.flags("serve", "serve [--data DIR] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT]")
+	fs, data := c.flags("serve", "serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT]")
 	ftpAddr := fs.String("ftp-addr", ":2121", "FTP control `HOST:PORT`")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "web panel `HOST:PORT`")
 	passiveText := fs.String("passive-ports", "50000-50100", "`LOW-HIGH` ports for passive data connections")
@@ -30,7 +30,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	idleWarning := fs.Duration("idle-warning", 5*time.Minute, "mark sessions idle this `long` in the panel (0: never)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (off when empty)")
 	historyDays := fs.Int("history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
-	positional, stop, err := parseOrHelp(fs, args)
+	cfg, positional, stop, err := c.parseConfig(fs, args)
 	if stop {
 		return err
 	}
@@ -40,13 +40,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	passive, err := parsePortRange(*passiveText)
 	if err != nil {
-		return fmt.Errorf("--passive-ports: %w", err)
+		return cfg.invalid("passive-ports", err)
 	}
 	if *idleTimeout < time.Second {
-		return fmt.Errorf("--idle-timeout %s: must be at least 1s", *idleTimeout)
+		return cfg.invalid("idle-timeout", fmt.Errorf("%s: must be at least 1s", *idleTimeout))
 	}
 	if *historyDays < 0 {
-		return fmt.Errorf("--history-days %d: must be 0 or more", *historyDays)
+		return cfg.invalid("history-days", fmt.Errorf("%d: must be 0 or more", *historyDays))
+	}
+	if cfg.print {
+		return cfg.write(c.stdout, "serve")
 	}
 
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
