@@ -94,7 +94,10 @@ func startIn(t testing.TB, dataDir string, extra ...string) *instance {
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{t: t, data: dataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	args := []string{"ftppanel", "serve", "--data", dataDir,
-		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", "40000-40999"}
+		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", "40000-40999",
+		// Every test client comes from 127.0.0.1, and wrong passwords are tried on
+		// purpose: the tests of these limits set them again, later flags winning.
+		"--max-sessions-per-ip", "0", "--failed-login-delay", "0s"}
 	args = append(args, extra...)
 	go func() { in.done <- run(ctx, args, testEnv, strings.NewReader(""), in.stdout, in.stderr) }()
 	var m []string

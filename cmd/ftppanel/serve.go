@@ -30,6 +30,18 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	idleWarning := fs.Duration("idle-warning", 5*time.Minute, "mark sessions idle this `long` in the panel (0: never)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (off when empty)")
 	historyDays := fs.Int("history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
+	loginTimeout := fs.Duration("login-timeout", time.Minute, "drop connections that have not logged in after this `long` (0: never)")
+	maxSessions := fs.Int("max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
+	maxPerIP := fs.Int("max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
+	maxPerLogin := fs.Int("max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
+	failDelay := fs.Duration("failed-login-delay", time.Second, "wait this `long` before answering a failed FTP login")
+	banAfter := fs.Int("ban-after", 10, "ban an address after this many failed FTP logins within --ban-window (0: never)")
+	banWindow := fs.Duration("ban-window", 15*time.Minute, "the `window` in which failed logins count toward a ban")
+	banTime := fs.Duration("ban-time", 15*time.Minute, "how `long` a first ban lasts; each repeat doubles it")
+	tlsOn := fs.Bool("tls", false, "offer FTPS (AUTH TLS) with a self-signed certificate kept in DATA/tls")
+	tlsCert := fs.String("tls-cert", "", "offer FTPS with this certificate `FILE` (PEM; with --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the private key `FILE` of --tls-cert (PEM)")
+	requireTLS := fs.Bool("require-tls", false, "refuse FTP logins that are not encrypted (implies --tls)")
 	cfg, positional, stop, err := c.parseConfig(fs, args)
 	if stop {
 		return err
@@ -48,6 +60,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if *historyDays < 0 {
 		return cfg.invalid("history-days", fmt.Errorf("%d: must be 0 or more", *historyDays))
 	}
+	for name, n := range map[string]int{"max-sessions": *maxSessions, "max-sessions-per-ip": *maxPerIP,
+		"max-sessions-per-login": *maxPerLogin, "ban-after": *banAfter} {
+		if n < 0 {
+			return cfg.invalid(name, fmt.Errorf("%d: must be 0 or more", n))
+		}
+	}
 	if cfg.print {
 		return cfg.write(c.stdout, "serve")
 	}
@@ -62,17 +80,31 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	db.WarmUp(ctx)
+	tlsConfig, err := ftpd.LoadTLS(*data, *tlsCert, *tlsKey, *tlsOn || *requireTLS)
+	if err != nil {
+		return err
+	}
 
 	registry := session.NewRegistry()
 	ftp, err := ftpd.Start(ftpd.Config{
-		Addr:             *ftpAddr,
-		PassivePorts:     passive,
-		DataDir:          *data,
-		IdleTimeout:      *idleTimeout,
-		HistoryRetention: time.Duration(*historyDays) * 24 * time.Hour,
-		Store:            db,
-		Registry:         registry,
-		Logger:           log.With(slog.String("component", "ftp")),
+		Addr:                *ftpAddr,
+		PassivePorts:        passive,
+		DataDir:             *data,
+		IdleTimeout:         *idleTimeout,
+		HistoryRetention:    time.Duration(*historyDays) * 24 * time.Hour,
+		LoginTimeout:        *loginTimeout,
+		MaxSessions:         *maxSessions,
+		MaxSessionsPerIP:    *maxPerIP,
+		MaxSessionsPerLogin: *maxPerLogin,
+		FailedLoginDelay:    *failDelay,
+		BanAfter:            *banAfter,
+		BanWindow:           *banWindow,
+		BanTime:             *banTime,
+		TLS:                 tlsConfig,
+		RequireTLS:          *requireTLS,
+		Store:               db,
+		Registry:            registry,
+		Logger:              log.With(slog.String("component", "ftp")),
 	})
 	if err != nil {
 		return err
@@ -124,7 +156,14 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stdout, "Metrics at http://%s/metrics\n", metricsLn.Addr())
 	}
 
-	fmt.Fprintf(c.stdout, "FTP server listening on %s (passive ports %s)\n", ftp.Addr(), *passiveText)
+	security := "plain FTP"
+	switch {
+	case *requireTLS:
+		security = "FTPS required"
+	case tlsConfig != nil:
+		security = "FTPS offered"
+	}
+	fmt.Fprintf(c.stdout, "FTP server listening on %s (passive ports %s, %s)\n", ftp.Addr(), *passiveText, security)
 	fmt.Fprintf(c.stdout, "Web panel listening on http://%s\n", httpLn.Addr())
 
 	select {

@@ -19,9 +19,10 @@ type controlListener struct {
 	net.Listener
 	passive *passiveListeners
 	now     func() time.Time
-	// refuse turns a connection away before the library sees it, and says whether
-	// it did.
-	refuse func(net.Conn) bool
+	// admit decides, before the library sees a connection, whether it may in;
+	// release is called once for each admitted connection when it closes.
+	admit   func(net.Conn) bool
+	release func(net.Conn)
 
 	mu        sync.Mutex
 	unclaimed map[string]*controlConn // by remote address
@@ -29,7 +30,7 @@ type controlListener struct {
 
 func (l *controlListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
-	for err == nil && l.refuse != nil && l.refuse(c) {
+	for err == nil && l.admit != nil && !l.admit(c) {
 		c, err = l.Listener.Accept()
 	}
 	if err != nil {
@@ -58,9 +59,10 @@ type controlConn struct {
 	net.Conn
 	listener *controlListener
 
-	session atomic.Pointer[session.Session]
-	dataLn  atomic.Pointer[dataListener] // the session's newest passive listener
-	killed  atomic.Bool
+	session  atomic.Pointer[session.Session]
+	dataLn   atomic.Pointer[dataListener] // the session's newest passive listener
+	killed   atomic.Bool
+	released sync.Once
 }
 
 func (c *controlConn) Read(p []byte) (int, error) {
@@ -109,11 +111,24 @@ func (c *controlConn) Close() error {
 		s.EndedBy(session.EndQuit)
 	}
 	c.listener.claim(c.RemoteAddr().String()) // in case the library never reached ClientConnected
+	if c.listener.release != nil {
+		c.released.Do(func() { c.listener.release(c.Conn) })
+	}
 	err := c.Conn.Close()
 	if c.killed.Load() {
 		return nil // kill closed it first; the library need not warn about it
 	}
 	return err
+}
+
+// say writes a last reply straight to the client, past the library, before the
+// connection is killed; it never blocks for long.
+func (c *controlConn) say(reply string) {
+	if c.killed.Load() {
+		return
+	}
+	c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+	c.Conn.Write([]byte(reply + "\r\n"))
 }
 
 func (c *controlConn) bindPassive(dl *dataListener) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
 
@@ -29,9 +30,12 @@ var (
 
 // conn is what the driver keeps on each library client context.
 type conn struct {
+	cc      ftpserver.ClientContext
 	session *session.Session
 	control *controlConn
+	ip      string
 	home    *os.Root // set at login
+	login   string   // set at login, counted by the per-login limit
 }
 
 var (
@@ -41,7 +45,12 @@ var (
 
 func (d *driver) GetSettings() (*ftpserver.Settings, error) { return d.srv.settings, nil }
 
-func (d *driver) GetTLSConfig() (*tls.Config, error) { return nil, errNoTLS }
+func (d *driver) GetTLSConfig() (*tls.Config, error) {
+	if d.srv.cfg.TLS == nil {
+		return nil, errNoTLS
+	}
+	return d.srv.cfg.TLS, nil
+}
 
 func (d *driver) ClientConnected(cc ftpserver.ClientContext) (string, error) {
 	// The address is read once, here: AUTH TLS later swaps the connection under it.
@@ -54,7 +63,9 @@ func (d *driver) ClientConnected(cc ftpserver.ClientContext) (string, error) {
 	port, _ := strconv.Atoi(portText)
 	s := session.New(host, port, d.srv.now(), control.kill)
 	control.session.Store(s)
-	cc.SetExtra(&conn{session: s, control: control})
+	c := &conn{cc: cc, session: s, control: control, ip: host}
+	cc.SetExtra(c)
+	d.srv.conns.Store(s.ID(), c)
 	d.srv.registry.Add(s)
 	d.srv.log.Debug("ftp connection", slog.String("session", s.ID()), slog.String("remote", remote))
 	return "ftppanel FTP server ready", nil
@@ -68,7 +79,17 @@ func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
 	if c.home != nil {
 		c.home.Close() // files still open through it stay usable until closed
 	}
+	if c.login != "" {
+		d.srv.limits.logout(c.login)
+	}
+	d.srv.conns.Delete(c.session.ID())
 	d.srv.registry.Remove(c.session)
+	// A connection that never logged in counts against its address, a little:
+	// scanners and guessers leave many.
+	if snap := c.session.Snapshot(d.srv.now()); !snap.LoggedIn() &&
+		(snap.EndReason == session.EndClientDropped || snap.EndReason == session.EndQuit || snap.EndReason == session.EndLoginTimeout) {
+		d.srv.strike(c.ip, noLoginScore, "connections without a login")
+	}
 }
 
 func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpserver.ClientDriver, error) {
@@ -83,14 +104,25 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		if !errors.Is(err, store.ErrBadCredentials) {
 			d.srv.log.Error("ftp login", slog.String("login", user), slog.Any("error", err))
 		}
+		d.srv.strike(c.ip, failedLoginScore, "failed logins")
+		// Guessing stays slow: each wrong password costs the guesser this long.
+		time.Sleep(d.srv.cfg.FailedLoginDelay)
 		return nil, errLoginIncorrect
 	}
+	if refusal := d.srv.limits.login(account.Login); refusal != "" {
+		c.session.EndedBy(session.EndTooMany)
+		c.control.say(refusal)
+		c.control.kill()
+		return nil, errLoginIncorrect
+	}
+	c.login = account.Login
 	home, err := d.srv.openHome(account)
 	if err != nil {
 		d.srv.log.Error("open home directory", slog.String("login", user), slog.Any("error", err))
 		return nil, errLoginIncorrect
 	}
 	c.home = home
+	c.session.SetIdleTimeout(account.IdleTimeout)
 	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), d.srv.now())
 	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log}, nil
 }

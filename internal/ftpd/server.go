@@ -5,6 +5,7 @@ package ftpd
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,15 +22,33 @@ import (
 // connectionTimeout bounds how long a transfer waits for its data connection.
 const connectionTimeout = 30 * time.Second
 
+// libraryIdleBackstop is the FTP library's own idle timeout, far past ours.
+const libraryIdleBackstop = 24 * time.Hour
+
 // PortRange is an inclusive range of TCP ports; the zero value lets the system pick.
 type PortRange struct{ Low, High int }
 
 // Config is what the FTP server needs.
 type Config struct {
-	Addr         string    // control address, HOST:PORT
-	PassivePorts PortRange // ports for passive data connections
-	DataDir      string    // home directories live under DataDir/home
-	IdleTimeout  time.Duration
+	Addr         string        // control address, HOST:PORT
+	PassivePorts PortRange     // ports for passive data connections
+	DataDir      string        // home directories live under DataDir/home
+	IdleTimeout  time.Duration // 15 minutes when zero
+	// LoginTimeout drops connections that have not logged in after this long.
+	LoginTimeout time.Duration
+	// Limits on connections: overall, from one address, and sessions of one
+	// account; zero is no limit.
+	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
+	// FailedLoginDelay is how long each failed login waits before its answer.
+	FailedLoginDelay time.Duration
+	// BanAfter failed logins (a connection without a login counts half) within
+	// BanWindow ban the address for BanTime, doubling for each repeat; 0 never bans.
+	BanAfter  int
+	BanWindow time.Duration
+	BanTime   time.Duration
+	// TLS enables explicit FTPS (AUTH TLS); RequireTLS refuses plain logins.
+	TLS        *tls.Config
+	RequireTLS bool
 	// HistoryRetention is how long ended sessions are kept; 0 keeps them forever.
 	HistoryRetention time.Duration
 	Store            *store.DB
@@ -46,12 +65,16 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	settings *ftpserver.Settings
-	lib      *ftpserver.FtpServer
-	control  *controlListener
-	passive  *passiveListeners
-	history  *historyWriter
-	served   sync.WaitGroup
+	settings  *ftpserver.Settings
+	lib       *ftpserver.FtpServer
+	control   *controlListener
+	passive   *passiveListeners
+	history   *historyWriter
+	limits    *limits
+	defender  *defender
+	conns     sync.Map // session ID → *conn
+	served    sync.WaitGroup
+	stopWatch context.CancelFunc
 }
 
 // Start listens on cfg.Addr and serves in the background; a bad address fails here.
@@ -77,16 +100,24 @@ func Start(cfg Config) (*Server, error) {
 		now:      cfg.Now,
 		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout},
 	}
-	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, refuse: s.refuseBanned,
+	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
+	s.defender = &defender{threshold: float64(cfg.BanAfter), window: cfg.BanWindow, banTime: cfg.BanTime,
+		byIP: make(map[string]*offender)}
+	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, admit: s.admit, release: s.release,
 		unclaimed: make(map[string]*controlConn)}
 	s.settings = &ftpserver.Settings{
-		Listener:          s.control,
-		ListenAddr:        ln.Addr().String(),
-		Banner:            "ftppanel",
-		IdleTimeout:       int(cfg.IdleTimeout / time.Second),
+		Listener:   s.control,
+		ListenAddr: ln.Addr().String(),
+		Banner:     "ftppanel",
+		// The server drops idle sessions itself (watch.go), also by account; the
+		// library's own timeout is only a backstop.
+		IdleTimeout:       int(libraryIdleBackstop / time.Second),
 		ConnectionTimeout: int(connectionTimeout / time.Second),
 		DisableActiveMode: true,
 		DisableSite:       true,
+	}
+	if cfg.RequireTLS {
+		s.settings.TLSRequired = ftpserver.MandatoryEncryption
 	}
 	if r := cfg.PassivePorts; r.Low > 0 {
 		s.settings.PassiveTransferPortRange = ftpserver.PortRange{Start: r.Low, End: r.High}
@@ -100,12 +131,18 @@ func Start(cfg Config) (*Server, error) {
 		s.history.close()
 		return nil, err
 	}
-	s.served.Add(1)
+	s.served.Add(2)
 	go func() {
 		defer s.served.Done()
 		if err := s.lib.Serve(); err != nil {
 			s.log.Error("FTP server stopped", slog.Any("error", err))
 		}
+	}()
+	watching, stopWatch := context.WithCancel(context.Background())
+	s.stopWatch = stopWatch
+	go func() {
+		defer s.served.Done()
+		s.watch(watching)
 	}()
 	return s, nil
 }
@@ -120,6 +157,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if errors.Is(err, ftpserver.ErrNotListening) {
 		err = nil
 	}
+	s.stopWatch()
 	s.served.Wait()
 	err = errors.Join(err, s.registry.Shutdown(ctx))
 	s.history.close()

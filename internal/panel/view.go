@@ -42,9 +42,14 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 		row.LongIdle = true
 		row.IdleNote = "long idle"
 	}
-	// The server drops idle sessions, but never one with a transfer open.
-	if p.idleTimeout > 0 && !transferring && idle >= p.idleTimeout/2 {
-		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + "dropped in " + duration(max(0, p.idleTimeout-idle))
+	// The server drops idle sessions, by the account's timeout when it has one,
+	// but never one with a transfer open.
+	limit := p.idleTimeout
+	if s.IdleTimeout > 0 {
+		limit = s.IdleTimeout
+	}
+	if limit > 0 && s.LoggedIn() && !transferring && idle >= limit/2 {
+		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + "dropped in " + duration(max(0, limit-idle))
 	}
 	return row
 }

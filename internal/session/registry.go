@@ -174,6 +174,13 @@ func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by string) []S
 	return snaps
 }
 
+// End closes a session for the server's own reason (an idle timeout, a disabled
+// account) without waiting for it to end; it reports whether it did.
+func (r *Registry) End(id, reason string) bool {
+	s := r.lookup(id)
+	return s != nil && r.close(s, reason)
+}
+
 // close closes a session unless someone else already is; it reports whether it did.
 func (r *Registry) close(s *Session, reason string) bool {
 	if !s.closing.CompareAndSwap(false, true) {

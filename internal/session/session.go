@@ -42,19 +42,20 @@ type Session struct {
 	changed  func()
 	loggedIn func(int64) int64
 
-	mu         sync.Mutex
-	endReason  string
-	filesUp    int
-	filesDown  int
-	rate       rateWindow
-	login      string
-	customer   string
-	client     string
-	tls        bool
-	loggedInAt time.Time
-	state      State
-	transfer   transfer
-	closeFunc  func()
+	mu          sync.Mutex
+	idleTimeout time.Duration // this session's own, when its account has one
+	endReason   string
+	filesUp     int
+	filesDown   int
+	rate        rateWindow
+	login       string
+	customer    string
+	client      string
+	tls         bool
+	loggedInAt  time.Time
+	state       State
+	transfer    transfer
+	closeFunc   func()
 }
 
 // transfer is the file transfer or listing a session is busy with.
@@ -125,6 +126,13 @@ func (s *Session) notify() {
 	if s.changed != nil {
 		s.changed()
 	}
+}
+
+// SetIdleTimeout gives the session an idle timeout of its own (its account's).
+func (s *Session) SetIdleTimeout(d time.Duration) {
+	s.mu.Lock()
+	s.idleTimeout = d
+	s.mu.Unlock()
 }
 
 // StartTransfer records that the session began uploading, downloading or listing.
@@ -208,6 +216,9 @@ const (
 	EndIdleTimeout    = "idle timeout"
 	EndClientDropped  = "client dropped"
 	EndLoginFailed    = "login failed"
+	EndLoginTimeout   = "login timeout"
+	EndBanned         = "banned"
+	EndTooMany        = "too many sessions"
 	EndServerShutdown = "server shutdown"
 )
 
@@ -254,7 +265,9 @@ type Snapshot struct {
 	FilesUp   int // files uploaded whole
 	FilesDown int // files downloaded whole
 	EndReason string
-	Now       time.Time
+	// IdleTimeout is the session's own idle timeout; 0 means the server's.
+	IdleTimeout time.Duration
+	Now         time.Time
 }
 
 // Snapshot copies the session's state as of now.
@@ -281,6 +294,7 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 		FilesUp:     s.filesUp,
 		FilesDown:   s.filesDown,
 		EndReason:   s.endReason,
+		IdleTimeout: s.idleTimeout,
 		Rate:        s.rate.perSecond(),
 		Now:         now,
 	}

@@ -1,0 +1,101 @@
+package ftpd
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// watchEvery is how often the server looks for sessions to drop.
+const watchEvery = time.Second
+
+// watch enforces, every second, what no single event triggers: the timeouts before
+// and after login, and changes to accounts made by any process (the panel, the
+// command line), which end the account's sessions.
+func (s *Server) watch(ctx context.Context) {
+	t := time.NewTicker(watchEvery)
+	defer t.Stop()
+	lastChange, err := s.store.LastAccountChange(ctx)
+	if err != nil {
+		s.log.Error("read account changes", slog.Any("error", err))
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.dropTimedOut()
+		lastChange = s.endChangedAccounts(ctx, lastChange)
+		s.defender.forget(s.now())
+	}
+}
+
+func (s *Server) dropTimedOut() {
+	for _, snap := range s.registry.List(session.AllSessions(), session.Filter{}) {
+		if !snap.LoggedIn() {
+			if s.cfg.LoginTimeout > 0 && snap.ConnectedFor() >= s.cfg.LoginTimeout {
+				s.drop(snap.ID, fmt.Sprintf("421 No login within %s; closing.", s.cfg.LoginTimeout), session.EndLoginTimeout)
+			}
+			continue
+		}
+		if snap.State != session.StateIdle {
+			continue // a transfer or listing in progress is never idle
+		}
+		limit := s.cfg.IdleTimeout
+		if snap.IdleTimeout > 0 {
+			limit = snap.IdleTimeout
+		}
+		if snap.IdleFor() >= limit {
+			s.drop(snap.ID, fmt.Sprintf("421 Idle for %s; closing.", limit), session.EndIdleTimeout)
+		}
+	}
+}
+
+// endChangedAccounts ends the sessions of accounts whose password changed or
+// that were disabled or deleted since the change last seen, and returns the
+// newest change seen.
+func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
+	changes, err := s.store.AccountChangesAfter(ctx, after)
+	if err != nil {
+		s.log.Error("read account changes", slog.Any("error", err))
+		return after
+	}
+	for _, c := range changes {
+		after = c.ID
+		for _, snap := range s.registry.List(session.AllSessions(), session.Filter{ExactLogin: c.Login}) {
+			if !s.drop(snap.ID, "421 "+sentence(c.Change)+"; closing.", c.Change) {
+				continue
+			}
+			if err := s.store.RecordAudit(ctx, store.AuditEntry{Actor: "server", Action: "disconnect", SessionID: snap.ID,
+				FTPLogin: snap.Login, Customer: snap.Customer, RemoteIP: snap.RemoteIP, Detail: c.Change}); err != nil {
+				s.log.Error("audit", slog.Any("error", err))
+			}
+		}
+	}
+	return after
+}
+
+// sentence capitalises the first letter: "account disabled" → "Account disabled".
+func sentence(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// drop says why to the client, when the control connection is not encrypted,
+// and ends the session for that reason; it reports whether it did.
+func (s *Server) drop(id, reply, reason string) bool {
+	if v, ok := s.conns.Load(id); ok {
+		c := v.(*conn)
+		if !c.cc.HasTLSForControl() {
+			c.control.say(reply)
+		}
+	}
+	return s.registry.End(id, reason)
+}
