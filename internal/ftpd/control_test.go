@@ -1,7 +1,10 @@
 package ftpd
 
 import (
+	"errors"
+	"fmt"
 	"net"
+	"os"
 	"testing"
 	"time"
 )
@@ -96,4 +99,46 @@ func TestAnnouncedListenerServesUntilClosed(t *testing.T) {
 	if p.lookup(dl.port) != nil {
 		t.Error("a closed listener is still registered")
 	}
+}
+
+// TestDataConnectionsOnlyOnTheControlAddress: the library listens on every
+// interface; connections to another local address are reset at accept.
+func TestDataConnectionsOnlyOnTheControlAddress(t *testing.T) {
+	p := &passiveListeners{byPort: map[int]*dataListener{}, unannounced: time.Hour, only: net.ParseIP("127.0.0.1")}
+	ln, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl := p.wrap(ln)
+	defer dl.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := dl.Accept()
+		if err == nil {
+			accepted <- c
+		}
+		close(accepted)
+	}()
+
+	// The reset may come while connecting or at the first read.
+	other, err := net.Dial("tcp", net.JoinHostPort("127.0.0.2", fmt.Sprint(port)))
+	if err == nil {
+		defer other.Close()
+		other.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, err = other.Read(make([]byte, 1))
+	}
+	if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a connection to another address was not turned away: %v", err)
+	}
+	own, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", fmt.Sprint(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	c := <-accepted
+	if c == nil || c.RemoteAddr().String() != own.LocalAddr().String() {
+		t.Fatalf("accepted %v, want the connection to the control address", c)
+	}
+	c.Close()
 }

@@ -15,10 +15,14 @@ type passiveListeners struct {
 	// reply. The library opens the listener before it builds the reply, and when
 	// that fails (PASV on an IPv6 connection) it neither announces nor closes it.
 	unannounced time.Duration
+	// only, when set, is the one local address data connections may arrive on:
+	// the library binds passive ports on every interface, so others are turned
+	// away at accept.
+	only net.IP
 }
 
 func (p *passiveListeners) wrap(l net.Listener) *dataListener {
-	dl := &dataListener{Listener: l, owner: p}
+	dl := &dataListener{Listener: l, owner: p, only: p.only}
 	if addr, ok := l.Addr().(*net.TCPAddr); ok {
 		dl.port = addr.Port
 	}
@@ -53,6 +57,7 @@ type dataListener struct {
 	net.Listener
 	owner  *passiveListeners
 	port   int
+	only   net.IP
 	orphan *time.Timer // closes the listener unless a reply announces it
 
 	mu      sync.Mutex
@@ -62,6 +67,10 @@ type dataListener struct {
 
 func (l *dataListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
+	for err == nil && l.only != nil && !l.only.Equal(localIP(c)) {
+		resetAndClose(c)
+		c, err = l.Listener.Accept()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -112,4 +121,11 @@ func resetAndClose(c net.Conn) {
 		tc.SetLinger(0)
 	}
 	c.Close()
+}
+
+func localIP(c net.Conn) net.IP {
+	if a, ok := c.LocalAddr().(*net.TCPAddr); ok {
+		return a.IP
+	}
+	return nil
 }

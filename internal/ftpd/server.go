@@ -98,7 +98,7 @@ func Start(cfg Config) (*Server, error) {
 		registry: cfg.Registry,
 		log:      cfg.Logger,
 		now:      cfg.Now,
-		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout},
+		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout, only: boundIP(ln)},
 	}
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
 	s.defender = &defender{threshold: float64(cfg.BanAfter), window: cfg.BanWindow, banTime: cfg.BanTime,
@@ -162,4 +162,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	err = errors.Join(err, s.registry.Shutdown(ctx))
 	s.history.close()
 	return err
+}
+
+// boundIP is the address the control connection listens on, or nil when it
+// listens on every interface.
+func boundIP(ln net.Listener) net.IP {
+	a, ok := ln.Addr().(*net.TCPAddr)
+	if !ok || a.IP.IsUnspecified() {
+		return nil
+	}
+	return a.IP
 }
