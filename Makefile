@@ -10,7 +10,7 @@ SCREENSHOTS := $(CURDIR)/screenshots
 AXE_VERSION := 4.14.1
 AXE_JS := $(CURDIR)/.cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run build test check-generated generate lint bench axe
+.PHONY: run build test check-generated generate lint bench axe docker-check
 
 run: build
 	./bin/ftppanel serve --data $(DATA)
@@ -35,13 +35,19 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: lint axe
+test: lint axe docker-check
 	@rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
 	status=0; \
 	FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
 		$(GO) test -race -count=1 -timeout 20m ./... || status=$$?; \
 	echo "Browser screenshots: $(SCREENSHOTS)"; \
 	exit $$status
+
+# The Dockerfile without docker: runs its build command, checks that it is
+# `make build`'s and that the binary is static, runs the image's command with
+# its environment and its HEALTHCHECK, and checks deploy/'s systemd unit.
+docker-check:
+	$(GO) test -count=1 ./deploy
 
 # Installs axe-core once, when npm is there; the file's presence is the stamp
 # (after changing AXE_VERSION, remove .cache/axe).

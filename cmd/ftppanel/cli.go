@@ -47,6 +47,7 @@ Usage:
   %[1]s sessions [--json] [--login LOGIN] [--url URL]
   %[1]s disconnect ID [--url URL]
   %[1]s disconnect --login LOGIN [--url URL]
+  %[1]s healthcheck [serve's options]
   %[1]s version
 
 Passwords are read from the first line of standard input, never from arguments.

@@ -50,13 +50,49 @@ type config struct {
 	print bool              // --print-config: print the options and stop
 }
 
-// parseConfig registers --config and --print-config on fs, parses args, and
-// fills in every option not on the command line from the environment, then from
-// the config file. It returns the positional arguments; stop says to return err
+// parseConfig registers --config and --print-config on fs (unless they are
+// there), parses args, and fills in every option not on the command line from
+// the environment, then from the config file. It returns the positional arguments; stop says to return err
 // at once (after --help, or on a bad command line or configuration).
 func (c *cli) parseConfig(fs *flag.FlagSet, args []string) (cfg *config, positional []string, stop bool, err error) {
-	configPath := fs.String(configFlag, "", "read options from this TOML `FILE` (keys are the option names)")
-	printConfig := fs.Bool(printConfigFlag, false, "print the effective configuration, and where each value came from, then exit")
+	if fs.Lookup(configFlag) == nil {
+		c.addConfigFlags(fs)
+	}
+	if c.inspectFlags != nil {
+		c.inspectFlags(fs)
+		return nil, nil, true, nil
+	}
+	positional, stop, err = parseOrHelp(fs, args)
+	if stop {
+		return nil, nil, true, err
+	}
+	configPath := fs.Lookup(configFlag).Value.(flag.Getter).Get().(string)
+	cfg = &config{fs: fs, from: map[string]string{}}
+	cfg.print = fs.Lookup(printConfigFlag).Value.(flag.Getter).Get().(bool)
+	fs.Visit(func(f *flag.Flag) { cfg.from[f.Name] = fromFlag })
+	if cfg.from[configFlag] == "" {
+		if v := c.getenv(envName(configFlag)); v != "" {
+			configPath = v
+			cfg.from[configFlag] = fromEnv
+		}
+	}
+	cfg.file = configPath
+	if err := cfg.applyEnv(c.getenv); err != nil {
+		return nil, nil, true, err
+	}
+	if cfg.file != "" {
+		if err := cfg.applyFile(); err != nil {
+			return nil, nil, true, err
+		}
+	}
+	return cfg, positional, false, nil
+}
+
+// addConfigFlags registers --config and --print-config, and adds to the usage
+// the variable and the key of every option.
+func (c *cli) addConfigFlags(fs *flag.FlagSet) {
+	fs.String(configFlag, "", "read options from this TOML `FILE` (keys are the option names)")
+	fs.Bool(printConfigFlag, false, "print the effective configuration, and where each value came from, then exit")
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
@@ -72,32 +108,6 @@ func (c *cli) parseConfig(fs *flag.FlagSet, args []string) (cfg *config, positio
 		tw.Flush()
 		fmt.Fprintf(out, "The config file itself may be named by %s instead of --%s.\n", envName(configFlag), configFlag)
 	}
-	if c.inspectFlags != nil {
-		c.inspectFlags(fs)
-		return nil, nil, true, nil
-	}
-	positional, stop, err = parseOrHelp(fs, args)
-	if stop {
-		return nil, nil, true, err
-	}
-	cfg = &config{fs: fs, from: map[string]string{}, print: *printConfig}
-	fs.Visit(func(f *flag.Flag) { cfg.from[f.Name] = fromFlag })
-	if cfg.from[configFlag] == "" {
-		if v := c.getenv(envName(configFlag)); v != "" {
-			*configPath = v
-			cfg.from[configFlag] = fromEnv
-		}
-	}
-	cfg.file = *configPath
-	if err := cfg.applyEnv(c.getenv); err != nil {
-		return nil, nil, true, err
-	}
-	if cfg.file != "" {
-		if err := cfg.applyFile(); err != nil {
-			return nil, nil, true, err
-		}
-	}
-	return cfg, positional, false, nil
 }
 
 // settable reports whether an option can come from the environment and the file.

@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return c.disconnect(ctx, args[1:])
 	case "version":
 		return c.showVersion(ctx, args[1:])
+	case "healthcheck":
+		return c.healthcheck(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		c.usage(stdout)
 		return nil

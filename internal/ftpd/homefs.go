@@ -7,9 +7,11 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	ftpserver "github.com/fclairamb/ftpserverlib"
 	"github.com/spf13/afero"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -23,9 +25,21 @@ type homeFS struct {
 	session *session.Session
 	now     func() time.Time
 	log     *slog.Logger
+	// allocated is the size the client announced with ALLO for its next upload.
+	allocated atomic.Int64
 }
 
-var _ afero.Fs = (*homeFS)(nil)
+var (
+	_ afero.Fs                                = (*homeFS)(nil)
+	_ ftpserver.ClientDriverExtensionAllocate = (*homeFS)(nil)
+)
+
+// AllocateSpace takes note of the size a client announces (ALLO) before an
+// upload, so the panel can show the upload's percentage.
+func (h *homeFS) AllocateSpace(size int) error {
+	h.allocated.Store(int64(size))
+	return nil
+}
 
 // rel turns a client path ("/dir/file") into a path relative to the root.
 func rel(name string) string {

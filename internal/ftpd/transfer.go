@@ -6,16 +6,40 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
-// chunk is how many bytes move between two progress reports, small enough that a
-// slow client still shows activity. Each chunk is one io.CopyN on the bare
-// *os.File, so downloads keep the kernel's sendfile path.
-const chunk = 256 << 10
+// Downloads move in chunks, one progress report each. Each chunk is one
+// io.CopyN on the bare *os.File, so the kernel's sendfile path stays. The size adapts so a report comes about every reportEvery: large chunks
+// for fast transfers (fewer system calls), small ones for slow clients, whose
+// progress and activity would otherwise show late.
+const (
+	firstChunk  = 64 << 10
+	minChunk    = 16 << 10
+	maxChunk    = 4 << 20
+	reportEvery = 250 * time.Millisecond
+)
+
+// chunker sizes the next chunk from how long the last one took.
+type chunker struct{ size int64 }
+
+func (c *chunker) next() int64 {
+	if c.size == 0 {
+		c.size = firstChunk
+	}
+	return c.size
+}
+
+func (c *chunker) took(d time.Duration) {
+	switch {
+	case d < reportEvery/4 && c.size < maxChunk:
+		c.size *= 2
+	case d > reportEvery && c.size > minChunk:
+		c.size /= 2
+	}
+}
 
 // transferFile is a file being uploaded or downloaded. It counts the bytes on the
 // session as they move and tells a finished transfer from an interrupted one.
@@ -29,13 +53,18 @@ type transferFile struct {
 
 	moved       int64
 	interrupted error
+	chunks      chunker
 }
 
 func (h *homeFS) startTransfer(f *os.File, name string, flag int, size int64) *transferFile {
 	upload := flag&(os.O_WRONLY|os.O_RDWR) != 0
 	state := session.StateDownloading
 	if upload {
-		state, size = session.StateUploading, -1
+		// An upload's size is known only when the client announced it with ALLO.
+		state, size = session.StateUploading, h.allocated.Swap(-1)
+		if size <= 0 {
+			size = -1
+		}
 	}
 	h.session.StartTransfer(state, name, size, h.now())
 	return &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log}
@@ -83,10 +112,13 @@ func (f *transferFile) Seek(offset int64, whence int) (int64, error) {
 
 // WriteTo serves downloads: io.Copy prefers it, and each chunk reaches the
 // connection as a limited *os.File, which the network stack sends with sendfile.
+// What the panel shows lags what the client received by at most one chunk.
 func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
-		n, err := io.CopyN(w, f.File, chunk)
+		start := f.now()
+		n, err := io.CopyN(w, f.File, f.chunks.next())
+		f.chunks.took(f.now().Sub(start))
 		total += n
 		f.count(n)
 		if errors.Is(err, io.EOF) {
@@ -98,27 +130,27 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 	}
 }
 
-// ReadFrom serves uploads. From the bare connection, chunk by chunk, for the same
-// progress reports: each chunk reaches the *os.File as a limited connection, which
-// the kernel moves with splice. Any other reader (the library's ASCII-mode
-// converter) is copied through a buffer: it cannot fill the last few bytes of a
-// chunk, and would be asked for them forever.
+// ReadFrom serves uploads. Every read from the connection is counted as it
+// arrives, so the panel shows exactly what the client has sent, also while it
+// pauses; the copy goes through a buffer, as other FTP servers' does.
 func (f *transferFile) ReadFrom(r io.Reader) (int64, error) {
-	if _, bare := r.(syscall.Conn); !bare {
-		return io.CopyBuffer(writerOnly{f}, r, make([]byte, 32<<10))
-	}
-	var total int64
-	for {
-		n, err := io.CopyN(f.File, r, chunk)
-		total += n
-		f.count(n)
-		if errors.Is(err, io.EOF) {
-			return total, nil
-		}
-		if err != nil {
-			return total, f.hide(err)
-		}
-	}
+	n, err := io.CopyBuffer(writerOnly{f.File}, countingReader{r, f}, make([]byte, uploadBuffer))
+	return n, f.hide(err)
+}
+
+// uploadBuffer is the size of an upload's copy buffer.
+const uploadBuffer = 256 << 10
+
+// countingReader counts on the transfer what it reads.
+type countingReader struct {
+	r io.Reader
+	f *transferFile
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.f.count(int64(n))
+	return n, err
 }
 
 // writerOnly hides the ReadFrom method of the writer it holds from io.Copy.
