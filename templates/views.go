@@ -196,3 +196,21 @@ type BansPage struct {
 
 // SessionCountText says how many sessions: "1 session", "3 sessions".
 func SessionCountText(n int) string { return count(n) }
+
+// TokenRow is one API token as the tokens page shows it; never the token itself.
+type TokenRow struct {
+	ID       string
+	Label    string
+	Created  Time
+	LastUsed Time
+}
+
+// TokensPage lists the signed-in user's API tokens. NewToken is shown once,
+// right after it was made.
+type TokensPage struct {
+	Page
+	Tokens   []TokenRow
+	NewToken string
+	Flash    string
+	Error    string
+}

@@ -39,6 +39,9 @@ func (p *Panel) router() *chi.Mux {
 		r.Post("/sessions/disconnect", p.disconnectSessions)
 		r.Get("/history", p.showHistory)
 		r.Get("/audit", p.showAudit)
+		r.Get("/tokens", p.showTokens)
+		r.Post("/tokens", p.createToken)
+		r.Post("/tokens/{id}/revoke", p.revokeToken)
 		r.Group(func(r chi.Router) {
 			r.Use(p.requireAdmin)
 			r.Get("/sessions/{id}/ban", p.confirmBan)
