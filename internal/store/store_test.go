@@ -78,9 +78,9 @@ func mustMigrations(t *testing.T, db *DB) []string {
 	return got
 }
 
-var wantMigrations = []string{"0001_initial", "0002_session_history", "0003_api_tokens", "0004_bans", "0006_account_changes"}
+var wantMigrations = []string{"0001_initial", "0002_session_history", "0003_api_tokens", "0004_bans", "0005_login_links", "0006_account_changes"}
 
-var wantTables = []string{"api_tokens", "audit_log", "bans", "customers", "ftp_account_changes", "ftp_accounts", "panel_sessions", "panel_users", "schema_migrations", "session_history"}
+var wantTables = []string{"api_tokens", "audit_log", "bans", "customers", "ftp_account_changes", "ftp_accounts", "login_links", "panel_sessions", "panel_users", "schema_migrations", "session_history"}
 
 func tableNames(t *testing.T, raw *sql.DB) []string {
 	t.Helper()
