@@ -356,7 +356,7 @@ func TestAuditView(t *testing.T) {
 }
 
 func TestLayoutNavigation(t *testing.T) {
-	for _, current := range []string{"/sessions", "/history", "/audit", ""} {
+	for _, current := range []string{"/sessions", "/accounts", "/history", "/audit", ""} {
 		v := historyPage(nil, false)
 		v.Nav = current
 		doc := parseHTML(t, render(t, HistoryView(v)))
@@ -374,7 +374,7 @@ func TestLayoutNavigation(t *testing.T) {
 				marked = append(marked, a.attrs["href"])
 			}
 		}
-		if got := strings.Join(links, "|"); got != "/sessions Sessions|/history History|/audit Audit log" {
+		if got := strings.Join(links, "|"); got != "/sessions Sessions|/accounts Accounts|/history History|/audit Audit log" {
 			t.Errorf("navigation links %q", got)
 		}
 		want := []string{current}

@@ -11,6 +11,7 @@ type NavLink struct {
 // current one by its Path.
 var NavLinks = []NavLink{
 	{"/sessions", "Sessions", false},
+	{"/accounts", "Accounts", false},
 	{"/history", "History", false},
 	{"/audit", "Audit log", false},
 	{"/bans", "Bans", true},

@@ -1,0 +1,73 @@
+package templates
+
+import "net/url"
+
+// AccountRow is one FTP account as the accounts page lists it. Every field is
+// ready to print; the panel formats them.
+type AccountRow struct {
+	Login    string
+	Customer string
+	// Home is the account's home directory as its customer sees it ("/bob"),
+	// never the path on the server.
+	Home        string
+	Disabled    bool
+	IdleTimeout string // "15m 00s (server default)", "30m 00s"
+	Sessions    int    // live FTP sessions now
+}
+
+// Status is the account's state in a word.
+func (r AccountRow) Status() string {
+	if r.Disabled {
+		return "disabled"
+	}
+	return "enabled"
+}
+
+// AccountURL is where an action on FTP account login lives: "password",
+// "disable", "enable" or "delete".
+func AccountURL(login, action string) string {
+	return "/accounts/" + url.PathEscape(login) + "/" + action
+}
+
+// SessionsOfURL is the sessions list filtered to one login.
+func SessionsOfURL(login string) string {
+	return "/sessions?" + url.Values{"login": {login}}.Encode()
+}
+
+// NewAccountForm is the "Add an FTP account" form as the user filled it in; the
+// password is never sent back.
+type NewAccountForm struct {
+	Login    string
+	Customer string
+	Error    string
+}
+
+// AccountsPage lists FTP accounts: a customer's own, or every one for an admin.
+type AccountsPage struct {
+	Page
+	Flash     string
+	IsAdmin   bool
+	Rows      []AccountRow
+	Customers []string // the choices for the new account's owner (admins)
+	Form      NewAccountForm
+}
+
+// AccountPasswordPage sets a new password for an FTP account.
+type AccountPasswordPage struct {
+	Page
+	Row   AccountRow
+	Error string
+}
+
+// AccountDeletePage asks before deleting an FTP account.
+type AccountDeletePage struct {
+	Page
+	Row AccountRow
+}
+
+// PasswordPage changes the signed-in panel user's own password.
+type PasswordPage struct {
+	Page
+	Flash string
+	Error string
+}
