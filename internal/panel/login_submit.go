@@ -10,12 +10,26 @@ import (
 )
 
 // submitLogin signs a panel user in. A wrong password and an unknown user get the
-// same answer.
+// same answer, held back a moment; too many of them lock the address or the
+// username for a while (login_throttle.go).
 func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	address := throttleAddress(r)
+	attempt, wait := p.logins.begin(address, username)
+	if attempt == nil {
+		p.log.Warn("panel login refused: too many failures", slog.String("username", username), slog.String("remote", r.RemoteAddr))
+		p.render(w, r, http.StatusTooManyRequests, templates.LoginView(templates.LoginPage{
+			Page:     templates.Page{Title: "Sign in"},
+			Username: username,
+			Error:    tooManyAttempts(w, wait),
+		}))
+		return
+	}
 	u, err := p.store.AuthenticatePanelUser(r.Context(), username, password)
 	if errors.Is(err, store.ErrBadCredentials) {
+		attempt.failed()
 		p.log.Info("panel login failed", slog.String("username", username), slog.String("remote", r.RemoteAddr))
+		p.logins.holdBack(r.Context())
 		p.render(w, r, http.StatusUnauthorized, templates.LoginView(templates.LoginPage{
 			Page:     templates.Page{Title: "Sign in"},
 			Username: username,
@@ -24,9 +38,11 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		attempt.abandoned()
 		p.serverError(w, r, err)
 		return
 	}
+	attempt.succeeded()
 	token, err := p.store.CreatePanelSession(r.Context(), u.ID)
 	if err != nil {
 		p.serverError(w, r, err)

@@ -21,6 +21,8 @@ type Config struct {
 	// when that will happen. IdleWarning marks sessions idle this long.
 	IdleTimeout time.Duration
 	IdleWarning time.Duration
+	// LoginLimits slow and stop password guessing; zero fields take the defaults.
+	LoginLimits LoginLimits
 }
 
 // Panel serves the web panel.
@@ -32,6 +34,7 @@ type Panel struct {
 
 	idleTimeout time.Duration
 	idleWarning time.Duration
+	logins      *loginThrottle
 }
 
 // New returns the panel's HTTP handler.
@@ -44,5 +47,6 @@ func New(cfg Config) http.Handler {
 	if p.now == nil {
 		p.now = time.Now
 	}
+	p.logins = newLoginThrottle(cfg.LoginLimits, p.now)
 	return p.routes()
 }

@@ -1,0 +1,46 @@
+package panel
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// createAccount adds an FTP account: to the customer's own accounts, or for an
+// admin to the customer chosen. The FTP server creates its home directory at its
+// first login.
+func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		return
+	}
+	u := currentUser(r)
+	form := templates.NewAccountForm{Login: strings.TrimSpace(r.PostForm.Get("login")), Customer: r.PostForm.Get("customer")}
+	a, err := readNewAccount(r.PostForm, u)
+	if err != nil {
+		form.Error = err.Error()
+		p.renderAccounts(w, r, http.StatusBadRequest, "", form)
+		return
+	}
+	err = p.store.AddFTPAccount(r.Context(), a.login, a.customer, a.password)
+	switch {
+	case errors.Is(err, store.ErrExists):
+		form.Error = "An FTP account named " + a.login + " already exists; choose another login."
+	case errors.Is(err, store.ErrNotFound):
+		form.Error = "There is no customer named " + a.customer + "."
+	case err != nil:
+		p.serverError(w, r, err)
+		return
+	}
+	if form.Error != "" {
+		p.renderAccounts(w, r, http.StatusBadRequest, "", form)
+		return
+	}
+	info := store.FTPAccountInfo{FTPAccount: store.FTPAccount{Login: a.login, Customer: a.customer}}
+	p.auditAccount(r, "create account", info, "home directory "+accountHome(a.login))
+	setFlash(w, r, "Added FTP account "+a.login+"; its home directory is "+accountHome(a.login)+".")
+	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+}

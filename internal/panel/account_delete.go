@@ -1,0 +1,29 @@
+package panel
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// deleteAccount removes an FTP account and disconnects its live sessions at once.
+// Its files stay on disk.
+func (p *Panel) deleteAccount(w http.ResponseWriter, r *http.Request) {
+	a, ok := p.accountFor(w, r)
+	if !ok {
+		return
+	}
+	err := p.store.DeleteFTPAccount(r.Context(), a.Login)
+	if errors.Is(err, store.ErrNotFound) {
+		p.accountNotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	ended := p.endAccountSessions(r, "delete account", a)
+	setFlash(w, r, "Deleted "+a.Login+endedText(ended)+"; the files in "+accountHome(a.Login)+" are kept.")
+	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+}

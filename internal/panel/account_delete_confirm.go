@@ -1,0 +1,21 @@
+package panel
+
+import (
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// confirmDeleteAccount asks whether to delete an FTP account.
+func (p *Panel) confirmDeleteAccount(w http.ResponseWriter, r *http.Request) {
+	a, ok := p.accountFor(w, r)
+	if !ok {
+		return
+	}
+	live := len(p.registry.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
+	p.render(w, r, http.StatusOK, templates.AccountDeleteView(templates.AccountDeletePage{
+		Page: page(r, "Delete "+a.Login),
+		Row:  p.accountRow(a, live),
+	}))
+}

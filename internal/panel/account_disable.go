@@ -1,0 +1,29 @@
+package panel
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// disableAccount stops an FTP account from logging in and disconnects its live
+// sessions at once.
+func (p *Panel) disableAccount(w http.ResponseWriter, r *http.Request) {
+	a, ok := p.accountFor(w, r)
+	if !ok {
+		return
+	}
+	err := p.store.SetFTPDisabled(r.Context(), a.Login, true)
+	if errors.Is(err, store.ErrNotFound) {
+		p.accountNotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	ended := p.endAccountSessions(r, "disable account", a)
+	setFlash(w, r, "Disabled "+a.Login+endedText(ended)+".")
+	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+}

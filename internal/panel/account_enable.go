@@ -1,0 +1,28 @@
+package panel
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// enableAccount lets a disabled FTP account log in again.
+func (p *Panel) enableAccount(w http.ResponseWriter, r *http.Request) {
+	a, ok := p.accountFor(w, r)
+	if !ok {
+		return
+	}
+	err := p.store.SetFTPDisabled(r.Context(), a.Login, false)
+	if errors.Is(err, store.ErrNotFound) {
+		p.accountNotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	p.auditAccount(r, "enable account", a, "")
+	setFlash(w, r, "Enabled "+a.Login+"; it can log in again.")
+	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+}

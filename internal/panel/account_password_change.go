@@ -1,0 +1,45 @@
+package panel
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// changeAccountPassword gives an FTP account a new password and disconnects its
+// live sessions at once, so nobody stays logged in with the old one.
+func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
+	a, ok := p.accountFor(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		return
+	}
+	pw, err := readNewPassword(r.PostForm)
+	if err != nil {
+		live := len(p.registry.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
+		p.render(w, r, http.StatusBadRequest, templates.AccountPasswordView(templates.AccountPasswordPage{
+			Page: page(r, "New password for "+a.Login), Row: p.accountRow(a, live), Error: err.Error(),
+		}))
+		return
+	}
+	err = p.store.SetFTPPassword(r.Context(), a.Login, pw)
+	if errors.Is(err, store.ErrNotFound) {
+		p.accountNotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return
+	}
+	// The password first, then the sessions: a client that reconnects at once
+	// already needs the new one.
+	ended := p.endAccountSessions(r, "change password", a)
+	setFlash(w, r, "Changed the password of "+a.Login+endedText(ended)+".")
+	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+}

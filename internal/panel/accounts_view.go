@@ -1,0 +1,165 @@
+package panel
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// What the FTP accounts pages share: finding the account of the URL within the
+// user's scope, showing it, reading its forms, and ending its sessions.
+
+// accountFor returns the FTP account the URL names, when the signed-in user may
+// act on it; otherwise it answers 404, the same for another customer's account
+// as for one that does not exist.
+func (p *Panel) accountFor(w http.ResponseWriter, r *http.Request) (store.FTPAccountInfo, bool) {
+	login := chi.URLParam(r, "login")
+	if store.ValidateName("FTP login", login) != nil {
+		p.accountNotFound(w, r)
+		return store.FTPAccountInfo{}, false
+	}
+	a, err := p.store.FTPAccountIn(r.Context(), accountScope(currentUser(r)), login)
+	if errors.Is(err, store.ErrNotFound) {
+		p.accountNotFound(w, r)
+		return store.FTPAccountInfo{}, false
+	}
+	if err != nil {
+		p.serverError(w, r, err)
+		return store.FTPAccountInfo{}, false
+	}
+	return a, true
+}
+
+func (p *Panel) accountNotFound(w http.ResponseWriter, r *http.Request) {
+	p.showError(w, r, http.StatusNotFound, "FTP account not found",
+		"There is no such FTP account, or it has been deleted.")
+}
+
+// accountRow prepares an account for the table; sessions is how many it has now.
+func (p *Panel) accountRow(a store.FTPAccountInfo, sessions int) templates.AccountRow {
+	return templates.AccountRow{
+		Login:       a.Login,
+		Customer:    a.Customer,
+		Home:        accountHome(a.Login),
+		Disabled:    a.Disabled,
+		IdleTimeout: p.idleTimeoutText(a.IdleTimeout),
+		Sessions:    sessions,
+	}
+}
+
+// accountHome is an account's home directory as its customer sees it: the
+// customer's own files hold one directory per login.
+func accountHome(login string) string { return "/" + login }
+
+// idleTimeoutText says when an account's idle sessions are dropped.
+func (p *Panel) idleTimeoutText(d time.Duration) string {
+	if d > 0 {
+		return duration(d)
+	}
+	if p.idleTimeout > 0 {
+		return duration(p.idleTimeout) + " (server default)"
+	}
+	return "server default"
+}
+
+// liveSessions counts the user's live FTP sessions by login.
+func (p *Panel) liveSessions(u store.User) map[string]int {
+	n := map[string]int{}
+	for _, s := range p.registry.List(scope(u), session.Filter{}) {
+		if s.Login != "" {
+			n[s.Login]++
+		}
+	}
+	return n
+}
+
+// newAccount is the "Add an FTP account" form, read and checked.
+type newAccount struct {
+	login, password, customer string
+}
+
+// readNewAccount reads the form that adds an FTP account. A customer always adds
+// to its own accounts, whatever the form says; an admin names the customer.
+func readNewAccount(form url.Values, u store.User) (newAccount, error) {
+	a := newAccount{login: strings.TrimSpace(form.Get("login")), password: form.Get("password"), customer: u.Customer}
+	if u.IsAdmin() {
+		a.customer = strings.TrimSpace(form.Get("customer"))
+		if a.customer == "" {
+			return newAccount{}, errors.New("Choose the customer that owns the account.")
+		}
+		if err := store.ValidateName("customer", a.customer); err != nil {
+			return newAccount{}, err
+		}
+	}
+	if err := store.ValidateName("FTP login", a.login); err != nil {
+		return newAccount{}, err
+	}
+	if err := store.ValidatePassword(a.password); err != nil {
+		return newAccount{}, passwordRule(err)
+	}
+	return a, nil
+}
+
+// readNewPassword reads a new password typed twice, as the password forms ask.
+func readNewPassword(form url.Values) (string, error) {
+	pw := form.Get("password")
+	if pw != form.Get("repeat") {
+		return "", errors.New("The two new passwords differ; type the same one twice.")
+	}
+	if err := store.ValidatePassword(pw); err != nil {
+		return "", passwordRule(err)
+	}
+	return pw, nil
+}
+
+// passwordRule turns a refused password into a sentence for the form.
+func passwordRule(err error) error {
+	msg := strings.TrimPrefix(err.Error(), store.ErrWeakPassword.Error()+": ")
+	return errors.New("The password is not accepted: " + msg + ".")
+}
+
+// endAccountSessions disconnects every live session of an FTP account at once,
+// as the signed-in user, and writes the change to the audit log; it returns how
+// many sessions it ended.
+func (p *Panel) endAccountSessions(r *http.Request, action string, a store.FTPAccountInfo) int {
+	u := currentUser(r)
+	closed := p.registry.DisconnectMatching(scope(u), session.Filter{ExactLogin: a.Login}, u.Name)
+	detail := "no live sessions"
+	if len(closed) > 0 {
+		detail = templates.SessionCountText(len(closed)) + " disconnected"
+	}
+	p.auditAccount(r, action, a, detail)
+	return len(closed)
+}
+
+// auditAccount logs and records what the signed-in user did to an FTP account.
+func (p *Panel) auditAccount(r *http.Request, action string, a store.FTPAccountInfo, detail string) {
+	u := currentUser(r)
+	p.log.Info("FTP account "+action, slog.String("by", u.Name), slog.String("login", a.Login),
+		slog.String("customer", a.Customer), slog.String("detail", detail))
+	// The change is made; the row must be written even if the browser has gone.
+	err := p.store.RecordAudit(context.WithoutCancel(r.Context()), store.AuditEntry{
+		Actor: u.Name, Action: action, FTPLogin: a.Login, Customer: a.Customer, Detail: detail,
+	})
+	if err != nil {
+		p.log.Error("audit", slog.String("action", action), slog.String("login", a.Login), slog.Any("error", err))
+	}
+}
+
+// endedText says what a change did to live sessions, for the message after it.
+func endedText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " and disconnected " + templates.SessionCountText(n)
+}

@@ -1,0 +1,76 @@
+package panel
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// changePassword changes the signed-in user's own panel password once the
+// current one is checked, and signs out every other browser of that user. Wrong
+// current passwords count against the user and the address like failed sign-ins:
+// a stolen cookie must not make guessing easy.
+func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	refuse := func(status int, msg string) {
+		p.render(w, r, status, templates.PasswordView(templates.PasswordPage{Page: page(r, "Change your password"), Error: msg}))
+	}
+	if err := r.ParseForm(); err != nil {
+		refuse(http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	current := r.PostForm.Get("current")
+	pw, err := readNewPassword(r.PostForm)
+	if err != nil {
+		refuse(http.StatusBadRequest, err.Error())
+		return
+	}
+	if pw == current {
+		refuse(http.StatusBadRequest, "The new password is the same as the current one; choose another.")
+		return
+	}
+	attempt, wait := p.logins.begin(throttleAddress(r), u.Name)
+	if attempt == nil {
+		refuse(http.StatusTooManyRequests, tooManyAttempts(w, wait))
+		return
+	}
+	var keep string
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		keep = c.Value
+	}
+	ended, err := p.store.ChangePanelPassword(r.Context(), u.ID, current, pw, keep)
+	if errors.Is(err, store.ErrBadCredentials) {
+		attempt.failed()
+		p.log.Info("panel password change: wrong current password", slog.String("user", u.Name), slog.String("remote", r.RemoteAddr))
+		p.logins.holdBack(r.Context())
+		refuse(http.StatusBadRequest, "The current password is wrong; nothing was changed.")
+		return
+	}
+	if err != nil {
+		attempt.abandoned()
+		p.serverError(w, r, err)
+		return
+	}
+	attempt.succeeded()
+	detail := "signed out " + strconv.Itoa(ended) + " other browsers"
+	if ended == 1 {
+		detail = "signed out 1 other browser"
+	}
+	p.log.Info("panel password changed", slog.String("user", u.Name), slog.Int("signed_out", ended))
+	if err := p.store.RecordAudit(context.WithoutCancel(r.Context()), store.AuditEntry{
+		Actor: u.Name, Action: "change panel password", Customer: u.Customer, Detail: detail,
+	}); err != nil {
+		p.log.Error("audit", slog.String("action", "change panel password"), slog.Any("error", err))
+	}
+	flash := "Your password is changed."
+	if ended > 0 {
+		flash = "Your password is changed; " + detail + "."
+	}
+	setFlash(w, r, flash)
+	http.Redirect(w, r, "/password", http.StatusSeeOther)
+}
