@@ -10,7 +10,7 @@ SCREENSHOTS := $(CURDIR)/screenshots
 AXE_VERSION := 4.14.1
 AXE_JS := $(CURDIR)/.cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run build test check-generated generate lint bench axe docker-check
+.PHONY: run build test check-generated generate lint bench soak axe docker-check
 
 run: build
 	./bin/ftppanel serve --data $(DATA)
@@ -42,6 +42,19 @@ test: lint axe docker-check
 		$(GO) test -race -count=1 -timeout 20m ./... || status=$$?; \
 	echo "Browser screenshots: $(SCREENSHOTS)"; \
 	exit $$status
+
+# A longer soak than the 30 s one in `make test`: SOAK_CLIENTS FTP clients churn for
+# SOAK_DURATION while an admin disconnects random sessions, checked every
+# SOAK_CHECK_EVERY; it prints a summary and fails on any violation. Without the
+# race detector by default, for ten times the churn (SOAK_FLAGS=-race to add it).
+SOAK_DURATION ?= 10m
+SOAK_CLIENTS ?= 500
+SOAK_CHECK_EVERY ?= 1m
+SOAK_TIMEOUT ?= 1h
+soak:
+	FTPPANEL_SOAK_DURATION=$(SOAK_DURATION) FTPPANEL_SOAK_CLIENTS=$(SOAK_CLIENTS) \
+	FTPPANEL_SOAK_CHECK_EVERY=$(SOAK_CHECK_EVERY) \
+		$(GO) test $(SOAK_FLAGS) -count=1 -timeout $(SOAK_TIMEOUT) -run '^TestSoak$$' -v ./cmd/ftppanel
 
 # The Dockerfile without docker: runs its build command, checks that it is
 # `make build`'s and that the binary is static, runs the image's command with
