@@ -6,19 +6,27 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/ftppanel/ftppanel/internal/ftpd"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // ftpUser runs "ftp-user add LOGIN --customer NAME": an FTP account confined to
-// DATA/home/NAME/LOGIN. A running server accepts it at once.
+// DATA/home/NAME/LOGIN. A running server accepts it at once. The other ftp-user
+// commands change an account (changeFTPUser).
 func (c *cli) ftpUser(ctx context.Context, args []string) error {
+	if len(args) > 0 && slices.Contains(ftpUserChanges, args[0]) {
+		return c.changeFTPUser(ctx, args[0], args[1:])
+	}
 	var customer *string
 	return c.add(ctx, args, addCommand{
-		name:  "ftp-user add",
-		usage: "ftp-user add LOGIN --customer NAME [--data DIR]",
-		kind:  "FTP login",
+		name: "ftp-user add",
+		usage: "ftp-user add LOGIN --customer NAME [--data DIR]\n" +
+			"       " + c.prog + " ftp-user passwd|disable|enable|delete LOGIN [--data DIR]\n" +
+			"       " + c.prog + " ftp-user idle-timeout LOGIN DURATION [--data DIR]",
+		kind: "FTP login",
 		flags: func(fs *flag.FlagSet) {
 			customer = fs.String("customer", "", "the hosting customer `NAME` that owns the account (required)")
 		},
@@ -43,4 +51,112 @@ func (c *cli) ftpUser(ctx context.Context, args []string) error {
 			return fmt.Sprintf("Added FTP account %q for customer %q; its files live in %s.", login, *customer, home), nil
 		},
 	})
+}
+
+// ftpUserChanges are the ftp-user commands that change an existing account.
+var ftpUserChanges = []string{"passwd", "disable", "enable", "delete", "idle-timeout"}
+
+// changeFTPUser runs "ftp-user passwd|disable|enable|delete LOGIN" and
+// "ftp-user idle-timeout LOGIN DURATION". A new password, disabling and deleting
+// are recorded for the running server, which disconnects the account's live
+// sessions within a second.
+func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) error {
+	usage := "ftp-user " + action + " LOGIN [--data DIR]"
+	if action == "idle-timeout" {
+		usage = "ftp-user idle-timeout LOGIN DURATION [--data DIR]\n\n" +
+			"DURATION is like 30m or 2h (at most 24h); 0 gives the account the server's idle timeout again."
+	}
+	if action == "passwd" {
+		usage += "\n\nThe new password is read from the first line of standard input."
+	}
+	fs, data := c.flags("ftp-user "+action, usage)
+	positional, stop, err := parseOrHelp(fs, args)
+	if stop {
+		return err
+	}
+	want := 1
+	if action == "idle-timeout" {
+		want = 2
+	}
+	if len(positional) != want {
+		fs.Usage()
+		return errUsage
+	}
+	login := positional[0]
+	if err := store.ValidateName("FTP login", login); err != nil {
+		return err
+	}
+	var idle time.Duration
+	if action == "idle-timeout" {
+		if idle, err = parseIdleTimeout(positional[1]); err != nil {
+			return err
+		}
+	}
+	var pw string
+	if action == "passwd" {
+		if pw, err = c.readPassword(login); err != nil {
+			return err
+		}
+	}
+	db, err := c.openStore(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.FTPAccountIn(ctx, store.AllAccounts(), login)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no FTP account named %q", login)
+	}
+	if err != nil {
+		return err
+	}
+	const ends = "; a running server disconnects its live sessions within a second"
+	var done string
+	switch action {
+	case "passwd":
+		err = db.SetFTPPassword(ctx, login, pw)
+		done = fmt.Sprintf("Changed the password of FTP account %q%s.", login, ends)
+	case "disable":
+		err = db.SetFTPDisabled(ctx, login, true)
+		done = fmt.Sprintf("Disabled FTP account %q: it can no longer log in%s.", login, ends)
+	case "enable":
+		err = db.SetFTPDisabled(ctx, login, false)
+		done = fmt.Sprintf("Enabled FTP account %q: it can log in again.", login)
+	case "delete":
+		err = db.DeleteFTPAccount(ctx, login)
+		done = fmt.Sprintf("Deleted FTP account %q%s. Its files stay in %s.", login, ends, ftpd.HomeDir(*data, a.Customer, login))
+	case "idle-timeout":
+		err = db.SetFTPIdleTimeout(ctx, login, idle)
+		done = fmt.Sprintf("FTP account %q now has its sessions dropped after %s idle.", login, idle)
+		if idle == 0 {
+			done = fmt.Sprintf("FTP account %q now has the server's idle timeout.", login)
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no FTP account named %q", login)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, done)
+	return nil
+}
+
+// maxAccountIdleTimeout bounds an account's own idle timeout.
+const maxAccountIdleTimeout = 24 * time.Hour
+
+// parseIdleTimeout reads an account's idle timeout: a duration in whole seconds
+// from 1s to 24h, or 0 for the server's.
+func parseIdleTimeout(s string) (time.Duration, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 30m or 2h (0 for the server's idle timeout)", s)
+	}
+	if d < time.Second || d > maxAccountIdleTimeout || d%time.Second != 0 {
+		return 0, fmt.Errorf("idle timeout %q: want whole seconds from 1s to %s, or 0 for the server's", s, maxAccountIdleTimeout)
+	}
+	return d, nil
 }
