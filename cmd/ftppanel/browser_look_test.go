@@ -56,6 +56,16 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.openWithRows("/audit", "tr[data-audit-id]")
 	admin.checkAccessibility(axe, "the audit log")
 	admin.screenshot("audit")
+	admin.open("/accounts")
+	admin.checkAccessibility(axe, "the FTP accounts page")
+	admin.screenshot("accounts")
+	admin.open("/accounts/bob/password")
+	admin.checkAccessibility(axe, "an FTP account's new password form")
+	admin.open("/accounts/bob/delete")
+	admin.checkAccessibility(axe, "the delete confirmation")
+	admin.open("/password")
+	admin.checkAccessibility(axe, "the change-password page")
+	admin.screenshot("password")
 
 	admin.phone()
 	admin.open("/sessions")
@@ -67,6 +77,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.open("/audit")
 	admin.checkAccessibility(axe, "the audit log on a phone")
 	admin.screenshot("phone-audit")
+	admin.open("/accounts")
+	admin.checkAccessibility(axe, "the FTP accounts page on a phone")
+	admin.screenshot("phone-accounts")
 
 	if err := bob.NoOp(); err != nil {
 		t.Errorf("looking must not disconnect bob: %v", err)
