@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"debug/elf"
 	"errors"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -337,5 +338,53 @@ func checkUnit(t *testing.T, bin string) {
 	}
 	if !strings.Contains(string(printed), `ftp-addr = ":21"`) {
 		t.Errorf("the example config does not put FTP on port 21, which the unit's capability is for:\n%s", printed)
+	}
+	checkNginx(t, string(printed))
+}
+
+// checkNginx checks that the nginx example proxies to the panel where the
+// example config puts it, keeps the base path, sets the headers ftppanel
+// believes from a trusted proxy, and does not buffer the live stream.
+func checkNginx(t *testing.T, config string) {
+	option := func(name string) string {
+		m := regexp.MustCompile(`(?m)^` + name + ` = "([^"]*)"`).FindStringSubmatch(config)
+		if m == nil {
+			t.Fatalf("the example config has no %s:\n%s", name, config)
+		}
+		return m[1]
+	}
+	base, addr, trusted := option("base-path"), option("http-addr"), option("trusted-proxies")
+	if !strings.Contains(trusted, "127.0.0.1/32") {
+		t.Errorf("the example config does not trust nginx on 127.0.0.1: trusted-proxies = %q", trusted)
+	}
+	text, err := os.ReadFile("nginx.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	locations := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?s)location (\S+) \{(.*?)\n    \}`).FindAllStringSubmatch(string(text), -1) {
+		locations[m[1]] = regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAllString(m[2], "") // comments say nothing
+	}
+	for _, path := range []string{base + "/", base + "/sessions/live"} {
+		block, ok := locations[path]
+		if !ok {
+			t.Errorf("nginx.conf has no location %s (have %v)", path, slices.Sorted(maps.Keys(locations)))
+			continue
+		}
+		for _, want := range []string{
+			"proxy_pass http://" + addr + ";", // no path: the prefix is kept
+			"proxy_set_header Host $host;",
+			"proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+			"proxy_set_header X-Forwarded-Proto $scheme;",
+		} {
+			if !strings.Contains(block, want) {
+				t.Errorf("nginx.conf, location %s: no %q", path, want)
+			}
+		}
+	}
+	for _, want := range []string{"proxy_buffering off;", "proxy_read_timeout"} {
+		if !strings.Contains(locations[base+"/sessions/live"], want) {
+			t.Errorf("nginx.conf: the live stream's location lacks %q", want)
+		}
 	}
 }

@@ -218,7 +218,8 @@ func (tb *tab) submit(what string, sel chromedp.CSS) {
 	}
 }
 
-// path is the path of the page the tab shows, without a query.
+// path is the path of the page the tab shows, without a query, and without
+// the panel's base path.
 func (tb *tab) path() string {
 	tb.t.Helper()
 	loc := inTab(tb, "read the address", chromedp.Location())
@@ -226,7 +227,7 @@ func (tb *tab) path() string {
 	if err != nil || !strings.HasPrefix(loc, tb.in.panelURL+"/") {
 		tb.t.Fatalf("%s's browser left the panel for %q", tb.name, loc)
 	}
-	return u.Path
+	return strings.TrimPrefix(u.Path, tb.in.basePath())
 }
 
 // text is the text of the first element that sel matches, as a person sees it,
@@ -295,7 +296,7 @@ func (tb *tab) rowFor(login string) string {
 // stillSamePage can tell an update pushed by the server from a reload.
 func (tb *tab) openLive() {
 	tb.t.Helper()
-	if !js[bool](tb, `location.pathname === "/sessions" && !location.search`) {
+	if !js[bool](tb, fmt.Sprintf(`location.pathname === %q && !location.search`, tb.in.basePath()+"/sessions")) {
 		tb.open("/sessions")
 	}
 	if !tb.noScript {

@@ -118,6 +118,15 @@ func startIn(t testing.TB, dataDir string, extra ...string) *instance {
 	return in
 }
 
+// basePath is the panel's --base-path, "" when it is at the root.
+func (in *instance) basePath() string {
+	u, err := url.Parse(in.panelURL)
+	if err != nil {
+		in.t.Fatalf("panel URL %q: %v", in.panelURL, err)
+	}
+	return u.Path
+}
+
 // with returns the instance reporting failures to t, for use in a subtest.
 func (in *instance) with(t testing.TB) *instance {
 	c := *in
@@ -304,7 +313,7 @@ func (in *instance) signIn(user, password string) *browser {
 	in.t.Helper()
 	b := in.browser()
 	resp := b.post("/login", url.Values{"username": {user}, "password": {password}})
-	if resp.status != http.StatusSeeOther || resp.location != "/sessions" {
+	if resp.status != http.StatusSeeOther || resp.location != in.basePath()+"/sessions" {
 		in.t.Fatalf("sign in as %s: status %d, location %q\n%s", user, resp.status, resp.location, resp.body)
 	}
 	return b

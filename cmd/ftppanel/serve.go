@@ -22,7 +22,7 @@ const shutdownGrace = 10 * time.Second
 
 // serve runs the FTP server and the panel until ctx is cancelled.
 func (c *cli) serve(ctx context.Context, args []string) error {
-	fs, data := c.flags("serve", "serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT]")
+	fs, data := c.flags("serve", "serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT] [--base-path /PATH] [OPTION...]")
 	ftpAddr := fs.String("ftp-addr", ":2121", "FTP control `HOST:PORT`")
 	httpAddr := fs.String("http-addr", "127.0.0.1:8080", "web panel `HOST:PORT`")
 	passiveText := fs.String("passive-ports", "50000-50100", "`LOW-HIGH` ports for passive data connections")
@@ -42,6 +42,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	tlsCert := fs.String("tls-cert", "", "offer FTPS with this certificate `FILE` (PEM; with --tls-key)")
 	tlsKey := fs.String("tls-key", "", "the private key `FILE` of --tls-cert (PEM)")
 	requireTLS := fs.Bool("require-tls", false, "refuse FTP logins that are not encrypted (implies --tls)")
+	var basePath basePathFlag
+	fs.Var(&basePath, "base-path", "serve the panel under this `/PATH` (as a reverse proxy forwards it), not at /")
+	var proxies proxiesFlag
+	fs.Var(&proxies, "trusted-proxies", "believe X-Forwarded-For and X-Forwarded-Proto only from these `ADDRESSES`: IPs and CIDR ranges, comma-separated")
+	frameAncestors := frameAncestorsFlag{}
+	fs.Var(&frameAncestors, "frame-ancestors", "let these `SOURCES` show the panel in a frame: 'self' and origins such as https://panel.example.com, space-separated")
 	cfg, positional, stop, err := c.parseConfig(fs, args)
 	if stop {
 		return err
@@ -131,6 +137,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			Logger:      log.With(slog.String("component", "panel")),
 			IdleTimeout: *idleTimeout,
 			IdleWarning: *idleWarning,
+
+			BasePath:       basePath.path,
+			TrustedProxies: proxies.prefixes,
+			FrameAncestors: frameAncestors.sources,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -164,7 +174,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		security = "FTPS offered"
 	}
 	fmt.Fprintf(c.stdout, "FTP server listening on %s (passive ports %s, %s)\n", ftp.Addr(), *passiveText, security)
-	fmt.Fprintf(c.stdout, "Web panel listening on http://%s\n", httpLn.Addr())
+	fmt.Fprintf(c.stdout, "Web panel listening on http://%s%s\n", httpLn.Addr(), basePath.path)
 
 	select {
 	case <-ctx.Done():

@@ -1,6 +1,7 @@
 package panel
 
 import (
+	stdbytes "bytes"
 	_ "embed"
 	"net/http"
 )
@@ -11,8 +12,8 @@ import (
 var openAPIDocument []byte
 
 // showOpenAPI serves the OpenAPI document. It is public: it describes the API
-// and holds nothing secret.
+// and holds nothing secret. Its server is the API's path, under the base path.
 func (p *Panel) showOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(openAPIDocument)
+	w.Write(stdbytes.Replace(openAPIDocument, []byte(`"url": "/api/v1"`), []byte(`"url": "`+p.basePath+`/api/v1"`), 1))
 }

@@ -37,6 +37,7 @@ const (
 	adminOnly               // signed-in administrators; customers get 403
 	apiPublic               // the API's open document
 	apiToken                // any API token; cookies count for nothing
+	apiAdmin                // administrators' API tokens; customers' get 403
 )
 
 // routeRule is what to send to a route and what each visitor must get back.
@@ -49,6 +50,8 @@ type routeRule struct {
 	// path replaces the pattern when it needs a query or a different {id}.
 	path string
 	form url.Values
+	// json is the body of an API request, instead of a form.
+	json string
 	// ok is the status of an allowed request: 200 unless set.
 	ok int
 	// self marks an owned route for A's own things, which not even the admin
@@ -112,6 +115,11 @@ var routeRules = map[string]routeRule{
 	"DELETE /api/v1/sessions/{id}": {access: apiToken, owned: true, ok: http.StatusNoContent},
 	"DELETE /api/v1/sessions": {access: apiToken, owned: true, path: "/api/v1/sessions?login=" + phLogin,
 		ownerBody: `{"disconnected":1}`, otherStatus: http.StatusOK, otherBody: `{"disconnected":0}`},
+
+	// Single sign-on: the link's token is the credential, so an unknown one is
+	// refused for anyone; only an administrator's token makes links.
+	"GET /login-link/{token}":  {access: public, ok: http.StatusNotFound},
+	"POST /api/v1/login-links": {access: apiAdmin, json: `{"customer": "acme"}`, ok: http.StatusCreated},
 }
 
 // authzFixture is the panel with an admin (root), customer A (acme, FTP account
@@ -235,6 +243,13 @@ type authzAnswer struct {
 // script with its token for the API.
 func (f *authzFixture) send(t *testing.T, method, path string, form url.Values, v visitor, useToken bool) authzAnswer {
 	t.Helper()
+	return f.sendRule(t, method, path, routeRule{form: form}, v, useToken)
+}
+
+// sendRule is send with the rule's body: its form, or its JSON.
+func (f *authzFixture) sendRule(t *testing.T, method, path string, rule routeRule, v visitor, useToken bool) authzAnswer {
+	t.Helper()
+	form := rule.form
 	var body io.Reader
 	if form != nil {
 		filled := url.Values{}
@@ -245,11 +260,17 @@ func (f *authzFixture) send(t *testing.T, method, path string, form url.Values, 
 		}
 		body = strings.NewReader(filled.Encode())
 	}
+	if rule.json != "" {
+		body = strings.NewReader(rule.json)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	req := httptest.NewRequestWithContext(ctx, method, f.fill(path, v), body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if rule.json != "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if useToken && v.token != "" {
 		req.Header.Set("Authorization", "Bearer "+v.token)
@@ -342,13 +363,13 @@ func TestAuthorizationOfEveryRoute(t *testing.T) {
 func checkRoute(t *testing.T, tmpl authzTemplate, method, pattern string, rule routeRule) {
 	path := cmp.Or(rule.path, pattern)
 	ok := cmp.Or(rule.ok, http.StatusOK)
-	api := rule.access == apiPublic || rule.access == apiToken
+	api := rule.access == apiPublic || rule.access == apiToken || rule.access == apiAdmin
 
 	// Each visitor gets a fresh panel: what one does cannot change what the next sees.
 	try := func(t *testing.T, who string, useToken bool) (authzAnswer, *authzFixture) {
 		t.Helper()
 		f := newAuthzFixture(t, tmpl)
-		return f.send(t, method, path, rule.form, f.visitors[who], useToken), f
+		return f.sendRule(t, method, path, rule, f.visitors[who], useToken), f
 	}
 
 	t.Run("anonymous", func(t *testing.T) {
@@ -371,7 +392,7 @@ func checkRoute(t *testing.T, tmpl authzTemplate, method, pattern string, rule r
 			if a.status != http.StatusSeeOther || a.location != "/login" {
 				t.Errorf("status %d to %q, want 303 to /login", a.status, a.location)
 			}
-		case apiToken:
+		case apiToken, apiAdmin:
 			if a.status != http.StatusUnauthorized {
 				t.Errorf("status %d, want 401", a.status)
 			}
@@ -400,7 +421,7 @@ func checkRoute(t *testing.T, tmpl authzTemplate, method, pattern string, rule r
 			a, f := try(t, who, api)
 			want, body := ok, ""
 			switch {
-			case rule.access == adminOnly && who != "root":
+			case (rule.access == adminOnly || rule.access == apiAdmin) && who != "root":
 				want = http.StatusForbidden
 			case rule.owned && (who == "globex" || rule.self && who == "root"):
 				want, body = cmp.Or(rule.otherStatus, http.StatusNotFound), rule.otherBody

@@ -49,15 +49,19 @@ func (p *Panel) requireUser(next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders keeps pages out of frames and caches and allows only our own
-// scripts and styles.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders keeps pages out of caches and out of frames but those of the
+// configured ancestors, and allows only our own scripts and styles.
+func (p *Panel) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+			"frame-ancestors "+p.frameAncestors+"; base-uri 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
+		// Browsers that know frame-ancestors ignore X-Frame-Options, which cannot
+		// name origins: it is sent only when no frame may show the panel.
+		if p.frameAncestors == "'none'" {
+			h.Set("X-Frame-Options", "DENY")
+		}
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
@@ -68,12 +72,21 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 	http.SetCookie(w, &http.Cookie{
 		Name:     name,
 		Value:    value,
-		Path:     "/",
+		Path:     cookiePath(r),
 		MaxAge:   maxAge,
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   isHTTPS(r),
 		SameSite: http.SameSiteStrictMode,
 	})
+}
+
+// cookiePath keeps the panel's cookies to its base path, so that other
+// applications on the same host never see them.
+func cookiePath(r *http.Request) string {
+	if base := infoOf(r).basePath; base != "" {
+		return base
+	}
+	return "/"
 }
 
 func clearCookie(w http.ResponseWriter, r *http.Request, name string) {

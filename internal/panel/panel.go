@@ -5,6 +5,8 @@ package panel
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -17,6 +19,15 @@ type Config struct {
 	Registry *session.Registry
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// BasePath is the path prefix the panel is served under ("/ftp-sessions",
+	// checked by CleanBasePath), "" for none.
+	BasePath string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
+	TrustedProxies []netip.Prefix
+	// FrameAncestors may show the panel in a frame (checked by
+	// ParseFrameAncestors); none may when empty.
+	FrameAncestors []string
 	// IdleTimeout is when the FTP server drops an idle session; the list says
 	// when that will happen. IdleWarning marks sessions idle this long.
 	IdleTimeout time.Duration
@@ -32,6 +43,10 @@ type Panel struct {
 	log      *slog.Logger
 	now      func() time.Time
 
+	basePath       string
+	trustedProxies []netip.Prefix
+	frameAncestors string // the Content-Security-Policy source list
+
 	idleTimeout time.Duration
 	idleWarning time.Duration
 	logins      *loginThrottle
@@ -40,12 +55,16 @@ type Panel struct {
 // New returns the panel's HTTP handler.
 func New(cfg Config) http.Handler {
 	p := &Panel{store: cfg.Store, registry: cfg.Registry, log: cfg.Logger, now: cfg.Now,
-		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning}
+		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning,
+		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, frameAncestors: "'none'"}
 	if p.log == nil {
 		p.log = slog.Default()
 	}
 	if p.now == nil {
 		p.now = time.Now
+	}
+	if len(cfg.FrameAncestors) > 0 {
+		p.frameAncestors = strings.Join(cfg.FrameAncestors, " ")
 	}
 	p.logins = newLoginThrottle(cfg.LoginLimits, p.now)
 	return p.routes()

@@ -1,6 +1,7 @@
 package panel
 
 import (
+	stdbytes "bytes"
 	"log/slog"
 	"net/http"
 
@@ -9,13 +10,16 @@ import (
 	"github.com/ftppanel/ftppanel/templates"
 )
 
-// render writes a page with a status.
+// render writes a page with a status, its links under the base path.
 func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
+	var page stdbytes.Buffer
+	err := c.Render(r.Context(), &page)
+	if err != nil {
 		p.log.Error("render page", slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(p.withBasePath(page.Bytes()))
 }
 
 // page is the frame of a page for the signed-in user, if any.

@@ -9,11 +9,12 @@ import (
 	"github.com/ftppanel/ftppanel/web"
 )
 
-// routes is the panel's handler: every route, behind cross-origin protection.
+// routes is the panel's handler: every route, behind cross-origin protection,
+// under the base path, with the client's address and scheme from a trusted proxy.
 func (p *Panel) routes() http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(p.refuseCrossOrigin))
-	return securityHeaders(csrf.Handler(p.router()))
+	return p.behindProxy(p.securityHeaders(p.underBasePath(csrf.Handler(p.router()))))
 }
 
 // router lists every route of the panel.
@@ -27,6 +28,7 @@ func (p *Panel) router() *chi.Mux {
 	r.Get("/healthz", p.healthz)
 	r.Get("/login", p.showLogin)
 	r.Post("/login", p.submitLogin)
+	r.Get("/login-link/{token}", p.redeemLoginLink)
 
 	r.Group(func(r chi.Router) {
 		r.Use(p.requireUser)
@@ -73,6 +75,7 @@ func (p *Panel) router() *chi.Mux {
 			r.Delete("/v1/sessions", p.apiDisconnectLogin)
 			r.Get("/v1/sessions/{id}", p.apiGetSession)
 			r.Delete("/v1/sessions/{id}", p.apiDisconnectSession)
+			r.Post("/v1/login-links", p.apiCreateLoginLink)
 		})
 	})
 	return r

@@ -1,0 +1,59 @@
+package panel
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// apiCreateLoginLink makes a one-time sign-in link for a customer: what a host's
+// control panel calls to send a customer into the panel signed in. Only an
+// administrator's token may.
+func (p *Panel) apiCreateLoginLink(w http.ResponseWriter, r *http.Request) {
+	if _, ok := p.apiQuery(w, r); !ok {
+		return
+	}
+	if !currentUser(r).IsAdmin() {
+		p.apiError(w, r, http.StatusForbidden, "only an administrator's token can make sign-in links")
+		return
+	}
+	var body struct {
+		Customer string `json:"customer"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil || body.Customer == "" || dec.More() {
+		p.apiError(w, r, http.StatusBadRequest, `the body must be {"customer": "NAME"}`)
+		return
+	}
+	token, expires, err := p.store.CreateLoginLink(r.Context(), body.Customer)
+	if errors.Is(err, store.ErrNotFound) {
+		p.apiError(w, r, http.StatusNotFound, fmt.Sprintf("no customer named %q", body.Customer))
+		return
+	}
+	if err != nil {
+		p.apiServerError(w, r, err)
+		return
+	}
+	p.writeJSON(w, r, http.StatusCreated, struct {
+		URL       string `json:"url"`
+		ExpiresAt string `json:"expires_at"`
+	}{p.loginLinkURL(r, token), expires.UTC().Format(time.RFC3339)})
+}
+
+// loginLinkURL is where a browser uses a sign-in link: this panel as the
+// request reached it, through a trusted proxy's HTTPS if that is how.
+func (p *Panel) loginLinkURL(r *http.Request, token string) string {
+	scheme := "http"
+	if isHTTPS(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + p.basePath + LoginLinkPath(token)
+}
+
+// LoginLinkPath is the path, under the base path, of a sign-in link's token.
+func LoginLinkPath(token string) string { return "/login-link/" + token }
