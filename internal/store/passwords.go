@@ -17,13 +17,22 @@ func (db *DB) hashPassword(pw string) (string, error) {
 
 // verifyPassword compares pw with hash. With no hash (an unknown user) it still does
 // the slow comparison, against a dummy hash as costly as the table's real ones, so
-// that both failures take the same time.
+// that both failures take the same time. An FTP password that matched in the
+// last minutes is not hashed again (see verifiedLogins).
 func (db *DB) verifyPassword(ctx context.Context, table passwordTable, hash, pw string) bool {
 	if hash == "" {
-		bcrypt.CompareHashAndPassword(db.dummyHash(ctx, table), []byte(pw))
+		compareHash(db.dummyHash(ctx, table), []byte(pw))
 		return false
 	}
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+	remember := table == ftpAccounts
+	if remember && db.verified.has(hash, pw, db.Now()) {
+		return true
+	}
+	ok := compareHash([]byte(hash), []byte(pw)) == nil
+	if ok && remember {
+		db.verified.add(hash, pw, db.Now())
+	}
+	return ok
 }
 
 // passwordTable names a table with a password_hash column.

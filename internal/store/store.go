@@ -41,6 +41,8 @@ type DB struct {
 	// dummies holds, by bcrypt cost, the hashes compared against when a user is
 	// unknown, so that an unknown user takes as long to refuse as a wrong password.
 	dummies sync.Map
+	// verified remembers FTP passwords that matched a moment ago.
+	verified verifiedLogins
 }
 
 // Open opens (creating if needed) the database file at path and applies pending
