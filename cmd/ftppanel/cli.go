@@ -52,6 +52,7 @@ Usage:
   %[1]s disconnect ID [--url URL]
   %[1]s disconnect --login LOGIN [--url URL]
   %[1]s login-link CUSTOMER [--url URL] [--data DIR]
+  %[1]s backup FILE [--data DIR]
   %[1]s healthcheck [serve's options]
   %[1]s version
 
