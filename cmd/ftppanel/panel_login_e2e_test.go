@@ -135,3 +135,25 @@ func TestChangePanelPassword(t *testing.T) {
 	}
 	in.signIn("admin", "admin-new-password")
 }
+
+func TestPanelSignInLockOptions(t *testing.T) {
+	in := start(t, "--panel-lock-after", "2", "--panel-lock-time", "90s", "--panel-failed-login-delay", "0")
+	in.addCustomer("acme")
+	for range 2 {
+		if r := in.browser().post("/login", url.Values{"username": {"acme"}, "password": {"a-guess"}}); r.status != http.StatusUnauthorized {
+			t.Fatalf("a wrong password: status %d", r.status)
+		}
+	}
+	r := in.browser().post("/login", url.Values{"username": {"acme"}, "password": {"acme-password"}})
+	secs, _ := strconv.Atoi(r.header.Get("Retry-After"))
+	if r.status != http.StatusTooManyRequests || secs < 30 || secs > 90 || !strings.Contains(r.body, "Wait 2 minutes") {
+		t.Errorf("after 2 failures with --panel-lock-after 2: status %d, Retry-After %q; want 429 for up to 90s",
+			r.status, r.header.Get("Retry-After"))
+	}
+
+	for _, bad := range [][]string{{"--panel-lock-after", "0"}, {"--panel-ip-lock-after", "-1"}, {"--panel-lock-time", "0s"}, {"--panel-failed-login-delay", "-1s"}} {
+		if out, err := in.cli("", append([]string{"serve", "--print-config"}, bad...)...); err == nil || !strings.Contains(err.Error(), bad[0][2:]) {
+			t.Errorf("serve %q: %v\n%s", bad, err, out)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -48,6 +49,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs.Var(&proxies, "trusted-proxies", "believe X-Forwarded-For and X-Forwarded-Proto only from these `ADDRESSES`: IPs and CIDR ranges, comma-separated")
 	frameAncestors := frameAncestorsFlag{}
 	fs.Var(&frameAncestors, "frame-ancestors", "let these `SOURCES` show the panel in a frame: 'self' and origins such as https://panel.example.com, space-separated")
+	panelLockAfter := fs.Int("panel-lock-after", panel.DefaultLoginLimits.AccountFailures, "lock a panel username after this many failed sign-ins within 15 minutes")
+	panelIPLockAfter := fs.Int("panel-ip-lock-after", panel.DefaultLoginLimits.AddressFailures, "lock an address (IPv6: its /64) after this many failed panel sign-ins within 15 minutes")
+	panelLockTime := fs.Duration("panel-lock-time", panel.DefaultLoginLimits.Lock, "how `long` a first panel sign-in lock lasts; repeats within a day double it, up to 1h (or this, if longer)")
+	panelFailDelay := fs.Duration("panel-failed-login-delay", panel.DefaultLoginLimits.FailureDelay, "wait this `long` before answering a failed panel sign-in (0: not at all)")
 	cfg, positional, stop, err := c.parseConfig(fs, args)
 	if stop {
 		return err
@@ -71,6 +76,17 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		if n < 0 {
 			return cfg.invalid(name, fmt.Errorf("%d: must be 0 or more", n))
 		}
+	}
+	for name, n := range map[string]int{"panel-lock-after": *panelLockAfter, "panel-ip-lock-after": *panelIPLockAfter} {
+		if n < 1 {
+			return cfg.invalid(name, fmt.Errorf("%d: must be 1 or more", n))
+		}
+	}
+	if *panelLockTime < time.Second {
+		return cfg.invalid("panel-lock-time", fmt.Errorf("%s: must be at least 1s", *panelLockTime))
+	}
+	if *panelFailDelay < 0 {
+		return cfg.invalid("panel-failed-login-delay", fmt.Errorf("%s: must be 0 or more", *panelFailDelay))
 	}
 	if cfg.print {
 		return cfg.write(c.stdout, "serve")
@@ -141,6 +157,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			BasePath:       basePath.path,
 			TrustedProxies: proxies.prefixes,
 			FrameAncestors: frameAncestors.sources,
+			LoginLimits: panel.LoginLimits{
+				AccountFailures: *panelLockAfter,
+				AddressFailures: *panelIPLockAfter,
+				Lock:            *panelLockTime,
+				FailureDelay:    cmp.Or(*panelFailDelay, -1), // 0 is none, not the default
+			},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

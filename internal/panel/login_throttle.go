@@ -58,6 +58,7 @@ func (l LoginLimits) withDefaults() LoginLimits {
 	if l.FailureDelay != 0 {
 		d.FailureDelay = max(l.FailureDelay, 0)
 	}
+	d.MaxLock = max(d.MaxLock, d.Lock)
 	return d
 }
 
