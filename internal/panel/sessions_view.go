@@ -129,7 +129,7 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 		v.Chart = trafficChart(p.registry.Traffic())
 	}
 
-	matched := all[:0:0]
+	matched := all[:0] // filtered in place: the list is this request's own copy
 	for _, s := range all {
 		if q.filter.Match(s) {
 			matched = append(matched, s)

@@ -120,9 +120,27 @@ func (r *Registry) Get(id string, scope Scope) (Snapshot, error) {
 // connection first. Sessions being disconnected are left out.
 func (r *Registry) List(scope Scope, filter Filter) []Snapshot {
 	now := r.Now()
+	// Sorted before the snapshots are taken, on small keys of fields that never
+	// change: sorting the snapshots themselves (hundreds of bytes each, moved
+	// with write barriers) took most of the time of a list of 10,000.
+	type key struct {
+		at int64
+		s  *Session
+	}
 	sessions := r.all()
+	keys := make([]key, len(sessions))
+	for i, s := range sessions {
+		keys[i] = key{s.connectedAt.UnixNano(), s}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.s.id, b.s.id)
+	})
 	out := make([]Snapshot, 0, len(sessions))
-	for _, s := range sessions {
+	for _, k := range keys {
+		s := k.s
 		if s.closing.Load() {
 			continue
 		}
@@ -130,9 +148,6 @@ func (r *Registry) List(scope Scope, filter Filter) []Snapshot {
 			out = append(out, snap)
 		}
 	}
-	slices.SortFunc(out, func(a, b Snapshot) int {
-		return cmp.Or(a.ConnectedAt.Compare(b.ConnectedAt), cmp.Compare(a.ID, b.ID))
-	})
 	return out
 }
 
