@@ -273,3 +273,32 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version printed %q, want %q", out, want)
 	}
 }
+
+func TestPrintConfigMasksSecrets(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.String("smtp-password", "", "")
+	fs.String("api-token", "", "")
+	fs.String("ftp-addr", ":2121", "")
+	c := &cli{prog: "ftppanel", getenv: envMap(map[string]string{"FTPPANEL_SMTP_PASSWORD": "hunter2-hunter2"}),
+		stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	cfg, _, _, err := c.parseConfig(fs, []string{"--api-token", "tok_secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	if err := cfg.write(&out, "serve"); err != nil {
+		t.Fatal(err)
+	}
+	got := printedConfig(t, out.String())
+	for name, source := range map[string]string{"smtp-password": "FTPPANEL_SMTP_PASSWORD", "api-token": "--api-token"} {
+		if got[name] != [2]string{`"********"`, source} {
+			t.Errorf("%s printed as %q, want masked, from %s", name, got[name], source)
+		}
+	}
+	if strings.Contains(out.String(), "hunter2") || strings.Contains(out.String(), "tok_secret") {
+		t.Errorf("a secret was printed:\n%s", out.String())
+	}
+	if got["ftp-addr"][0] != `":2121"` {
+		t.Errorf("ftp-addr printed as %q", got["ftp-addr"])
+	}
+}
