@@ -14,7 +14,9 @@ func (p *Panel) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := p.store.DeleteFTPAccount(r.Context(), a.Login)
+	ended, err := p.changeAccount(r, "delete account", a, func() error {
+		return p.store.DeleteFTPAccount(r.Context(), a.Login)
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return
@@ -23,7 +25,6 @@ func (p *Panel) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	ended := p.endAccountSessions(r, "delete account", a)
 	setFlash(w, r, "Deleted "+a.Login+endedText(ended)+"; the files in "+accountHome(a.Login)+" are kept.")
 	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
 }

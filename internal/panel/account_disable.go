@@ -14,7 +14,9 @@ func (p *Panel) disableAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := p.store.SetFTPDisabled(r.Context(), a.Login, true)
+	ended, err := p.changeAccount(r, "disable account", a, func() error {
+		return p.store.SetFTPDisabled(r.Context(), a.Login, true)
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return
@@ -23,7 +25,6 @@ func (p *Panel) disableAccount(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	ended := p.endAccountSessions(r, "disable account", a)
 	setFlash(w, r, "Disabled "+a.Login+endedText(ended)+".")
 	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
 }

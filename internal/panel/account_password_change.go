@@ -28,7 +28,9 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		}))
 		return
 	}
-	err = p.store.SetFTPPassword(r.Context(), a.Login, pw)
+	ended, err := p.changeAccount(r, "change password", a, func() error {
+		return p.store.SetFTPPassword(r.Context(), a.Login, pw)
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return
@@ -37,9 +39,6 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	// The password first, then the sessions: a client that reconnects at once
-	// already needs the new one.
-	ended := p.endAccountSessions(r, "change password", a)
 	setFlash(w, r, "Changed the password of "+a.Login+endedText(ended)+".")
 	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
 }

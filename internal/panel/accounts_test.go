@@ -1,8 +1,11 @@
 package panel
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -194,5 +197,47 @@ func (f *authzFixture) idle(t *testing.T, login string, d time.Duration) {
 	t.Helper()
 	if err := f.db.SetFTPIdleTimeout(t.Context(), login, d); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAccountChangeCatchesLoginsInBetween: a client that logs in again while the
+// change is being made is disconnected too, by the panel, and counted.
+func TestAccountChangeCatchesLoginsInBetween(t *testing.T) {
+	f := newAuthzFixture(t, newAuthzTemplate(t))
+	p := &Panel{store: f.db, registry: f.registry, log: slog.New(slog.DiscardHandler), now: time.Now}
+	acme, err := f.db.AuthenticatePanelUser(t.Context(), "acme", "acme-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequestWithContext(context.WithValue(t.Context(), userKey{}, acme), http.MethodPost, "/accounts/bob/disable", nil)
+	a, err := f.db.FTPAccountIn(t.Context(), accountScope(acme), "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again *session.Session
+	n, err := p.changeAccount(r, "disable account", a, func() error {
+		if done, _ := ended(f.bob); !done {
+			t.Error("bob's session was still open when the change was made")
+		}
+		again = f.addSession("192.0.2.9", "bob", "acme", time.Now())
+		return f.db.SetFTPDisabled(t.Context(), "bob", true)
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("changeAccount = %d, %v; want 2 sessions ended", n, err)
+	}
+	if done, reason := ended(again); !done || reason != "disconnected by acme" {
+		t.Errorf("the session opened during the change: ended %v, reason %q", done, reason)
+	}
+	if e := lastAudit(t, f.db); e.Detail != "2 sessions disconnected" {
+		t.Errorf("audit entry %+v", e)
+	}
+
+	// A change that fails after the disconnect still says who disconnected whom.
+	f.addSession("192.0.2.10", "bob", "acme", time.Now())
+	if _, err := p.changeAccount(r, "delete account", a, func() error { return errors.New("disk full") }); err == nil {
+		t.Fatal("the change's error was lost")
+	}
+	if e := lastAudit(t, f.db); e.Action != "delete account" || e.Detail != "1 session disconnected; the change itself failed" {
+		t.Errorf("audit entry %+v", e)
 	}
 }

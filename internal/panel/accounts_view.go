@@ -128,18 +128,35 @@ func passwordRule(err error) error {
 	return errors.New("The password is not accepted: " + msg + ".")
 }
 
-// endAccountSessions disconnects every live session of an FTP account at once,
-// as the signed-in user, and writes the change to the audit log; it returns how
-// many sessions it ended.
-func (p *Panel) endAccountSessions(r *http.Request, action string, a store.FTPAccountInfo) int {
+// changeAccount makes a change that ends an FTP account's sessions (a new
+// password, disabled, deleted) and disconnects them at once, as the signed-in
+// user; it writes the audit log and returns how many sessions it ended.
+//
+// The sessions are disconnected before the change as well as after it. Before:
+// the FTP server drops the sessions of changed accounts on its own within a
+// second, and must not race the panel for them, so the panel's answer, the audit
+// log and the history all say who ended them. After: a client that logged in
+// again in between is dropped too.
+func (p *Panel) changeAccount(r *http.Request, action string, a store.FTPAccountInfo, change func() error) (int, error) {
 	u := currentUser(r)
-	closed := p.registry.DisconnectMatching(scope(u), session.Filter{ExactLogin: a.Login}, u.Name)
+	filter := session.Filter{ExactLogin: a.Login}
+	closed := p.registry.DisconnectMatching(scope(u), filter, u.Name)
+	err := change()
+	if err == nil {
+		closed = append(closed, p.registry.DisconnectMatching(scope(u), filter, u.Name)...)
+	}
 	detail := "no live sessions"
 	if len(closed) > 0 {
 		detail = templates.SessionCountText(len(closed)) + " disconnected"
 	}
+	if err != nil {
+		if len(closed) == 0 {
+			return 0, err
+		}
+		detail += "; the change itself failed"
+	}
 	p.auditAccount(r, action, a, detail)
-	return len(closed)
+	return len(closed), err
 }
 
 // auditAccount logs and records what the signed-in user did to an FTP account.
