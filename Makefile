@@ -82,3 +82,15 @@ $(AXE_JS):
 # Benchmarks print numbers; they assert nothing and are not part of `make test`.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 100x ./...
+
+# Every fuzz target (func FuzzX in any package) for FUZZTIME each; `make test`
+# runs only their seed inputs, as ordinary tests.
+FUZZTIME ?= 10s
+.PHONY: fuzz
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
