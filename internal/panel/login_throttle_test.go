@@ -283,3 +283,49 @@ func TestWaitText(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginThrottleBehindProxy: behind a trusted proxy each client counts on its
+// own, by the address the proxy forwards; a forged header from anyone else counts
+// for nothing.
+func TestLoginThrottleBehindProxy(t *testing.T) {
+	proxies, err := ParseTrustedProxies("10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "ftppanel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.PasswordCost = bcrypt.MinCost
+	handler := New(Config{Store: db, Registry: session.NewRegistry(), Logger: slog.New(slog.DiscardHandler),
+		TrustedProxies: proxies, LoginLimits: LoginLimits{FailureDelay: -1}})
+	signIn := func(remote, forwardedFor, username string) int {
+		form := url.Values{"username": {username}, "password": {"wrong-password"}}
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := range 20 {
+		if s := signIn("10.0.0.1:4000", "198.51.100.7", "guess"+strconv.Itoa(i)); s != http.StatusUnauthorized {
+			t.Fatalf("guess %d through the proxy: status %d", i+1, s)
+		}
+	}
+	if s := signIn("10.0.0.1:4000", "198.51.100.7", "another"); s != http.StatusTooManyRequests {
+		t.Errorf("the guesser behind the proxy: status %d, want 429", s)
+	}
+	if s := signIn("10.0.0.1:4000", "203.0.113.5", "someone"); s != http.StatusUnauthorized {
+		t.Errorf("another client behind the same proxy: status %d, want 401 (not locked)", s)
+	}
+	// Not a trusted proxy: its X-Forwarded-For is ignored, so it cannot pose as others.
+	for i := range 20 {
+		signIn("192.0.2.50:4000", "203.0.113."+strconv.Itoa(i), "spray"+strconv.Itoa(i))
+	}
+	if s := signIn("192.0.2.50:4000", "203.0.113.99", "fresh"); s != http.StatusTooManyRequests {
+		t.Errorf("a client forging X-Forwarded-For: status %d, want 429", s)
+	}
+}
