@@ -52,8 +52,9 @@ type config struct {
 
 // parseConfig registers --config and --print-config on fs (unless they are
 // there), parses args, and fills in every option not on the command line from
-// the environment, then from the config file. It returns the positional arguments; stop says to return err
-// at once (after --help, or on a bad command line or configuration).
+// the environment, then from the config file. It returns the positional
+// arguments; stop says to return err at once (after --help, or on a bad
+// command line or configuration).
 func (c *cli) parseConfig(fs *flag.FlagSet, args []string) (cfg *config, positional []string, stop bool, err error) {
 	if fs.Lookup(configFlag) == nil {
 		c.addConfigFlags(fs)
@@ -159,7 +160,7 @@ func (cfg *config) applyFile() error {
 			continue
 		}
 		if cfg.from[key] != "" {
-			continue // the command line or the environment wins
+			continue // the command line or the environment wins; the value is not parsed
 		}
 		if err := cfg.fs.Set(key, text); err != nil {
 			errs = append(errs, cfg.fileError(key, errors.New(badValue(f, text, err))))

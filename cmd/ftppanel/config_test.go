@@ -185,8 +185,8 @@ func TestConfigRefusesBadFilesAndValues(t *testing.T) {
 		}
 	})
 
-	// The command line wins: a bad value in the file is still reported, since
-	// the file is wrong, but a bad value in the environment under a flag is not read.
+	// The command line wins: a bad value in the environment under a flag is
+	// not read.
 	t.Run("flag over bad environment", func(t *testing.T) {
 		_, _, err := runCmd(t, envMap(map[string]string{"FTPPANEL_HISTORY_DAYS": "forever"}),
 			"serve", "--history-days", "3", "--print-config")
