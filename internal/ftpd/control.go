@@ -166,7 +166,7 @@ func passivePort(p []byte) (int, bool) {
 		}
 		hi, err1 := strconv.Atoi(string(f[4]))
 		lo, err2 := strconv.Atoi(string(f[5]))
-		if err1 != nil || err2 != nil || hi < 0 || hi > 255 || lo < 0 || lo > 255 {
+		if err1 != nil || err2 != nil || hi < 0 || hi > 255 || lo < 0 || lo > 255 || hi == 0 && lo == 0 {
 			return 0, false
 		}
 		return hi*256 + lo, true

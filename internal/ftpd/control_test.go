@@ -20,6 +20,7 @@ func TestPassivePort(t *testing.T) {
 		{"227 Entering Passive Mode (127,0,0,1,256,80)\r\n", 0, false},
 		{"227 Entering Passive Mode (127,0,0,1,-1,80)\r\n", 0, false},
 		{"227 Entering Passive Mode (127,0,0,1,80)\r\n", 0, false},
+		{"227 (,,,,0,0)", 0, false}, // found by FuzzPassivePort
 		{"227 Entering Passive Mode )127,0,0,1,1,2(\r\n", 0, false},
 		{"229 Entering Extended Passive Mode (|||0|)\r\n", 0, false},
 		{"229 Entering Extended Passive Mode (|||70000|)\r\n", 0, false},
