@@ -275,3 +275,19 @@ func (in *instance) openStore() *store.DB {
 	in.t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestPublicHostInPassiveReplies: behind NAT the passive reply names the public
+// address, not the one the server sees.
+func TestPublicHostInPassiveReplies(t *testing.T) {
+	in := start(t, "--public-host", "203.0.113.9")
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	c := in.rawDial()
+	c.login("bob")
+	if reply := c.cmd(227, "PASV"); !strings.Contains(reply, "(203,0,113,9,") {
+		t.Errorf("PASV reply %q does not name the public address", reply)
+	}
+	if out, err := in.cli("", "serve", "--public-host", "not-an-ip"); err == nil || !strings.Contains(err.Error()+out, "public-host") {
+		t.Errorf("a bad --public-host: %v\n%s", err, out)
+	}
+}

@@ -31,6 +31,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	idleWarning := fs.Duration("idle-warning", 5*time.Minute, "mark sessions idle this `long` in the panel (0: never)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (off when empty)")
 	historyDays := fs.Int("history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
+	publicHost := fs.String("public-host", "", "the IPv4 `ADDRESS` passive replies name, when clients reach the server through NAT")
 	loginTimeout := fs.Duration("login-timeout", time.Minute, "drop connections that have not logged in after this `long` (0: never)")
 	maxSessions := fs.Int("max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	maxPerIP := fs.Int("max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
@@ -70,6 +71,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	if *historyDays < 0 {
 		return cfg.invalid("history-days", fmt.Errorf("%d: must be 0 or more", *historyDays))
+	}
+	if *publicHost != "" {
+		if ip := net.ParseIP(*publicHost); ip == nil || ip.To4() == nil {
+			return cfg.invalid("public-host", fmt.Errorf("%q: want an IPv4 address", *publicHost))
+		}
 	}
 	for name, n := range map[string]int{"max-sessions": *maxSessions, "max-sessions-per-ip": *maxPerIP,
 		"max-sessions-per-login": *maxPerLogin, "ban-after": *banAfter} {
@@ -114,6 +120,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		DataDir:             *data,
 		IdleTimeout:         *idleTimeout,
 		HistoryRetention:    time.Duration(*historyDays) * 24 * time.Hour,
+		PublicHost:          *publicHost,
 		LoginTimeout:        *loginTimeout,
 		MaxSessions:         *maxSessions,
 		MaxSessionsPerIP:    *maxPerIP,

@@ -30,10 +30,14 @@ type PortRange struct{ Low, High int }
 
 // Config is what the FTP server needs.
 type Config struct {
-	Addr         string        // control address, HOST:PORT
-	PassivePorts PortRange     // ports for passive data connections
-	DataDir      string        // home directories live under DataDir/home
-	IdleTimeout  time.Duration // 15 minutes when zero
+	Addr         string    // control address, HOST:PORT
+	PassivePorts PortRange // ports for passive data connections
+	// PublicHost is the IPv4 address passive replies name, for clients that reach
+	// the server through NAT (a container, a load balancer); empty names the
+	// address the client connected to.
+	PublicHost  string
+	DataDir     string        // home directories live under DataDir/home
+	IdleTimeout time.Duration // 15 minutes when zero
 	// LoginTimeout drops connections that have not logged in after this long.
 	LoginTimeout time.Duration
 	// Limits on connections: overall, from one address, and sessions of one
@@ -119,6 +123,7 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.RequireTLS {
 		s.settings.TLSRequired = ftpserver.MandatoryEncryption
 	}
+	s.settings.PublicHost = cfg.PublicHost
 	if r := cfg.PassivePorts; r.Low > 0 {
 		s.settings.PassiveTransferPortRange = ftpserver.PortRange{Start: r.Low, End: r.High}
 	}
