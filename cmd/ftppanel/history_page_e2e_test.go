@@ -63,7 +63,7 @@ func TestHistoryPage(t *testing.T) {
 			want map[string]string
 		}{
 			{rows[2], map[string]string{"Login": "bob", "Customer": "acme", "From": "127.0.0.1", "How it ended": "quit",
-				"Up / down": "12.1 KiB / 0 B", "Files up / down": "1 / 0"}},
+				"Up / down": "12 KiB / 0 B", "Files up / down": "1 / 0"}},
 			{rows[1], map[string]string{"Login": "carol", "Customer": "globex", "How it ended": "disconnected by admin",
 				"Up / down": "0 B / 0 B", "Files up / down": "0 / 0"}},
 			{rows[0], map[string]string{"Login": "(not logged in)", "Customer": "", "How it ended": "login failed"}},

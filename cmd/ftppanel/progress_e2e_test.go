@@ -35,9 +35,9 @@ func TestProgressShowsWhatTheClientSent(t *testing.T) {
 
 	admin := in.signInAdmin()
 	id, _ := admin.rowFor("bob")
-	// 300,000 of 1,000,000 bytes: 293.0 KiB of 976.6 KiB (30%).
+	// 300,000 of 1,000,000 bytes: 293 KiB of 977 KiB (30%).
 	waitFor(t, "the row to show the 300,000 bytes sent", func() bool {
-		return strings.Contains(admin.rows()[id], "293.0 KiB of 976.6 KiB (30%)")
+		return strings.Contains(admin.rows()[id], "293 KiB of 977 KiB (30%)")
 	})
 	if row := admin.rows()[id]; !strings.Contains(row, `<progress max="100" value="30"`) {
 		t.Errorf("no progress bar at 30%%:\n%s", row)

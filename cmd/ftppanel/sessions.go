@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ftppanel/ftppanel/internal/format"
 )
 
 // sessions runs "sessions": the live FTP sessions of a running server, as a
@@ -55,7 +57,7 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 	fmt.Fprintln(tw, "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE")
 	for _, s := range list.Sessions {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", printable(s.ID), cell(s.Login), cell(s.Customer),
-			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), idle(time.Duration(s.IdleSeconds)*time.Second))
+			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), format.Duration(time.Duration(s.IdleSeconds)*time.Second))
 	}
 	return tw.Flush()
 }
@@ -68,34 +70,10 @@ func cell(s string) string {
 	return printable(s)
 }
 
-// rate is a transfer's current rate in binary units; "-" when nothing moves.
+// rate is a transfer's current rate; "-" when nothing moves.
 func rate(s apiSession) string {
 	if s.Rate <= 0 && s.State != "uploading" && s.State != "downloading" {
 		return "-"
 	}
-	n := s.Rate
-	for _, unit := range []string{"B/s", "KiB/s", "MiB/s", "GiB/s"} {
-		if n < 1024 || unit == "GiB/s" {
-			if unit == "B/s" {
-				return fmt.Sprintf("%.0f %s", n, unit)
-			}
-			return fmt.Sprintf("%.1f %s", n, unit)
-		}
-		n /= 1024
-	}
-	return ""
-}
-
-// idle prints a duration as the panel does: "45s", "3m 12s", "2h 05m", "3d 04h".
-func idle(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
-	}
+	return format.Rate(s.Rate)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
@@ -64,10 +65,10 @@ func accountHome(login string) string { return "/" + login }
 // idleTimeoutText says when an account's idle sessions are dropped.
 func (p *Panel) idleTimeoutText(d time.Duration) string {
 	if d > 0 {
-		return duration(d)
+		return format.Duration(d)
 	}
 	if p.idleTimeout > 0 {
-		return duration(p.idleTimeout) + " (server default)"
+		return format.Duration(p.idleTimeout) + " (server default)"
 	}
 	return "server default"
 }

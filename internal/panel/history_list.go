@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
@@ -120,9 +121,9 @@ func historyRow(e store.HistoryEntry) templates.HistoryRow {
 		Client:    e.Client,
 		Started:   instant(e.ConnectedAt),
 		Ended:     instant(e.EndedAt),
-		Duration:  duration(max(e.Duration(), 0)),
-		BytesUp:   bytes(e.BytesUp),
-		BytesDown: bytes(e.BytesDown),
+		Duration:  format.Duration(max(e.Duration(), 0)),
+		BytesUp:   format.Bytes(e.BytesUp),
+		BytesDown: format.Bytes(e.BytesDown),
 		FilesUp:   e.FilesUp,
 		FilesDown: e.FilesDown,
 		EndReason: e.EndReason,

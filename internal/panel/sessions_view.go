@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
@@ -193,7 +194,7 @@ func totals(all []session.Snapshot) templates.SessionTotals {
 		rate += s.Rate
 	}
 	t.Users = len(users)
-	t.Rate = bytes(int64(rate)) + "/s"
+	t.Rate = format.Rate(rate)
 	return t
 }
 
@@ -219,9 +220,9 @@ func trafficChart(points []session.TrafficPoint) templates.TrafficChart {
 		fmt.Fprintf(&b, "%.1f,%.1f ", float64(offset+i)*step, y)
 	}
 	c.Points = strings.TrimSpace(b.String())
-	c.Now = bytes(int64(points[len(points)-1].Rate)) + "/s"
-	c.Peak = bytes(int64(peak)) + "/s"
+	c.Now = format.Rate(points[len(points)-1].Rate)
+	c.Peak = format.Rate(peak)
 	c.Label = fmt.Sprintf("Server transfer rate over the last %s: now %s, peak %s",
-		duration(time.Duration(len(points))*time.Second), c.Now, c.Peak)
+		format.Duration(time.Duration(len(points))*time.Second), c.Now, c.Peak)
 	return c
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/templates"
 )
@@ -21,12 +22,12 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 		RemoteIP:     s.RemoteIP,
 		Client:       s.Client,
 		Encrypted:    s.TLS,
-		ConnectedFor: duration(s.ConnectedFor()),
-		IdleFor:      duration(s.IdleFor()),
+		ConnectedFor: format.Duration(s.ConnectedFor()),
+		IdleFor:      format.Duration(s.IdleFor()),
 		State:        string(s.State),
 		File:         s.File,
-		BytesUp:      bytes(s.BytesUp),
-		BytesDown:    bytes(s.BytesDown),
+		BytesUp:      format.Bytes(s.BytesUp),
+		BytesDown:    format.Bytes(s.BytesDown),
 	}
 	if s.LoggedIn() {
 		row.LoggedInAt = instant(s.LoggedInAt)
@@ -49,7 +50,7 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 		limit = s.IdleTimeout
 	}
 	if limit > 0 && s.LoggedIn() && !transferring && idle >= limit/2 {
-		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + "dropped in " + duration(max(0, limit-idle))
+		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + "dropped in " + format.Duration(max(0, limit-idle))
 	}
 	return row
 }
@@ -57,17 +58,17 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 // progress describes a transfer: bytes so far (of the size, when known), time
 // left, the rate over the last seconds, and the average since it began.
 func progress(s session.Snapshot) string {
-	text := bytes(s.TransferBytes)
+	text := format.Bytes(s.TransferBytes)
 	if s.Size > 0 {
-		text += " of " + bytes(s.Size) + fmt.Sprintf(" (%d%%)", percent(s))
+		text += " of " + format.Bytes(s.Size) + fmt.Sprintf(" (%d%%)", percent(s))
 	}
 	if s.Size > 0 && s.Rate > 0 && s.TransferBytes < s.Size {
 		left := time.Duration(float64(s.Size-s.TransferBytes) / s.Rate * float64(time.Second))
-		text += ", " + duration(left) + " left"
+		text += ", " + format.Duration(left) + " left"
 	}
-	text += " at " + bytes(int64(s.Rate)) + "/s"
+	text += " at " + format.Rate(s.Rate)
 	if !s.TransferStarted.IsZero() {
-		text += "; average " + bytes(int64(s.TransferRate)) + "/s over " + duration(s.Now.Sub(s.TransferStarted))
+		text += "; average " + format.Rate(s.TransferRate) + " over " + format.Duration(s.Now.Sub(s.TransferStarted))
 	}
 	return text
 }
@@ -93,39 +94,10 @@ func activity(s session.Snapshot) string {
 	if s.File == "" {
 		return string(s.State)
 	}
-	return fmt.Sprintf("%s %s (%s moved)", s.State, s.File, bytes(s.TransferBytes))
+	return fmt.Sprintf("%s %s (%s moved)", s.State, s.File, format.Bytes(s.TransferBytes))
 }
 
 func instant(t time.Time) templates.Time {
 	u := t.UTC()
 	return templates.Time{Text: u.Format("2006-01-02 15:04:05 UTC"), ISO: u.Format(time.RFC3339), Present: true}
-}
-
-// duration prints a duration the way people read it: "45s", "3m 12s", "2h 05m".
-func duration(d time.Duration) string {
-	d = d.Truncate(time.Second)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
-	}
-}
-
-// bytes prints a byte count in binary units.
-func bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
