@@ -36,10 +36,11 @@ import (
 // `make test` runs it for 30 s with 50 clients; `make soak` for longer with more,
 // set by FTPPANEL_SOAK_DURATION, FTPPANEL_SOAK_CLIENTS and FTPPANEL_SOAK_CHECK_EVERY.
 
-// The soak's passive ports, its own so that the held-port check sees only them.
+// The soak's passive ports: its own, and below the range the system hands out
+// as ephemeral ports, so that other programs' listeners rarely sit among them.
 const (
-	soakPassiveLow  = 42000
-	soakPassiveHigh = 42999
+	soakPassiveLow  = 30000
+	soakPassiveHigh = 30999
 )
 
 type soakConfig struct {
@@ -458,9 +459,20 @@ func (s *soak) expectNoLeaks(waiting int) {
 	}
 }
 
-// passiveListeners lists the soak's passive ports that are listening, from the
-// kernel's socket tables (the server binds them on every interface).
+// passiveListeners lists the soak's passive ports that this process listens on,
+// from the kernel's socket tables (the server binds them on every interface);
+// the tables hold every process's sockets, so only those whose inode is one of
+// this process's descriptors count.
 func passiveListeners() []int {
+	ours := map[string]bool{}
+	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+		for _, fd := range fds {
+			target, _ := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+			if inode, ok := strings.CutPrefix(target, "socket:["); ok {
+				ours[strings.TrimSuffix(inode, "]")] = true
+			}
+		}
+	}
 	var held []int
 	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		f, err := os.Open(table)
@@ -469,9 +481,9 @@ func passiveListeners() []int {
 		}
 		lines := bufio.NewScanner(f)
 		for lines.Scan() {
-			// sl local_address rem_address st ...
+			// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
 			fields := strings.Fields(lines.Text())
-			if len(fields) < 4 || fields[3] != "0A" { // LISTEN
+			if len(fields) < 10 || fields[3] != "0A" || !ours[fields[9]] { // LISTEN
 				continue
 			}
 			_, portHex, ok := strings.Cut(fields[1], ":")
