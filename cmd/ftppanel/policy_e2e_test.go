@@ -291,3 +291,27 @@ func TestPublicHostInPassiveReplies(t *testing.T) {
 		t.Errorf("a bad --public-host: %v\n%s", err, out)
 	}
 }
+
+// TestMonitoringChecksAreNotBanned: a check that connects and quits politely is
+// no attack; connections dropped without a login count, half a failure each.
+func TestMonitoringChecksAreNotBanned(t *testing.T) {
+	in := start(t, "--ban-after", "2")
+	for i := 0; i < 6; i++ {
+		probe := in.rawDialFrom("127.0.0.2")
+		probe.cmd(221, "QUIT")
+		if err := closedByServer(probe.conn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reply, _ := in.greeting("127.0.0.2"); !strings.HasPrefix(reply, "220") {
+		t.Fatalf("after polite checks the address got %q", reply)
+	}
+	for i := 0; i < 4; i++ {
+		in.rawDialFrom("127.0.0.3").conn.Close()
+	}
+	waitFor(t, "dropped connections to ban their address", func() bool {
+		reply, conn := in.greeting("127.0.0.3")
+		conn.Close()
+		return strings.HasPrefix(reply, "421 This address is banned")
+	})
+}

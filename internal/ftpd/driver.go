@@ -85,9 +85,10 @@ func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
 	d.srv.conns.Delete(c.session.ID())
 	d.srv.registry.Remove(c.session)
 	// A connection that never logged in counts against its address, a little:
-	// scanners and guessers leave many.
+	// scanners and guessers leave many. One that said QUIT does not: monitoring
+	// checks (check_ftp and the like) connect, read the greeting and quit.
 	if snap := c.session.Snapshot(d.srv.now()); !snap.LoggedIn() &&
-		(snap.EndReason == session.EndClientDropped || snap.EndReason == session.EndQuit || snap.EndReason == session.EndLoginTimeout) {
+		(snap.EndReason == session.EndClientDropped || snap.EndReason == session.EndLoginTimeout) {
 		d.srv.strike(c.ip, noLoginScore, "connections without a login")
 	}
 }

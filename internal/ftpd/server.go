@@ -45,7 +45,7 @@ type Config struct {
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
 	// FailedLoginDelay is how long each failed login waits before its answer.
 	FailedLoginDelay time.Duration
-	// BanAfter failed logins (a connection without a login counts half) within
+	// BanAfter failed logins (a connection dropped without a login counts half) within
 	// BanWindow ban the address for BanTime, doubling for each repeat; 0 never bans.
 	BanAfter  int
 	BanWindow time.Duration
