@@ -451,14 +451,6 @@ func checkRoute(t *testing.T, tmpl authzTemplate, method, pattern string, rule r
 	}
 }
 
-func cmpOr[T comparable](v, fallback T) T {
-	var zero T
-	if v == zero {
-		return fallback
-	}
-	return v
-}
-
 // TestAuthorizationSecretsAreChecked makes sure the leak check above can fail:
 // the admin is shown globex's data.
 func TestAuthorizationSecretsAreChecked(t *testing.T) {

@@ -61,7 +61,6 @@ type connOpt func(*fakeConn)
 
 func holdRemove(release chan struct{}) connOpt { return func(c *fakeConn) { c.release = release } }
 func neverRemove() connOpt                     { return func(c *fakeConn) { c.noRemove = true } }
-func onClose(f func()) connOpt                 { return func(c *fakeConn) { c.onClose = f } }
 
 // addConn creates a session connected at connectedAt and adds it to r.
 func addConn(r *Registry, ip string, port int, connectedAt time.Time, opts ...connOpt) *fakeConn {
