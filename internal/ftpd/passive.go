@@ -81,6 +81,15 @@ func (l *dataListener) Accept() (net.Conn, error) {
 		return nil, net.ErrClosed
 	}
 	l.conns = append(l.conns, c)
+	// Go turns Nagle's algorithm off on every TCP connection. A data connection
+	// wants it on, as vsftpd leaves it: a download's sendfile resumes each time
+	// the socket buffer drains a little, and without Nagle every such resume
+	// sends its own short segment. 8 parallel downloads went from 0.88x to
+	// about 1x vsftpd's throughput with it on (docs/benchmarks.md). Closing the
+	// connection still sends the last partial segment at once.
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetNoDelay(false)
+	}
 	return c, nil
 }
 
