@@ -36,22 +36,11 @@ func (s *Server) watch(ctx context.Context) {
 }
 
 func (s *Server) dropTimedOut() {
-	for _, snap := range s.registry.List(session.AllSessions(), session.Filter{}) {
-		if !snap.LoggedIn() {
-			if s.cfg.LoginTimeout > 0 && snap.ConnectedFor() >= s.cfg.LoginTimeout {
-				s.drop(snap.ID, fmt.Sprintf("421 No login within %s; closing.", s.cfg.LoginTimeout), session.EndLoginTimeout)
-			}
-			continue
-		}
-		if snap.State != session.StateIdle {
-			continue // a transfer or listing in progress is never idle
-		}
-		limit := s.cfg.IdleTimeout
-		if snap.IdleTimeout > 0 {
-			limit = snap.IdleTimeout
-		}
-		if snap.IdleFor() >= limit {
-			s.drop(snap.ID, fmt.Sprintf("421 Idle for %s; closing.", limit), session.EndIdleTimeout)
+	for _, o := range s.registry.Overdue(s.now(), s.cfg.LoginTimeout, s.cfg.IdleTimeout) {
+		if o.LoggedIn {
+			s.drop(o.ID, fmt.Sprintf("421 Idle for %s; closing.", o.Limit), session.EndIdleTimeout)
+		} else {
+			s.drop(o.ID, fmt.Sprintf("421 No login within %s; closing.", o.Limit), session.EndLoginTimeout)
 		}
 	}
 }

@@ -37,9 +37,11 @@ func (w *rateWindow) perSecond() float64 {
 	return float64(w.bytes[newest]-w.bytes[oldest]) / elapsed
 }
 
-// sample records the session's byte counters for its current rate.
-func (s *Session) sample(now time.Time) {
+// sample records the session's byte counters for its current rate, and
+// returns that rate.
+func (s *Session) sample(now time.Time) float64 {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.rate.add(now, s.bytesUp.Load()+s.bytesDown.Load())
-	s.mu.Unlock()
+	return s.rate.perSecond()
 }

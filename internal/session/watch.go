@@ -79,12 +79,13 @@ func (r *Registry) Traffic() []TrafficPoint {
 func (r *Registry) Sample() {
 	now := r.Now()
 	var total float64
-	for _, s := range r.all() {
-		s.sample(now)
-		s.mu.Lock()
-		total += s.rate.perSecond()
-		s.mu.Unlock()
+	// Under the read lock rather than over a copy of the session list: this runs
+	// every second, and an idle server should not make garbage.
+	r.mu.RLock()
+	for _, s := range r.byID {
+		total += s.sample(now)
 	}
+	r.mu.RUnlock()
 	r.traffic.add(TrafficPoint{At: now, Rate: total})
 }
 
