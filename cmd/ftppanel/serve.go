@@ -144,9 +144,15 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		defer close(sampled)
 		registry.Run(sampling)
 	}()
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		releaseMemory(sampling, releaseMemoryEvery)
+	}()
 	defer func() {
 		stopSampling()
 		<-sampled
+		<-released
 	}()
 	// Listen before serving, so a bad address fails now.
 	httpLn, err := net.Listen("tcp", *httpAddr)
