@@ -125,6 +125,75 @@ func TestClientVanishingMidUploadEndsItsSession(t *testing.T) {
 	}
 }
 
+// TestClientLeavingMidDownloadStopsIt: a client closes its control connection
+// in the middle of a download but keeps reading the data connection. The server
+// resets it: a download must not go on, out of the panel's sight and out of
+// reach of its Disconnect, for a session the list no longer shows, nor end in
+// a clean end of file that a client could take for the whole file.
+func TestClientLeavingMidDownloadStopsIt(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	const size = 64 << 20
+	writeFile(t, filepath.Join(in.home("acme", "bob"), "big.bin"), size)
+	admin := in.signInAdmin()
+
+	for _, tc := range []struct {
+		name  string
+		leave func(net.Conn)
+	}{
+		{"closed", func(c net.Conn) { c.Close() }},
+		{"reset", vanish},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in, admin := in.with(t), admin.with(t)
+			control := in.rawDial()
+			control.login("bob")
+			control.cmd(200, "TYPE I")
+			port := pasvPort(t, control.cmd(227, "PASV"))
+			data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
+			if err != nil {
+				t.Fatalf("dial data connection: %v", err)
+			}
+			defer data.Close()
+			control.cmd(150, "RETR big.bin")
+			if _, err := io.ReadFull(data, make([]byte, 1<<20)); err != nil {
+				t.Fatalf("first MiB of the download: %v", err)
+			}
+			id, _ := admin.rowFor("bob")
+			local := control.conn.LocalAddr()
+
+			tc.leave(control.conn)
+
+			waitFor(t, "the session to leave the list", func() bool {
+				_, listed := admin.rows()[id]
+				return !listed
+			})
+			// Read slowly, as the client was: what the server queued must not
+			// trickle out for seconds and then end as if the file ended there.
+			data.SetReadDeadline(time.Now().Add(10 * time.Second))
+			buf := make([]byte, 64<<10)
+			var got int64
+			for err == nil {
+				var n int
+				n, err = data.Read(buf)
+				got += int64(n)
+				time.Sleep(20 * time.Millisecond) // the client's pace, not a wait for the server
+			}
+			var ne net.Error
+			switch {
+			case errors.As(err, &ne) && ne.Timeout():
+				t.Fatalf("the data connection was still open 10 s after the client left, %d bytes later", got)
+			case errors.Is(err, io.EOF):
+				t.Fatalf("the data connection ended cleanly %d bytes after the client left, as if the file ended there; want a reset", got)
+			}
+			if e := in.endedAs(local); e.FilesDown != 0 {
+				t.Errorf("history counts %d whole downloads for a session whose only download was cut short", e.FilesDown)
+			}
+		})
+	}
+}
+
 // TestASCIIModeUploadArrivesWhole: an upload in ASCII mode, the FTP default
 // that some command-line clients keep, arrives whole and with its line ends
 // converted, also past the server's 256 KiB progress chunks and in lines longer

@@ -151,6 +151,16 @@ func (c *controlConn) kill() {
 	c.Conn.Close()
 }
 
+// dropData resets the session's data connections and closes its passive
+// listener, for a session whose client has gone: what is still queued for the
+// client is dropped rather than delivered and ended as if the file ended there.
+// A transfer that finished has no data connection left to reset.
+func (c *controlConn) dropData() {
+	if dl := c.dataLn.Load(); dl != nil {
+		dl.abort()
+	}
+}
+
 // passivePort reads the port from a 227 (PASV) or 229 (EPSV) reply.
 func passivePort(p []byte) (int, bool) {
 	switch {

@@ -76,6 +76,13 @@ func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
 	if !ok {
 		return
 	}
+	// The library ends a session when its control connection does, but lets a
+	// download that is under way run on, out of the list and out of reach of a
+	// disconnect, and then ends it cleanly. After QUIT the library has waited
+	// for the transfer, so this is for clients that dropped the connection.
+	if c.control != nil {
+		c.control.dropData()
+	}
 	if c.home != nil {
 		c.home.Close() // files still open through it stay usable until closed
 	}
