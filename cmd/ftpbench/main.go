@@ -46,11 +46,14 @@ type config struct {
 	disconnects   int
 	quick         bool
 	sessionOpener int
+	pushes        int
+	pushTransfers int
+	pushRate      size
 }
 
 func parseFlags(args []string) (config, error) {
 	var c config
-	c.fileSize, c.transferRate = 1<<30, 2<<20
+	c.fileSize, c.transferRate, c.pushRate = 1<<30, 2<<20, 512<<10
 	fs := flag.NewFlagSet("ftpbench", flag.ContinueOnError)
 	fs.StringVar(&c.out, "out", "docs/benchmarks.md", "write the results into this Markdown `file` (\"-\": standard output only)")
 	fs.StringVar(&c.ftppanel, "ftppanel", "bin/ftppanel", "the ftppanel `binary` to measure")
@@ -73,6 +76,9 @@ func parseFlags(args []string) (config, error) {
 	fs.Var(&c.transferRate, "transfer-rate", "`rate` of each of those downloads per second (2MiB, ...)")
 	fs.IntVar(&c.disconnects, "disconnects", 200, "disconnects measured")
 	fs.IntVar(&c.sessionOpener, "openers", 16, "clients opening sessions at once for the session measures")
+	fs.IntVar(&c.pushes, "pushes", 50, "sessions that come and go while the push delay is measured")
+	fs.IntVar(&c.pushTransfers, "push-transfers", 500, "downloads running during the push measure, among its -list-sessions sessions")
+	fs.Var(&c.pushRate, "push-rate", "`rate` of each of those downloads per second")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -80,7 +86,8 @@ func parseFlags(args []string) (config, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		quick := map[string]string{"rounds": "3", "file-size": "256MiB", "login-time": "2s", "idle-sessions": "500",
-			"list-sessions": "1000", "list-requests": "50", "transfers": "20", "disconnects": "30"}
+			"list-sessions": "1000", "list-requests": "50", "transfers": "20", "disconnects": "30",
+			"pushes": "10", "push-transfers": "50"}
 		for name, v := range quick {
 			if !set[name] {
 				fs.Set(name, v)
@@ -88,8 +95,9 @@ func parseFlags(args []string) (config, error) {
 		}
 	}
 	if c.rounds < 1 || c.parallel < 1 || c.loginClients < 1 || c.idleSessions < 1 || c.listSessions < 1 ||
-		c.listRequests < 1 || c.transfers < 1 || c.disconnects < 1 || c.fileSize < 1 || c.sessionOpener < 1 {
-		return c, errors.New("every count and size must be at least 1")
+		c.listRequests < 1 || c.transfers < 1 || c.disconnects < 1 || c.fileSize < 1 || c.sessionOpener < 1 ||
+		c.pushes < 1 || c.pushTransfers < 0 || c.pushTransfers >= c.listSessions || c.pushRate < 1 {
+		return c, errors.New("every count and size must be at least 1, and -push-transfers under -list-sessions")
 	}
 	for _, m := range strings.Split(c.measures, ",") {
 		if !contains(allMeasures, m) {

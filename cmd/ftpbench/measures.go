@@ -19,7 +19,7 @@ import (
 	"time"
 )
 
-var allMeasures = []string{"retr", "stor", "retr-parallel", "logins", "idle-memory", "list", "disconnect"}
+var allMeasures = []string{"retr", "stor", "retr-parallel", "logins", "idle-memory", "list", "disconnect", "push"}
 
 type bench struct {
 	cfg           config
@@ -61,6 +61,8 @@ func (b *bench) measure(ctx context.Context, name string) error {
 		return b.listSessions(ctx)
 	case "disconnect":
 		return b.disconnectLatency(ctx)
+	case "push":
+		return b.pushDelay(ctx)
 	}
 	return fmt.Errorf("unknown measure %q", name)
 }
@@ -499,14 +501,20 @@ func (p *panelServer) sessionIDs() (map[int]string, error) {
 
 var rowPattern = regexp.MustCompile(`<tr data-session-id="`)
 
+// loginsFitting is how many of n idle sessions can log in on ftppanel while it
+// holds other descriptors besides: a logged-in session holds two (its socket and
+// its home directory), one not logged in holds one, and 1,000 are left for the
+// database, the panel and the clients of the measure.
+func (b *bench) loginsFitting(n, other int) int {
+	return max(0, min(n, fileLimit(b.panel.pid())-n-other-1000))
+}
+
 // listSessions times GET /sessions (its first page) and GET /api/v1/sessions
 // (everything) with listSessions idle sessions open.
 func (b *bench) listSessions(ctx context.Context) error {
 	p := b.panel
-	// A logged-in session holds two descriptors in ftppanel (its socket and its
-	// home directory), one before: as many log in as the server's limit allows.
 	n := b.cfg.listSessions
-	loggedIn := min(n, fileLimit(p.pid())-n-1000)
+	loggedIn := b.loginsFitting(n, 0)
 	if loggedIn < n {
 		b.notes = append(b.notes, fmt.Sprintf("The lists hold %d sessions logged in and %d connected but not logged in: "+
 			"ftppanel may open %d descriptors here, and a logged-in session holds two.", loggedIn, n-loggedIn, fileLimit(p.pid())))
@@ -609,7 +617,9 @@ type reply struct {
 	msg  string
 }
 
-func (b *bench) startDownload(i int) (*download, error) {
+// startDownload logs in a client that downloads big.bin over and over, at rate
+// bytes a second.
+func (b *bench) startDownload(i int, rate size) (*download, error) {
 	p := b.panel
 	c, err := b.login(&p.server, i)
 	if err != nil {
@@ -634,10 +644,9 @@ func (b *bench) startDownload(i int) (*download, error) {
 	}()
 	go func() {
 		defer close(d.done)
-		rate := float64(b.cfg.transferRate)
 		buf := make([]byte, 64<<10)
 		for {
-			if err := d.retr(buf, rate); err != nil {
+			if err := d.retr(buf, float64(rate)); err != nil {
 				return
 			}
 		}
@@ -720,7 +729,7 @@ func (b *bench) disconnectLatency(ctx context.Context) error {
 		}
 	}()
 	start := func(i int) error {
-		d, err := b.startDownload(i)
+		d, err := b.startDownload(i, b.cfg.transferRate)
 		if err != nil {
 			return err
 		}
