@@ -92,3 +92,18 @@ func BenchmarkRegistryListOneCustomer(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRegistryEverySecond is what the server does with 10,000 sessions
+// every second whether or not anything happens: find the timed-out sessions and
+// sample every session's rate.
+func BenchmarkRegistryEverySecond(b *testing.B) {
+	r, _ := benchRegistry(b, 10000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if got := r.Overdue(time.Now(), time.Minute, time.Hour); len(got) != 0 {
+			b.Fatalf("%d sessions overdue", len(got))
+		}
+		r.Sample()
+	}
+}
