@@ -610,6 +610,18 @@ type download struct {
 	closed   chan struct{}
 	closedAt time.Time // valid once closed is
 	done     chan struct{}
+
+	mu   sync.Mutex
+	data net.Conn // the current file's data connection
+}
+
+// dropData closes the download's data connection from the client's side.
+func (d *download) dropData() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.data != nil {
+		d.data.Close()
+	}
 }
 
 type reply struct {
@@ -690,6 +702,9 @@ func (d *download) retr(buf []byte, rate float64) error {
 		return err
 	}
 	defer data.Close()
+	d.mu.Lock()
+	d.data = data
+	d.mu.Unlock()
 	if err := d.send("RETR big.bin"); err != nil {
 		return err
 	}

@@ -56,11 +56,31 @@ func (b *bench) pushDelay(ctx context.Context) error {
 	var conns []*ftpConn
 	defer func() {
 		closeAll(conns)
+		// Each download's control connection closes; the server should then
+		// reset its data connection, which ends the download. Any still
+		// receiving after 10 s is reported, and closed from this side.
 		for _, d := range running {
 			d.c.close()
+		}
+		deadline := time.After(10 * time.Second)
+		lingered := 0
+		for _, d := range running {
+			select {
+			case <-d.done:
+				continue
+			case <-deadline:
+			}
+			lingered++
+			d.dropData()
 			<-d.done
 		}
-		b.sessionsGone(&p.server)
+		if lingered > 0 {
+			b.notes = append(b.notes, fmt.Sprintf("After the push measure, %d of %d downloads were still receiving data "+
+				"10 s after their clients closed the control connection.", lingered, len(running)))
+		}
+		if err := b.sessionsGone(&p.server); err != nil {
+			b.notes = append(b.notes, "After the push measure: "+err.Error())
+		}
 	}()
 	for i := range transfers {
 		d, err := b.startDownload(i, b.cfg.pushRate)
