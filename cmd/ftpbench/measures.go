@@ -420,8 +420,8 @@ func (b *bench) idleMemoryMeasure(ctx context.Context) error {
 
 // idleSettle is how long the memory measure lets each server sit idle before
 // reading its memory: what an idle server keeps, rather than the peak of the
-// logins. It is longer than the 10 s in which ftppanel gives back memory its
-// heap no longer needs.
+// logins. It is longer than the 10 s within which ftppanel, once quiet, gives
+// back memory its heap no longer needs.
 const idleSettle = 15 * time.Second
 
 func (b *bench) idleMemory(s *server) (float64, error) {
