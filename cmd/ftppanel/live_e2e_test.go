@@ -206,4 +206,19 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 	if n := len(loginsInOrder(second.body)); n != 1 || !strings.Contains(second.body, `rel="prev"`) {
 		t.Errorf("second page: %d rows", n)
 	}
+
+	// The unfiltered list pages the same way, oldest connection first: the four
+	// logged-in sessions lead the first page, the last five connections make the
+	// second, and a page past the end shows the last one.
+	whole := admin.get("/sessions")
+	if got := loginsInOrder(whole.body); len(got) != 100 || strings.Join(got[:4], ",") != "bob,bob,carol,dave" ||
+		!strings.Contains(whole.body, "1–100 of 105 sessions") {
+		t.Errorf("unfiltered first page: %d rows, first four %v", len(got), got[:min(4, len(got))])
+	}
+	for _, q := range []string{"?page=2", "?page=99"} {
+		r := admin.get("/sessions" + q)
+		if n := len(loginsInOrder(r.body)); n != 5 || !strings.Contains(r.body, "101–105 of 105 sessions") || !strings.Contains(r.body, `rel="prev"`) {
+			t.Errorf("unfiltered %s: %d rows", q, n)
+		}
+	}
 }

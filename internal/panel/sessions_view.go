@@ -124,34 +124,46 @@ func (q sessionsQuery) filtered() bool { return q.filter != session.Filter{} }
 
 // liveView builds the part of the list that updates itself.
 func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
-	all := p.registry.List(scope(u), session.Filter{})
-	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered(), Totals: totals(all)}
+	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered()}
 	if u.IsAdmin() {
 		v.Chart = trafficChart(p.registry.Traffic())
 	}
 
-	matched := all[:0] // filtered in place: the list is this request's own copy
-	for _, s := range all {
-		if q.filter.Match(s) {
-			matched = append(matched, s)
+	var rows []session.Snapshot
+	var from, page, pages int
+	if !q.filtered() && q.sort == "" {
+		// The default view copies only the sessions it shows.
+		var sum session.Summary
+		rows, from, sum = p.registry.Page(scope(u), q.page, pageSize)
+		v.Totals, v.Total = totals(sum), sum.Sessions
+		page = from/pageSize + 1
+	} else {
+		all := p.registry.List(scope(u), session.Filter{})
+		v.Totals = totals(summarize(all))
+		matched := all[:0] // filtered in place: the list is this request's own copy
+		for _, s := range all {
+			if q.filter.Match(s) {
+				matched = append(matched, s)
+			}
 		}
-	}
-	for _, k := range sortKeys {
-		if k.key == q.sort {
-			slices.SortStableFunc(matched, func(a, b session.Snapshot) int {
-				if q.desc {
-					return k.less(b, a)
-				}
-				return k.less(a, b)
-			})
+		for _, k := range sortKeys {
+			if k.key == q.sort {
+				slices.SortStableFunc(matched, func(a, b session.Snapshot) int {
+					if q.desc {
+						return k.less(b, a)
+					}
+					return k.less(a, b)
+				})
+			}
 		}
+		v.Total = len(matched)
+		page = min(q.page, max(1, (len(matched)+pageSize-1)/pageSize))
+		from = (page - 1) * pageSize
+		rows = matched[from:min(from+pageSize, len(matched))]
 	}
-	v.Total = len(matched)
-	pages := max(1, (len(matched)+pageSize-1)/pageSize)
-	page := min(q.page, pages)
-	from, to := (page-1)*pageSize, min(page*pageSize, len(matched))
-	v.From, v.To = from+1, to
-	for _, s := range matched[from:to] {
+	pages = max(1, (v.Total+pageSize-1)/pageSize)
+	v.From, v.To = from+1, from+len(rows)
+	for _, s := range rows {
 		v.Rows = append(v.Rows, p.sessionRow(s))
 	}
 	if page > 1 {
@@ -180,22 +192,25 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 	return v
 }
 
-func totals(all []session.Snapshot) templates.SessionTotals {
-	t := templates.SessionTotals{Sessions: len(all)}
+// summarize counts a list of sessions as Registry.Page does.
+func summarize(all []session.Snapshot) session.Summary {
+	sum := session.Summary{Sessions: len(all)}
 	users := map[string]bool{}
-	var rate float64
 	for _, s := range all {
 		if s.Login != "" {
 			users[s.Login] = true
 		}
 		if s.State == session.StateUploading || s.State == session.StateDownloading {
-			t.Transfers++
+			sum.Transfers++
 		}
-		rate += s.Rate
+		sum.Rate += s.Rate
 	}
-	t.Users = len(users)
-	t.Rate = format.Rate(rate)
-	return t
+	sum.Users = len(users)
+	return sum
+}
+
+func totals(sum session.Summary) templates.SessionTotals {
+	return templates.SessionTotals{Sessions: sum.Sessions, Users: sum.Users, Transfers: sum.Transfers, Rate: format.Rate(sum.Rate)}
 }
 
 // trafficChart draws the server's total rate as a polyline in a 300×60 box.

@@ -1,0 +1,68 @@
+package session
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Summary counts a list of sessions.
+type Summary struct {
+	Sessions  int
+	Users     int     // distinct logins
+	Transfers int     // sessions uploading or downloading
+	Rate      float64 // bytes per second over the last few seconds, all together
+}
+
+// Page returns one page of the sessions within scope, oldest connection first
+// as List orders them, and a summary of all of them. page counts from 1 and is
+// brought within the pages there are; first is the index of the page's first
+// session in the whole list. Sessions being disconnected are left out.
+//
+// Only the page's sessions are copied: the panel's default view of 10,000
+// sessions would otherwise snapshot all of them (3.6 MB) to show 100.
+func (r *Registry) Page(scope Scope, page, size int) (rows []Snapshot, first int, sum Summary) {
+	now := r.Now()
+	type key struct {
+		at int64
+		s  *Session
+	}
+	sessions := r.all()
+	keys := make([]key, 0, len(sessions))
+	users := make(map[string]struct{})
+	for _, s := range sessions {
+		if s.closing.Load() {
+			continue
+		}
+		s.mu.Lock()
+		login, customer, state, rate := s.login, s.customer, s.state, s.rate.perSecond()
+		s.mu.Unlock()
+		if !scope.all && (scope.customer == "" || customer != scope.customer) {
+			continue
+		}
+		keys = append(keys, key{s.connectedAt.UnixNano(), s})
+		if login != "" {
+			users[login] = struct{}{}
+		}
+		if state == StateUploading || state == StateDownloading {
+			sum.Transfers++
+		}
+		sum.Rate += rate
+	}
+	sum.Sessions, sum.Users = len(keys), len(users)
+
+	pages := max(1, (len(keys)+size-1)/size)
+	page = min(max(page, 1), pages)
+	first = (page - 1) * size
+	last := min(first+size, len(keys))
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.s.id, b.s.id)
+	})
+	rows = make([]Snapshot, 0, last-first)
+	for _, k := range keys[first:last] {
+		rows = append(rows, k.s.Snapshot(now))
+	}
+	return rows, first, sum
+}
