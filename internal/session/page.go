@@ -15,7 +15,7 @@ type Summary struct {
 
 // Page returns one page of the sessions within scope, oldest connection first
 // as List orders them, and a summary of all of them. page counts from 1 and is
-// brought within the pages there are; first is the index of the page's first
+// brought within the pages there are, of size sessions (at least one); first is the index of the page's first
 // session in the whole list. Sessions being disconnected are left out.
 //
 // Only the page's sessions are copied: the panel's default view of 10,000
@@ -50,6 +50,7 @@ func (r *Registry) Page(scope Scope, page, size int) (rows []Snapshot, first int
 	}
 	sum.Sessions, sum.Users = len(keys), len(users)
 
+	size = max(size, 1)
 	pages := max(1, (len(keys)+size-1)/size)
 	page = min(max(page, 1), pages)
 	first = (page - 1) * size
