@@ -14,9 +14,10 @@ type Summary struct {
 }
 
 // Page returns one page of the sessions within scope, oldest connection first
-// as List orders them, and a summary of all of them. page counts from 1 and is
-// brought within the pages there are, of size sessions (at least one); first is the index of the page's first
-// session in the whole list. Sessions being disconnected are left out.
+// as List orders them, and a summary of all of them. Pages hold size sessions
+// (at least one); page counts from 1 and is brought within the pages there
+// are; first is the index of the page's first session in the whole list.
+// Sessions being disconnected are left out.
 //
 // Only the page's sessions are copied: the panel's default view of 10,000
 // sessions would otherwise snapshot all of them (3.6 MB) to show 100.
