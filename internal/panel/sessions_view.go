@@ -139,7 +139,7 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 		page = from/pageSize + 1
 	} else {
 		all := p.registry.List(scope(u), session.Filter{})
-		v.Totals = totals(summarize(all))
+		v.Totals = totals(session.Summarize(all))
 		matched := all[:0] // filtered in place: the list is this request's own copy
 		for _, s := range all {
 			if q.filter.Match(s) {
@@ -190,23 +190,6 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 		v.Columns = append(v.Columns, c)
 	}
 	return v
-}
-
-// summarize counts a list of sessions as Registry.Page does.
-func summarize(all []session.Snapshot) session.Summary {
-	sum := session.Summary{Sessions: len(all)}
-	users := map[string]bool{}
-	for _, s := range all {
-		if s.Login != "" {
-			users[s.Login] = true
-		}
-		if s.State == session.StateUploading || s.State == session.StateDownloading {
-			sum.Transfers++
-		}
-		sum.Rate += s.Rate
-	}
-	sum.Users = len(users)
-	return sum
 }
 
 func totals(sum session.Summary) templates.SessionTotals {

@@ -29,7 +29,7 @@ func (r *Registry) Page(scope Scope, page, size int) (rows []Snapshot, first int
 	}
 	sessions := r.all()
 	keys := make([]key, 0, len(sessions))
-	users := make(map[string]struct{})
+	var count summer
 	for _, s := range sessions {
 		if s.closing.Load() {
 			continue
@@ -41,15 +41,9 @@ func (r *Registry) Page(scope Scope, page, size int) (rows []Snapshot, first int
 			continue
 		}
 		keys = append(keys, key{s.connectedAt.UnixNano(), s})
-		if login != "" {
-			users[login] = struct{}{}
-		}
-		if state == StateUploading || state == StateDownloading {
-			sum.Transfers++
-		}
-		sum.Rate += rate
+		count.add(login, state, rate)
 	}
-	sum.Sessions, sum.Users = len(keys), len(users)
+	sum = count.summary()
 
 	size = max(size, 1)
 	pages := max(1, (len(keys)+size-1)/size)
@@ -67,4 +61,38 @@ func (r *Registry) Page(scope Scope, page, size int) (rows []Snapshot, first int
 		rows = append(rows, k.s.Snapshot(now))
 	}
 	return rows, first, sum
+}
+
+// Summarize counts snapshots as Page counts the sessions it pages through.
+func Summarize(snaps []Snapshot) Summary {
+	var count summer
+	for _, s := range snaps {
+		count.add(s.Login, s.State, s.Rate)
+	}
+	return count.summary()
+}
+
+// summer adds sessions up into a Summary.
+type summer struct {
+	sum   Summary
+	users map[string]struct{}
+}
+
+func (m *summer) add(login string, state State, rate float64) {
+	m.sum.Sessions++
+	if login != "" {
+		if m.users == nil {
+			m.users = make(map[string]struct{})
+		}
+		m.users[login] = struct{}{}
+	}
+	if state == StateUploading || state == StateDownloading {
+		m.sum.Transfers++
+	}
+	m.sum.Rate += rate
+}
+
+func (m *summer) summary() Summary {
+	m.sum.Users = len(m.users)
+	return m.sum
 }

@@ -43,8 +43,11 @@ func TestPageMatchesList(t *testing.T) {
 	}
 
 	_, _, sum := r.Page(AllSessions(), 1, 10)
-	if sum.Users != 5 || sum.Transfers != 7 {
-		t.Errorf("summary: %d users, %d transfers; want 5 users (weba..webe), 7 downloads", sum.Users, sum.Transfers)
+	if sum.Sessions != 26 || sum.Users != 5 || sum.Transfers != 7 {
+		t.Errorf("summary: %d sessions, %d users, %d transfers; want 26, 5 (weba..webe), 7 downloads", sum.Sessions, sum.Users, sum.Transfers)
+	}
+	if got := Summarize(r.List(AllSessions(), Filter{})); got != sum {
+		t.Errorf("Summarize of the same sessions = %+v, Page's summary %+v", got, sum)
 	}
 }
 
