@@ -30,12 +30,7 @@ func (in *instance) uploadUnderWay(login, name string, min int64) (control *rawF
 	control = in.rawDial()
 	control.login(login)
 	control.cmd(200, "TYPE I")
-	port := pasvPort(in.t, control.cmd(227, "PASV"))
-	data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		in.t.Fatalf("dial data connection: %v", err)
-	}
-	in.t.Cleanup(func() { data.Close() })
+	data = control.passiveData()
 	control.cmd(150, "STOR %s", name)
 	block := bytes.Repeat([]byte("partial upload "), 4096)
 	path := filepath.Join(in.home("acme", login), name)
@@ -150,12 +145,7 @@ func TestClientLeavingMidDownloadStopsIt(t *testing.T) {
 			control := in.rawDial()
 			control.login("bob")
 			control.cmd(200, "TYPE I")
-			port := pasvPort(t, control.cmd(227, "PASV"))
-			data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
-			if err != nil {
-				t.Fatalf("dial data connection: %v", err)
-			}
-			defer data.Close()
+			data := control.passiveData()
 			control.cmd(150, "RETR big.bin")
 			if _, err := io.ReadFull(data, make([]byte, 1<<20)); err != nil {
 				t.Fatalf("first MiB of the download: %v", err)
@@ -174,6 +164,7 @@ func TestClientLeavingMidDownloadStopsIt(t *testing.T) {
 			data.SetReadDeadline(time.Now().Add(10 * time.Second))
 			buf := make([]byte, 64<<10)
 			var got int64
+			var err error
 			for err == nil {
 				var n int
 				n, err = data.Read(buf)
@@ -215,11 +206,7 @@ func TestASCIIModeUploadArrivesWhole(t *testing.T) {
 	c := in.rawDial()
 	c.login("bob")
 	c.cmd(200, "TYPE A")
-	port := pasvPort(t, c.cmd(227, "PASV"))
-	data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := c.passiveData()
 	c.cmd(150, "STOR notes.txt")
 	data.SetWriteDeadline(time.Now().Add(10 * time.Second))
 	if _, err := data.Write(text.Bytes()); err != nil {
@@ -259,12 +246,7 @@ func TestStopDuringTransfersClosesEverySessionAndKeepsHistory(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		c := in.rawDial()
 		c.login("bob")
-		port := pasvPort(t, c.cmd(227, "PASV"))
-		data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { data.Close() })
+		data := c.passiveData()
 		c.cmd(150, "RETR big.bin")
 		// A reader slower than the server: the rest of the file waits in buffers.
 		if _, err := io.ReadFull(data, make([]byte, 64<<10)); err != nil {

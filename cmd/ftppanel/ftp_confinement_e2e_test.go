@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -406,12 +404,7 @@ func TestSiteCommandsAndActiveModeAreRefused(t *testing.T) {
 	}
 	// The same session still transfers in passive mode.
 	r.cmd(200, "TYPE I")
-	port := pasvPort(t, r.cmd(227, "PASV"))
-	data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer data.Close()
+	data := r.passiveData()
 	r.cmd(150, "RETR x")
 	data.SetReadDeadline(time.Now().Add(10 * time.Second))
 	got, err := io.ReadAll(data)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -243,6 +244,19 @@ func (r *rawFTP) with(t testing.TB) *rawFTP {
 	c := *r
 	c.t = t
 	return &c
+}
+
+// passiveData sends PASV and connects to the port the reply names; the data
+// connection closes when the test ends.
+func (r *rawFTP) passiveData() net.Conn {
+	r.t.Helper()
+	port := pasvPort(r.t, r.cmd(227, "PASV"))
+	data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
+	if err != nil {
+		r.t.Fatalf("dial data connection: %v", err)
+	}
+	r.t.Cleanup(func() { data.Close() })
+	return data
 }
 
 // cmd sends a command and reads the reply, checking its code.

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"net"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestProgressShowsWhatTheClientSent: while an upload pauses, the panel shows
@@ -19,12 +16,7 @@ func TestProgressShowsWhatTheClientSent(t *testing.T) {
 	c.login("bob")
 	c.cmd(200, "TYPE I")
 	c.cmd(200, "ALLO 1000000")
-	port := pasvPort(t, c.cmd(227, "PASV"))
-	data, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer data.Close()
+	data := c.passiveData()
 	if err := c.text.PrintfLine("STOR site.zip"); err != nil {
 		t.Fatal(err)
 	}
