@@ -13,6 +13,8 @@
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# ftpserverlib with our fixes (go.mod replaces the module with this folder).
+COPY internal/third_party/ftpserverlib ./internal/third_party/ftpserverlib
 RUN go mod download
 COPY . .
 ARG VERSION=dev

@@ -53,3 +53,7 @@ require (
 )
 
 tool github.com/a-h/templ/cmd/templ
+
+// ftpserverlib v0.32.3 with a few fixes of ours; internal/third_party/ftpserverlib/PATCHES.md
+// lists each one and why.
+replace github.com/fclairamb/ftpserverlib => ./internal/third_party/ftpserverlib
