@@ -187,8 +187,9 @@ func newAuthzTemplate(t *testing.T) authzTemplate {
 			tmpl.token = rec.ID
 		}
 	}
-	tmpl.ban, err = db.AddBan(ctx, store.Ban{IP: "203.0.113.9", CreatedBy: "root", Until: store.Forever})
+	ban, err := db.AddBan(ctx, store.Ban{IP: "203.0.113.9", CreatedBy: "root", Until: store.Forever})
 	must(err)
+	tmpl.ban = ban.ID
 	return tmpl
 }
 

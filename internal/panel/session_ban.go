@@ -34,15 +34,22 @@ func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r)
 	// Banned first, so the disconnected client cannot come straight back.
-	if _, err := p.store.AddBan(r.Context(), store.Ban{IP: snap.RemoteIP, Reason: reason, CreatedBy: u.Name, Until: until}); err != nil {
+	ban, err := p.store.AddBan(r.Context(), store.Ban{IP: snap.RemoteIP, Reason: reason, CreatedBy: u.Name, Until: until})
+	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
+	banned := "address banned " + label
+	flash := fmt.Sprintf("Banned %s %s", snap.RemoteIP, label)
+	if ban.Until.After(until) { // an address has one ban, which a shorter one does not shorten
+		banned = "address already banned for longer"
+		flash = snap.RemoteIP + " stays banned: a longer ban is in force"
+	}
 	closed := p.registry.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name)
 	for _, s := range closed {
-		p.audit(r, "disconnect and ban", s, activity(s)+"; address banned "+label)
+		p.audit(r, "disconnect and ban", s, activity(s)+"; "+banned)
 	}
-	setFlash(w, r, fmt.Sprintf("Banned %s %s and disconnected %s", snap.RemoteIP, label, templates.SessionCountText(len(closed))))
+	setFlash(w, r, flash+" and disconnected "+templates.SessionCountText(len(closed)))
 	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
 }
 

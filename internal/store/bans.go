@@ -25,22 +25,46 @@ type Ban struct {
 // Permanent reports whether the ban never expires.
 func (b Ban) Permanent() bool { return !b.Until.Before(Forever) }
 
-// AddBan bans an address until a time; it returns the ban's ID.
-func (db *DB) AddBan(ctx context.Context, b Ban) (int64, error) {
+// AddBan bans an address until a time and returns the ban in force on it. An
+// address has at most one ban in force: when it has one already, that one is
+// extended to the later end (taking the new reason and author) rather than
+// joined by another, which lifting would leave behind.
+func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 	addr, err := netip.ParseAddr(b.IP)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not an IP address", b.IP)
+		return Ban{}, fmt.Errorf("%q is not an IP address", b.IP)
 	}
 	now := db.Now()
 	if !b.Until.After(now) {
-		return 0, errors.New("a ban must end in the future")
+		return Ban{}, errors.New("a ban must end in the future")
 	}
-	res, err := db.db.ExecContext(ctx, `INSERT INTO bans (ip, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?)`,
-		addr.Unmap().String(), b.Reason, b.CreatedBy, formatTime(now), formatTime(b.Until))
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	ip := addr.Unmap().String()
+	var out Ban
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanBan(tx.QueryRowContext(ctx, `SELECT `+banColumns+` FROM bans
+			WHERE ip = ? AND lifted_at = '' AND until > ? ORDER BY until DESC LIMIT 1`, ip, formatTime(now)))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			res, err := tx.ExecContext(ctx, `INSERT INTO bans (ip, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?)`,
+				ip, b.Reason, b.CreatedBy, formatTime(now), formatTime(b.Until))
+			if err != nil {
+				return err
+			}
+			out = Ban{IP: ip, Reason: b.Reason, CreatedBy: b.CreatedBy, CreatedAt: now.UTC(), Until: b.Until.UTC()}
+			out.ID, err = res.LastInsertId()
+			return err
+		case err != nil:
+			return err
+		case !b.Until.After(cur.Until):
+			out = cur // the ban in force lasts as long already
+			return nil
+		}
+		out, err = scanBan(tx.QueryRowContext(ctx, `UPDATE bans SET until = ?, created_by = ?,
+			reason = CASE WHEN ? = '' THEN reason ELSE ? END WHERE id = ? RETURNING `+banColumns,
+			formatTime(b.Until), b.CreatedBy, b.Reason, b.Reason, cur.ID))
+		return err
+	})
+	return out, err
 }
 
 // ActiveBan returns the ban in force on ip now, the one lasting longest, or
@@ -80,6 +104,7 @@ func (db *DB) Bans(ctx context.Context) ([]Ban, error) {
 }
 
 // LiftBan ends a ban in force now; ErrNotFound when there is none with that ID.
+// An address has no other ban in force (see AddBan), so it may connect at once.
 func (db *DB) LiftBan(ctx context.Context, id int64, by string) (Ban, error) {
 	now := formatTime(db.Now())
 	b, err := scanBan(db.db.QueryRowContext(ctx, `UPDATE bans SET lifted_at = ?, lifted_by = ?

@@ -3,8 +3,13 @@ package store
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/ftppanel/ftppanel/migrations"
 )
 
 func TestBans(t *testing.T) {
@@ -16,10 +21,11 @@ func TestBans(t *testing.T) {
 	if _, err := db.ActiveBan(ctx, "203.0.113.7"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("no bans yet: %v", err)
 	}
-	hour, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", Reason: "abuse", CreatedBy: "admin", Until: now.Add(time.Hour)})
+	hourBan, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", Reason: "abuse", CreatedBy: "admin", Until: now.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	hour := hourBan.ID
 	if _, err := db.AddBan(ctx, Ban{IP: "::ffff:198.51.100.4", CreatedBy: "admin", Until: Forever}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,5 +72,129 @@ func TestBans(t *testing.T) {
 	}
 	if _, err := db.LiftBan(ctx, list[0].ID, "ops"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("lifting twice: %v", err)
+	}
+}
+
+// TestOneBanPerAddress: banning an address that is banned already extends its
+// ban rather than adding one, so lifting that one lets the address in.
+func TestOneBanPerAddress(t *testing.T) {
+	db := mustOpen(t)
+	ctx := t.Context()
+	clock := newFakeClock()
+	db.Now = clock.Now
+	now := clock.Now()
+
+	first, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", Reason: "too many failed logins", CreatedBy: "defender", Until: now.Add(15 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	longer, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", Reason: "password guessing", CreatedBy: "admin", Until: now.Add(time.Hour)})
+	if err != nil || longer.ID != first.ID || !longer.Until.Equal(now.Add(time.Hour)) || longer.CreatedBy != "admin" || longer.Reason != "password guessing" {
+		t.Errorf("a longer ban on a banned address = %+v, %v; want ban %d extended to an hour", longer, err, first.ID)
+	}
+	shorter, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", CreatedBy: "defender", Until: now.Add(30 * time.Minute)})
+	if err != nil || shorter != longer {
+		t.Errorf("a shorter ban on a banned address = %+v, %v; want the hour's ban unchanged", shorter, err)
+	}
+	if list, err := db.Bans(ctx); err != nil || len(list) != 1 || list[0] != longer {
+		t.Fatalf("Bans = %+v, %v; want the one ban", list, err)
+	}
+
+	// Others banning at the same time make one ban too.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			if _, err := db.AddBan(ctx, Ban{IP: "198.51.100.4", CreatedBy: "defender", Until: now.Add(time.Duration(i+1) * time.Minute)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if b, err := db.ActiveBan(ctx, "198.51.100.4"); err != nil || !b.Until.Equal(now.Add(8*time.Minute)) {
+		t.Errorf("after concurrent bans: %+v, %v; want the longest", b, err)
+	}
+	if list, _ := db.Bans(ctx); len(list) != 2 {
+		t.Errorf("%d bans in force on two addresses", len(list))
+	}
+
+	// Nothing writes a second ban in force past the store either.
+	if _, err := db.db.ExecContext(ctx, `INSERT INTO bans (ip, created_by, created_at, until) VALUES (?, 'other', ?, ?)`,
+		"203.0.113.7", formatTime(now), formatTime(now.Add(2*time.Hour))); err == nil {
+		t.Error("a second ban in force was written")
+	}
+
+	if _, err := db.LiftBan(ctx, first.ID, "ops"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := db.ActiveBan(ctx, "203.0.113.7"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after the lift the address is still banned: %+v, %v", b, err)
+	}
+	again, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", CreatedBy: "defender", Until: now.Add(time.Minute)})
+	if err != nil || again.ID == first.ID {
+		t.Errorf("a ban after the lift = %+v, %v; want a new one", again, err)
+	}
+}
+
+// TestMigrationFoldsBansPerAddress: a database from before one ban per address
+// keeps, of the bans in force on an address, the one lasting longest.
+func TestMigrationFoldsBansPerAddress(t *testing.T) {
+	path := tempDBPath(t)
+	raw := openRaw(t, path)
+	ctx := t.Context()
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := raw.ExecContext(ctx, query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if name >= "0007" {
+			break
+		}
+		body, err := fs.ReadFile(migrations.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(body))
+		exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, '')`, strings.TrimSuffix(name, ".sql"))
+	}
+	// What one burst of failures left: three bans in force on one address.
+	now := time.Now()
+	for _, b := range []struct {
+		ip    string
+		until time.Duration
+	}{
+		{"203.0.113.7", -time.Hour}, // ended before
+		{"203.0.113.7", 15 * time.Minute},
+		{"203.0.113.7", time.Hour},
+		{"203.0.113.7", 30 * time.Minute},
+		{"198.51.100.4", time.Hour},
+	} {
+		exec(`INSERT INTO bans (ip, created_by, created_at, until) VALUES (?, 'defender', ?, ?)`,
+			b.ip, formatTime(now.Add(-time.Minute)), formatTime(now.Add(b.until)))
+	}
+
+	db := mustOpenFile(t, path)
+	list, err := db.Bans(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("Bans = %+v, %v; want one per address", list, err)
+	}
+	b, err := db.ActiveBan(ctx, "203.0.113.7")
+	if err != nil || b.Until.Sub(now).Round(time.Minute) != time.Hour {
+		t.Fatalf("the ban kept = %+v, %v; want the hour's", b, err)
+	}
+	if _, err := db.LiftBan(ctx, b.ID, "ops"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := db.ActiveBan(ctx, "203.0.113.7"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after lifting the ban kept, the address is still banned: %+v, %v", b, err)
+	}
+	if n := countRows(t, raw, `SELECT count(*) FROM bans WHERE lifted_by = 'ftppanel'`); n != 2 {
+		t.Errorf("%d bans folded, want 2", n)
 	}
 }
