@@ -6,8 +6,12 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -314,4 +318,130 @@ func TestMonitoringChecksAreNotBanned(t *testing.T) {
 		conn.Close()
 		return strings.HasPrefix(reply, "421 This address is banned")
 	})
+}
+
+// guessAtOnce opens n connections from ip, says USER bob on each, then sends a
+// wrong password on all of them at once; it returns when the server has ended
+// every one of them, so no failure is still being counted.
+func (in *instance) guessAtOnce(ip string, n int) {
+	in.t.Helper()
+	guesses := make([]*rawFTP, n)
+	for i := range guesses {
+		guesses[i] = in.rawDialFrom(ip)
+		guesses[i].cmd(331, "USER bob")
+	}
+	var wg sync.WaitGroup
+	for i, g := range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.text.PrintfLine("PASS wrong-%d", i)
+		}()
+	}
+	wg.Wait()
+	for _, g := range guesses {
+		in.endedAs(g.conn.LocalAddr())
+	}
+}
+
+// bansOn reads, as another process would, the bans in force on ip.
+func (in *instance) bansOn(ip string) []store.Ban {
+	in.t.Helper()
+	all, err := in.openStore().Bans(context.Background())
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	var out []store.Ban
+	for _, b := range all {
+		if b.IP == ip {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// TestABurstOfFailuresBansOnce: forty wrong passwords at once ban the address
+// once, for the first ban's time, in one row; lifting that row lets the address
+// in at once; a burst after that ban ended bans for twice as long.
+func TestABurstOfFailuresBansOnce(t *testing.T) {
+	in := start(t, "--ban-after", "3", "--ban-time", "10m")
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+
+	in.guessAtOnce("127.0.0.2", 40)
+	bans := in.bansOn("127.0.0.2")
+	if len(bans) != 1 {
+		t.Fatalf("%d bans in force after one burst, want 1: %+v", len(bans), bans)
+	}
+	if d := bans[0].Until.Sub(bans[0].CreatedAt).Round(time.Second); d != 10*time.Minute {
+		t.Errorf("one burst banned for %s, want the first ban's 10m", d)
+	}
+	if reply := in.dialBanned("127.0.0.2"); !strings.HasPrefix(reply, "421 This address is banned until ") {
+		t.Errorf("a banned address got %q", reply)
+	}
+
+	admin := in.signInAdmin()
+	page := admin.get("/bans")
+	if n := strings.Count(page.body, "/lift\""); n != 1 {
+		t.Errorf("the bans page lists %d bans, want 1", n)
+	}
+	if r := admin.post("/bans/"+strconv.FormatInt(bans[0].ID, 10)+"/lift", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("lift: status %d\n%s", r.status, r.body)
+	}
+	// In at once, with the right password.
+	in.rawDialFrom("127.0.0.2").login("bob")
+	if bans := in.bansOn("127.0.0.2"); len(bans) != 0 {
+		t.Errorf("bans in force after the lift: %+v", bans)
+	}
+
+	in.guessAtOnce("127.0.0.2", 40)
+	bans = in.bansOn("127.0.0.2")
+	if len(bans) != 1 {
+		t.Fatalf("%d bans in force after a second burst, want 1: %+v", len(bans), bans)
+	}
+	if d := bans[0].Until.Sub(bans[0].CreatedAt).Round(time.Second); d != 20*time.Minute {
+		t.Errorf("a repeat burst banned for %s, want twice the first, 20m", d)
+	}
+}
+
+// TestOneBanPerAddressWhoeverBans: failures during an admin's ban add nothing,
+// and an admin banning an address the store has banned already extends that ban.
+func TestOneBanPerAddressWhoeverBans(t *testing.T) {
+	in := start(t, "--ban-after", "3", "--ban-time", "10m")
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	bob := in.rawDialFrom("127.0.0.2")
+	bob.login("bob")
+	guesses := make([]*rawFTP, 5)
+	for i := range guesses {
+		guesses[i] = in.rawDialFrom("127.0.0.2")
+		guesses[i].cmd(331, "USER bob")
+	}
+
+	// Banned by hand from another process while the guesses are connected.
+	manual, err := in.openStore().AddBan(context.Background(),
+		store.Ban{IP: "127.0.0.2", Reason: "by hand", CreatedBy: "ops", Until: time.Now().Add(5 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range guesses {
+		g.text.PrintfLine("PASS wrong-%d", i)
+		in.endedAs(g.conn.LocalAddr())
+	}
+	if bans := in.bansOn("127.0.0.2"); len(bans) != 1 || bans[0] != manual {
+		t.Fatalf("bans after failures during a ban = %+v, want only %+v", bans, manual)
+	}
+
+	admin := in.signInAdmin()
+	id, _ := admin.rowFor("bob")
+	if r := admin.post("/sessions/"+id+"/ban", url.Values{"duration": {"1h"}, "reason": {"password guessing"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("ban: status %d\n%s", r.status, r.body)
+	}
+	if err := closedByServer(bob.conn); err != nil {
+		t.Error(err)
+	}
+	bans := in.bansOn("127.0.0.2")
+	if len(bans) != 1 || bans[0].ID != manual.ID || !bans[0].Until.After(manual.Until) || bans[0].Reason != "password guessing" {
+		t.Fatalf("bans after an admin's = %+v, want ban %d extended", bans, manual.ID)
+	}
 }

@@ -2,6 +2,7 @@ package ftpd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -17,23 +18,33 @@ const (
 	failedLoginScore = 1.0
 	noLoginScore     = 0.5 // a connection that ended without logging in
 	maxBanDoublings  = 6   // a repeat offender's ban grows to 64 times the first
+	// forgetBansAfter is how long after its last ban ended an address's next ban
+	// is a first one again, and the defender forgets it.
+	forgetBansAfter = 24 * time.Hour
 )
 
 // defender scores failed logins (and connections that never log in) by address;
 // past a threshold within a window it bans the address, for longer each time.
+// While a ban is in force nothing scores: failures on connections opened before
+// it must not make it longer.
 type defender struct {
 	threshold float64
 	window    time.Duration
 	banTime   time.Duration
+
+	// stored is held by Server.strike from reading the store's ban to writing
+	// its own, so that concurrent failures make one ban.
+	stored sync.Mutex
 
 	mu   sync.Mutex
 	byIP map[string]*offender
 }
 
 type offender struct {
-	score float64
-	since time.Time // the start of the window the score is for
-	bans  int
+	score       float64
+	since       time.Time // the start of the window the score is for
+	bans        int       // bans so far; each lasts twice as long as the one before
+	bannedUntil time.Time // the end of the last ban
 }
 
 // strike scores an event against ip and says how long to ban it, if at all.
@@ -48,6 +59,12 @@ func (d *defender) strike(ip string, score float64, now time.Time) time.Duration
 		o = &offender{since: now}
 		d.byIP[ip] = o
 	}
+	if now.Before(o.bannedUntil) {
+		return 0
+	}
+	if now.Sub(o.bannedUntil) >= forgetBansAfter {
+		o.bans = 0
+	}
 	if now.Sub(o.since) > d.window {
 		o.score, o.since = 0, now
 	}
@@ -58,16 +75,28 @@ func (d *defender) strike(ip string, score float64, now time.Time) time.Duration
 	ban := d.banTime * time.Duration(math.Pow(2, float64(min(o.bans, maxBanDoublings))))
 	o.bans++
 	o.score, o.since = 0, now
+	o.bannedUntil = now.Add(ban)
 	return ban
 }
 
-// forget drops addresses whose window has passed and that were never banned;
-// banned ones are kept, so a repeat offence bans for longer.
+// ended ends the defender's ban on ip at now, as lifting it in the panel does:
+// failures count again, and the next ban is a repeat.
+func (d *defender) ended(ip string, now time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if o := d.byIP[ip]; o != nil && now.Before(o.bannedUntil) {
+		o.bannedUntil = now
+		o.score, o.since = 0, now
+	}
+}
+
+// forget drops the addresses whose window has passed and whose last ban, if
+// any, ended a day ago: a scan of many addresses does not stay in memory.
 func (d *defender) forget(now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for ip, o := range d.byIP {
-		if o.bans == 0 && now.Sub(o.since) > d.window {
+		if now.Sub(o.since) > d.window && now.Sub(o.bannedUntil) >= forgetBansAfter {
 			delete(d.byIP, ip)
 		}
 	}
@@ -76,14 +105,15 @@ func (d *defender) forget(now time.Time) {
 // strike scores against ip and, past the threshold, bans it: the ban is stored,
 // audited, and every session from the address is closed.
 func (s *Server) strike(ip string, score float64, why string) {
-	banFor := s.defender.strike(ip, score, s.now())
-	if banFor == 0 {
+	if s.defender.threshold <= 0 {
 		return
 	}
 	ctx := context.Background()
 	reason := "too many " + why
-	if _, err := s.store.AddBan(ctx, store.Ban{IP: ip, Reason: reason, CreatedBy: "defender", Until: s.now().Add(banFor)}); err != nil {
-		s.log.Error("ban", slog.String("ip", ip), slog.Any("error", err))
+	s.defender.stored.Lock()
+	banFor, ok := s.scoreAgainst(ctx, ip, score, reason)
+	s.defender.stored.Unlock()
+	if !ok {
 		return
 	}
 	s.log.Warn("address banned", slog.String("ip", ip), slog.String("reason", reason), slog.Duration("for", banFor))
@@ -94,4 +124,30 @@ func (s *Server) strike(ip string, score float64, why string) {
 	for _, snap := range s.registry.List(session.AllSessions(), session.Filter{ExactIP: ip}) {
 		s.drop(snap.ID, "421 This address is banned.", session.EndBanned)
 	}
+}
+
+// scoreAgainst scores against ip unless a ban is in force on it, and stores the
+// ban the score earns; it reports whether it banned, and for how long. The store
+// decides what is in force: a ban lifted in the panel ends the defender's too,
+// and one an admin made counts as a ban.
+func (s *Server) scoreAgainst(ctx context.Context, ip string, score float64, reason string) (time.Duration, bool) {
+	now := s.now()
+	switch _, err := s.store.ActiveBan(ctx, ip); {
+	case err == nil:
+		return 0, false
+	case errors.Is(err, store.ErrNotFound):
+		s.defender.ended(ip, now)
+	default:
+		// The database is out of reach: the defender's own memory decides.
+		s.log.Error("check ban", slog.String("ip", ip), slog.Any("error", err))
+	}
+	banFor := s.defender.strike(ip, score, now)
+	if banFor == 0 {
+		return 0, false
+	}
+	if _, err := s.store.AddBan(ctx, store.Ban{IP: ip, Reason: reason, CreatedBy: "defender", Until: now.Add(banFor)}); err != nil {
+		s.log.Error("ban", slog.String("ip", ip), slog.Any("error", err))
+		return 0, false
+	}
+	return banFor, true
 }
