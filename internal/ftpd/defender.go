@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/lockout"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
@@ -18,94 +18,48 @@ const (
 	failedLoginScore = 1.0
 	noLoginScore     = 0.5 // a connection that ended without logging in
 	maxBanDoublings  = 6   // a repeat offender's ban grows to 64 times the first
-	// forgetBansAfter is how long after its last ban ended an address's next ban
-	// is a first one again, and the defender forgets it.
-	forgetBansAfter = 24 * time.Hour
 )
 
 // defender scores failed logins (and connections that never log in) by address;
-// past a threshold within a window it bans the address, for longer each time.
-// While a ban is in force nothing scores: failures on connections opened before
-// it must not make it longer.
+// past a threshold within a window it bans the address, for longer each time,
+// until a day passes without a ban. While a ban is in force nothing scores:
+// failures on connections opened before it must not make it longer.
 type defender struct {
-	threshold float64
-	window    time.Duration
-	banTime   time.Duration
+	on      bool
+	offence *lockout.Counter
 
 	// stored is held by Server.strike from reading the store's ban to writing
 	// its own, so that concurrent failures make one ban.
 	stored sync.Mutex
-
-	mu   sync.Mutex
-	byIP map[string]*offender
 }
 
-type offender struct {
-	score       float64
-	since       time.Time // the start of the window the score is for
-	bans        int       // bans so far; each lasts twice as long as the one before
-	bannedUntil time.Time // the end of the last ban
+// newDefender bans after threshold failures within window, for banTime at
+// first; a threshold of 0 never bans.
+func newDefender(threshold int, window, banTime time.Duration, now func() time.Time) *defender {
+	return &defender{on: threshold > 0, offence: lockout.New(lockout.Policy{Limit: float64(threshold), Window: window,
+		Lock: banTime, MaxLock: banTime << maxBanDoublings}, now)}
 }
 
 // strike scores an event against ip and says how long to ban it, if at all.
-func (d *defender) strike(ip string, score float64, now time.Time) time.Duration {
-	if d.threshold <= 0 {
+func (d *defender) strike(ip string, score float64) time.Duration {
+	if !d.on {
 		return 0
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	o := d.byIP[ip]
-	if o == nil {
-		o = &offender{since: now}
-		d.byIP[ip] = o
-	}
-	if now.Before(o.bannedUntil) {
-		return 0
-	}
-	if now.Sub(o.bannedUntil) >= forgetBansAfter {
-		o.bans = 0
-	}
-	if now.Sub(o.since) > d.window {
-		o.score, o.since = 0, now
-	}
-	o.score += score
-	if o.score < d.threshold {
-		return 0
-	}
-	ban := d.banTime * time.Duration(math.Pow(2, float64(min(o.bans, maxBanDoublings))))
-	o.bans++
-	o.score, o.since = 0, now
-	o.bannedUntil = now.Add(ban)
-	return ban
+	return d.offence.Fail(ip, score)
 }
 
-// ended ends the defender's ban on ip at now, as lifting it in the panel does:
+// ended ends the defender's ban on ip now, as lifting it in the panel does:
 // failures count again, and the next ban is a repeat.
-func (d *defender) ended(ip string, now time.Time) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if o := d.byIP[ip]; o != nil && now.Before(o.bannedUntil) {
-		o.bannedUntil = now
-		o.score, o.since = 0, now
-	}
-}
+func (d *defender) ended(ip string) { d.offence.Unlock(ip) }
 
 // forget drops the addresses whose window has passed and whose last ban, if
 // any, ended a day ago: a scan of many addresses does not stay in memory.
-func (d *defender) forget(now time.Time) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for ip, o := range d.byIP {
-		if now.Sub(o.since) > d.window && now.Sub(o.bannedUntil) >= forgetBansAfter {
-			delete(d.byIP, ip)
-		}
-	}
-}
+func (d *defender) forget() { d.offence.Prune() }
 
 // strike scores against ip and, past the threshold, bans it: the ban is stored,
 // audited, and every session from the address is closed.
 func (s *Server) strike(ip string, score float64, why string) {
-	if s.defender.threshold <= 0 {
+	if !s.defender.on {
 		return
 	}
 	ctx := context.Background()
@@ -136,12 +90,12 @@ func (s *Server) scoreAgainst(ctx context.Context, ip string, score float64, rea
 	case err == nil:
 		return 0, false
 	case errors.Is(err, store.ErrNotFound):
-		s.defender.ended(ip, now)
+		s.defender.ended(ip)
 	default:
 		// The database is out of reach: the defender's own memory decides.
 		s.log.Error("check ban", slog.String("ip", ip), slog.Any("error", err))
 	}
-	banFor := s.defender.strike(ip, score, now)
+	banFor := s.defender.strike(ip, score)
 	if banFor == 0 {
 		return 0, false
 	}

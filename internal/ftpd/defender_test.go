@@ -6,15 +6,18 @@ import (
 	"time"
 )
 
-func newTestDefender() *defender {
-	return &defender{threshold: 3, window: 15 * time.Minute, banTime: 15 * time.Minute, byIP: make(map[string]*offender)}
+// testDefender bans after 3 failures within 15 minutes, for 15 minutes at first,
+// on a clock the test moves.
+func testDefender(threshold int) (*defender, *time.Time) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	return newDefender(threshold, 15*time.Minute, 15*time.Minute, func() time.Time { return now }), &now
 }
 
-// guess strikes n failed logins against ip at now and returns the bans they earned.
-func guess(d *defender, ip string, n int, now time.Time) []time.Duration {
+// guess strikes n failed logins against ip and returns the bans they earned.
+func guess(d *defender, ip string, n int) []time.Duration {
 	var bans []time.Duration
 	for range n {
-		if ban := d.strike(ip, failedLoginScore, now); ban > 0 {
+		if ban := d.strike(ip, failedLoginScore); ban > 0 {
 			bans = append(bans, ban)
 		}
 	}
@@ -22,37 +25,37 @@ func guess(d *defender, ip string, n int, now time.Time) []time.Duration {
 }
 
 func TestDefenderBansABurstOnce(t *testing.T) {
-	d := newTestDefender()
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	if bans := guess(d, "192.0.2.1", 40, now); len(bans) != 1 || bans[0] != 15*time.Minute {
+	d, now := testDefender(3)
+	if bans := guess(d, "192.0.2.1", 40); len(bans) != 1 || bans[0] != 15*time.Minute {
 		t.Fatalf("forty failures at once banned %v, want one 15m ban", bans)
 	}
 	// Failures on connections opened before the ban add nothing while it lasts.
-	if bans := guess(d, "192.0.2.1", 40, now.Add(14*time.Minute)); len(bans) != 0 {
+	*now = now.Add(14 * time.Minute)
+	if bans := guess(d, "192.0.2.1", 40); len(bans) != 0 {
 		t.Errorf("failures during the ban banned %v", bans)
 	}
-	if bans := guess(d, "192.0.2.1", 2, now.Add(15*time.Minute)); len(bans) != 0 {
+	*now = now.Add(time.Minute)
+	if bans := guess(d, "192.0.2.1", 2); len(bans) != 0 {
 		t.Errorf("failures during the ban counted after it: %v", bans)
 	}
 	// Once it has ended, the next ban is a repeat.
-	if bans := guess(d, "192.0.2.1", 3, now.Add(16*time.Minute)); len(bans) != 1 || bans[0] != 30*time.Minute {
-		t.Errorf("the next burst banned %v, want one 30m ban", bans)
+	if bans := guess(d, "192.0.2.1", 1); len(bans) != 1 || bans[0] != 30*time.Minute {
+		t.Errorf("the next ban %v, want a repeat's 30m", bans)
 	}
-	if bans := guess(d, "192.0.2.2", 3, now); len(bans) != 1 || bans[0] != 15*time.Minute {
+	if bans := guess(d, "192.0.2.2", 3); len(bans) != 1 || bans[0] != 15*time.Minute {
 		t.Errorf("another address banned %v, want its own first ban", bans)
 	}
 }
 
-func TestDefenderRepeatsDoubleUpToALimit(t *testing.T) {
-	d := newTestDefender()
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+func TestDefenderRepeatsDoubleUpTo64Times(t *testing.T) {
+	d, now := testDefender(3)
 	want := 15 * time.Minute
 	for i := range maxBanDoublings + 3 {
-		bans := guess(d, "192.0.2.1", 3, now)
+		bans := guess(d, "192.0.2.1", 3)
 		if len(bans) != 1 || bans[0] != want {
 			t.Fatalf("ban %d: %v, want %s", i+1, bans, want)
 		}
-		now = now.Add(bans[0])
+		*now = now.Add(bans[0])
 		if i < maxBanDoublings {
 			want *= 2
 		}
@@ -63,48 +66,52 @@ func TestDefenderRepeatsDoubleUpToALimit(t *testing.T) {
 }
 
 func TestDefenderRepeatCountFadesAfterADay(t *testing.T) {
-	d := newTestDefender()
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	guess(d, "192.0.2.1", 3, now)
-	ended := now.Add(15 * time.Minute)
-	if bans := guess(d, "192.0.2.1", 3, ended.Add(23*time.Hour)); len(bans) != 1 || bans[0] != 30*time.Minute {
+	d, now := testDefender(3)
+	guess(d, "192.0.2.1", 3)
+	*now = now.Add(15*time.Minute + 23*time.Hour)
+	if bans := guess(d, "192.0.2.1", 3); len(bans) != 1 || bans[0] != 30*time.Minute {
 		t.Fatalf("a ban within a day of the last: %v, want 30m", bans)
 	}
-	ended = ended.Add(23*time.Hour + 30*time.Minute)
-	if bans := guess(d, "192.0.2.1", 3, ended.Add(24*time.Hour)); len(bans) != 1 || bans[0] != 15*time.Minute {
+	*now = now.Add(30*time.Minute + 24*time.Hour)
+	if bans := guess(d, "192.0.2.1", 3); len(bans) != 1 || bans[0] != 15*time.Minute {
 		t.Errorf("a ban a day after the last ended: %v, want the first's 15m", bans)
 	}
 }
 
 func TestDefenderLiftedBanEndsAtOnce(t *testing.T) {
-	d := newTestDefender()
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	guess(d, "192.0.2.1", 3, now)
-	d.ended("192.0.2.1", now.Add(time.Minute))
-	if bans := guess(d, "192.0.2.1", 3, now.Add(2*time.Minute)); len(bans) != 1 || bans[0] != 30*time.Minute {
+	d, now := testDefender(3)
+	guess(d, "192.0.2.1", 3)
+	*now = now.Add(time.Minute)
+	d.ended("192.0.2.1")
+	if bans := guess(d, "192.0.2.1", 3); len(bans) != 1 || bans[0] != 30*time.Minute {
 		t.Errorf("after a lift: %v, want a repeat's 30m", bans)
-	}
-	d.ended("192.0.2.9", now) // an address the defender does not know
-	if len(d.byIP) != 1 {
-		t.Errorf("ending an unknown address's ban remembered it")
 	}
 }
 
 func TestDefenderForgetsWhatFaded(t *testing.T) {
-	d := newTestDefender()
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	d, now := testDefender(3)
+	start := *now
 	for i := range 1000 {
 		ip := "10.0." + strconv.Itoa(i/256) + "." + strconv.Itoa(i%256)
-		guess(d, ip, 3, now)     // banned
-		guess(d, "x"+ip, 1, now) // scored, never banned
+		guess(d, ip, 3)     // banned
+		guess(d, "x"+ip, 1) // scored, never banned
 	}
-	guess(d, "192.0.2.1", 3, now.Add(2*time.Hour))
-	d.forget(now.Add(time.Hour))
-	if len(d.byIP) != 1001 {
-		t.Fatalf("after an hour the defender holds %d addresses, want the 1001 banned", len(d.byIP))
+	*now = start.Add(2 * time.Hour)
+	guess(d, "192.0.2.1", 3)
+	d.forget()
+	if n := d.offence.Len(); n != 1001 {
+		t.Fatalf("two hours on the defender holds %d addresses, want the 1001 banned", n)
 	}
-	d.forget(now.Add(15*time.Minute + 24*time.Hour))
-	if len(d.byIP) != 1 || d.byIP["192.0.2.1"] == nil {
-		t.Errorf("a day after their bans ended the defender holds %d addresses, want only the one banned since", len(d.byIP))
+	*now = start.Add(15*time.Minute + 24*time.Hour)
+	d.forget()
+	if n := d.offence.Len(); n != 1 {
+		t.Errorf("a day after their bans ended the defender holds %d addresses, want only the one banned since", n)
+	}
+}
+
+func TestDefenderOff(t *testing.T) {
+	d, _ := testDefender(0)
+	if bans := guess(d, "192.0.2.1", 100); len(bans) != 0 {
+		t.Errorf("--ban-after 0 banned: %v", bans)
 	}
 }

@@ -105,8 +105,7 @@ func Start(cfg Config) (*Server, error) {
 		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout, only: boundIP(ln)},
 	}
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
-	s.defender = &defender{threshold: float64(cfg.BanAfter), window: cfg.BanWindow, banTime: cfg.BanTime,
-		byIP: make(map[string]*offender)}
+	s.defender = newDefender(cfg.BanAfter, cfg.BanWindow, cfg.BanTime, cfg.Now)
 	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, admit: s.admit, release: s.release,
 		unclaimed: make(map[string]*controlConn)}
 	s.settings = &ftpserver.Settings{

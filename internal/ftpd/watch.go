@@ -31,7 +31,7 @@ func (s *Server) watch(ctx context.Context) {
 		}
 		s.dropTimedOut()
 		lastChange = s.endChangedAccounts(ctx, lastChange)
-		s.defender.forget(s.now())
+		s.defender.forget()
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/ftppanel/ftppanel/internal/lockout"
 )
 
 // LoginLimits are how the panel slows password guessing and then stops it, per
@@ -62,10 +64,7 @@ func (l LoginLimits) withDefaults() LoginLimits {
 	return d
 }
 
-// forgetLocksAfter is how long without a lock before the next one is short again.
-const forgetLocksAfter = 24 * time.Hour
-
-// pruneEvery bounds how often the throttle drops the counters it no longer needs.
+// pruneEvery bounds how often the throttle drops the counts it no longer needs.
 const pruneEvery = time.Minute
 
 // loginThrottle counts failed sign-ins in memory (a restart forgets them). An
@@ -76,21 +75,20 @@ type loginThrottle struct {
 	limits LoginLimits
 	now    func() time.Time
 
+	// mu makes checking and counting an attempt against both counters one step.
 	mu        sync.Mutex
-	counters  map[string]*throttleCounter
+	addresses *lockout.Counter
+	users     *lockout.Counter
 	lastPrune time.Time
 }
 
-// throttleCounter is what the throttle knows about one address or one username.
-type throttleCounter struct {
-	failures    int       // failed attempts in the window, plus those still being checked
-	windowEnds  time.Time // when failures starts over
-	lockedUntil time.Time
-	locks       int // locks so far; each lasts twice as long as the one before
-}
-
 func newLoginThrottle(limits LoginLimits, now func() time.Time) *loginThrottle {
-	return &loginThrottle{limits: limits.withDefaults(), now: now, counters: map[string]*throttleCounter{}}
+	l := limits.withDefaults()
+	policy := func(failures int) lockout.Policy {
+		return lockout.Policy{Limit: float64(failures), Window: l.Window, Lock: l.Lock, MaxLock: l.MaxLock}
+	}
+	return &loginThrottle{limits: l, now: now,
+		addresses: lockout.New(policy(l.AddressFailures), now), users: lockout.New(policy(l.AccountFailures), now)}
 }
 
 // loginAttempt is one sign-in being checked; the caller must end it with
@@ -107,121 +105,60 @@ type loginAttempt struct {
 func (t *loginThrottle) begin(address, username string) (*loginAttempt, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := t.now()
-	t.prune(now)
-	addr, user := t.counter("address "+address, now), t.counter("user "+throttleUsername(username), now)
-	wait := max(addr.lockedFor(now), user.lockedFor(now))
-	if wait == 0 && (addr.failures >= t.limits.AddressFailures || user.failures >= t.limits.AccountFailures) {
+	if now := t.now(); now.Sub(t.lastPrune) >= pruneEvery {
+		t.lastPrune = now
+		t.addresses.Prune()
+		t.users.Prune()
+	}
+	user := throttleUsername(username)
+	wait := max(t.addresses.LockedFor(address), t.users.LockedFor(user))
+	if wait == 0 && (t.addresses.Full(address) || t.users.Full(user)) {
 		// Not locked, but the last allowed attempts are being checked right now.
 		wait = time.Second
 	}
 	if wait > 0 {
 		return nil, wait
 	}
-	addr.failures++
-	user.failures++
-	return &loginAttempt{t: t, address: "address " + address, user: "user " + throttleUsername(username)}, 0
+	t.addresses.Add(address, 1)
+	t.users.Add(user, 1)
+	return &loginAttempt{t: t, address: address, user: user}, 0
+}
+
+// end ends the attempt once, under the throttle's lock, with what ending it does.
+func (a *loginAttempt) end(how func()) {
+	a.t.mu.Lock()
+	defer a.t.mu.Unlock()
+	if !a.ended {
+		a.ended = true
+		how()
+	}
 }
 
 // succeeded ends an attempt with the right password: the username starts afresh,
 // and the attempt no longer counts against the address.
 func (a *loginAttempt) succeeded() {
-	a.t.mu.Lock()
-	defer a.t.mu.Unlock()
-	if a.ended {
-		return
-	}
-	a.ended = true
-	if c := a.t.counters[a.address]; c != nil && c.failures > 0 {
-		c.failures--
-	}
-	if c := a.t.counters[a.user]; c != nil {
-		c.failures = 0
-	}
+	a.end(func() {
+		a.t.addresses.Take(a.address, 1)
+		a.t.users.Clear(a.user)
+	})
 }
 
 // abandoned ends an attempt that could not be checked, such as when the
 // database failed: it counts neither way.
 func (a *loginAttempt) abandoned() {
-	a.t.mu.Lock()
-	defer a.t.mu.Unlock()
-	if a.ended {
-		return
-	}
-	a.ended = true
-	for _, key := range []string{a.address, a.user} {
-		if c := a.t.counters[key]; c != nil && c.failures > 0 {
-			c.failures--
-		}
-	}
+	a.end(func() {
+		a.t.addresses.Take(a.address, 1)
+		a.t.users.Take(a.user, 1)
+	})
 }
 
 // failed ends an attempt with a wrong password (or an unknown user): it keeps
 // counting, and locks the address or the username that reached its limit.
 func (a *loginAttempt) failed() {
-	a.t.mu.Lock()
-	defer a.t.mu.Unlock()
-	if a.ended {
-		return
-	}
-	a.ended = true
-	now := a.t.now()
-	for key, limit := range map[string]int{a.address: a.t.limits.AddressFailures, a.user: a.t.limits.AccountFailures} {
-		c := a.t.counters[key]
-		if c == nil {
-			continue
-		}
-		if c.failures >= limit && c.lockedFor(now) == 0 {
-			c.locks++
-			c.lockedUntil = now.Add(a.t.lockFor(c.locks))
-			c.failures = 0
-			c.windowEnds = c.lockedUntil.Add(a.t.limits.Window)
-		}
-	}
-}
-
-// counter returns the counter for key, starting its window over when it ended.
-func (t *loginThrottle) counter(key string, now time.Time) *throttleCounter {
-	c := t.counters[key]
-	if c == nil {
-		c = &throttleCounter{}
-		t.counters[key] = c
-	}
-	if !now.Before(c.windowEnds) {
-		c.failures = 0
-		c.windowEnds = now.Add(t.limits.Window)
-	}
-	if c.locks > 0 && now.Sub(c.lockedUntil) > forgetLocksAfter {
-		c.locks = 0
-	}
-	return c
-}
-
-// lockFor is how long the nth lock lasts.
-func (t *loginThrottle) lockFor(n int) time.Duration {
-	d := t.limits.Lock
-	for i := 1; i < n && d < t.limits.MaxLock; i++ {
-		d *= 2
-	}
-	return min(d, t.limits.MaxLock)
-}
-
-func (c *throttleCounter) lockedFor(now time.Time) time.Duration {
-	return max(0, c.lockedUntil.Sub(now))
-}
-
-// prune drops the counters that would start afresh anyway, so that guesses at
-// many usernames do not fill the memory.
-func (t *loginThrottle) prune(now time.Time) {
-	if now.Sub(t.lastPrune) < pruneEvery {
-		return
-	}
-	t.lastPrune = now
-	for key, c := range t.counters {
-		if !now.Before(c.windowEnds) && now.Sub(c.lockedUntil) > forgetLocksAfter {
-			delete(t.counters, key)
-		}
-	}
+	a.end(func() {
+		a.t.addresses.Lock(a.address)
+		a.t.users.Lock(a.user)
+	})
 }
 
 // throttleUsername bounds what is kept of a username: longer ones cannot exist.
