@@ -163,7 +163,7 @@ func (r *Registry) Disconnect(id string, scope Scope, by string) (Snapshot, erro
 		return Snapshot{}, ErrNotFound
 	}
 	snap := s.Snapshot(r.Now())
-	if !scope.Allows(snap) || !r.close(s, "disconnected by "+by) {
+	if !scope.Allows(snap) || !r.close(s, EndReason{Kind: EndDisconnected, By: by}) {
 		return Snapshot{}, ErrNotFound
 	}
 	r.awaitEnd(s)
@@ -178,7 +178,7 @@ func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by string) []S
 	var snaps []Snapshot
 	for _, s := range r.all() {
 		snap := s.Snapshot(now)
-		if scope.Allows(snap) && filter.Match(snap) && r.close(s, "disconnected by "+by) {
+		if scope.Allows(snap) && filter.Match(snap) && r.close(s, EndReason{Kind: EndDisconnected, By: by}) {
 			closed = append(closed, s)
 			snaps = append(snaps, snap)
 		}
@@ -191,17 +191,17 @@ func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by string) []S
 
 // End closes a session for the server's own reason (an idle timeout, a disabled
 // account) without waiting for it to end; it reports whether it did.
-func (r *Registry) End(id, reason string) bool {
+func (r *Registry) End(id string, kind EndKind) bool {
 	s := r.lookup(id)
-	return s != nil && r.close(s, reason)
+	return s != nil && r.close(s, EndReason{Kind: kind})
 }
 
 // close closes a session unless someone else already is; it reports whether it did.
-func (r *Registry) close(s *Session, reason string) bool {
+func (r *Registry) close(s *Session, reason EndReason) bool {
 	if !s.closing.CompareAndSwap(false, true) {
 		return false
 	}
-	s.EndedBy(reason)
+	s.endWith(reason)
 	r.watchers.notify()
 	s.closeFunc()
 	return true
@@ -223,7 +223,7 @@ func (r *Registry) awaitEnd(s *Session) {
 func (r *Registry) Shutdown(ctx context.Context) error {
 	sessions := r.all()
 	for _, s := range sessions {
-		r.close(s, EndServerShutdown)
+		r.close(s, EndReason{Kind: EndServerShutdown})
 	}
 	for _, s := range sessions {
 		select {
