@@ -55,7 +55,10 @@ type Session struct {
 	loggedInAt  time.Time
 	state       State
 	transfer    transfer
-	closeFunc   func()
+	// closeFunc is the kill: internal/ftpd's controlConn.kill, handed to New in
+	// driver.ClientConnected, resets the data connection and closes the control
+	// one at once. Registry.close calls it for a panel Disconnect and the server's ends.
+	closeFunc func()
 }
 
 // transfer is the file transfer or listing a session is busy with.
