@@ -95,7 +95,7 @@ func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
 	// scanners and guessers leave many. One that said QUIT does not: monitoring
 	// checks (check_ftp and the like) connect, read the greeting and quit.
 	if snap := c.session.Snapshot(d.srv.now()); !snap.LoggedIn() &&
-		(snap.EndReason == session.EndClientDropped || snap.EndReason == session.EndLoginTimeout) {
+		(snap.EndReason.Kind == session.EndClientDropped || snap.EndReason.Kind == session.EndLoginTimeout) {
 		d.srv.strike(c.ip, noLoginScore, "connections without a login")
 	}
 }

@@ -67,7 +67,7 @@ func (w *historyWriter) record(s session.Snapshot) {
 		BytesDown:   s.BytesDown,
 		FilesUp:     s.FilesUp,
 		FilesDown:   s.FilesDown,
-		EndReason:   s.EndReason,
+		EndReason:   s.EndReason.String(),
 	})
 	w.mu.Unlock()
 	w.poke()

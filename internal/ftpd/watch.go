@@ -56,8 +56,13 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 	}
 	for _, c := range changes {
 		after = c.ID
+		kind, ok := accountChangeEnds[c.Change]
+		if !ok {
+			s.log.Error("unknown account change: its sessions stay", slog.String("login", c.Login), slog.String("change", c.Change))
+			continue
+		}
 		for _, snap := range s.registry.List(session.AllSessions(), session.Filter{ExactLogin: c.Login}) {
-			if !s.drop(snap.ID, "421 "+sentence(c.Change)+"; closing.", c.Change) {
+			if !s.drop(snap.ID, "421 "+sentence(c.Change)+"; closing.", kind) {
 				continue
 			}
 			if err := s.store.RecordAudit(ctx, store.AuditEntry{Actor: "server", Action: "disconnect", SessionID: snap.ID,
@@ -67,6 +72,13 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 		}
 	}
 	return after
+}
+
+// accountChangeEnds is how each change to an account ends its sessions.
+var accountChangeEnds = map[string]session.EndKind{
+	store.ChangePassword: session.EndPasswordChanged,
+	store.ChangeDisabled: session.EndAccountDisabled,
+	store.ChangeDeleted:  session.EndAccountDeleted,
 }
 
 // sentence capitalises the first letter: "account disabled" → "Account disabled".
@@ -79,12 +91,12 @@ func sentence(s string) string {
 
 // drop says why to the client, when the control connection is not encrypted,
 // and ends the session for that reason; it reports whether it did.
-func (s *Server) drop(id, reply, reason string) bool {
+func (s *Server) drop(id, reply string, kind session.EndKind) bool {
 	if v, ok := s.conns.Load(id); ok {
 		c := v.(*conn)
 		if !c.cc.HasTLSForControl() {
 			c.control.say(reply)
 		}
 	}
-	return s.registry.End(id, reason)
+	return s.registry.End(id, kind)
 }

@@ -27,7 +27,7 @@ func (f *authzFixture) as(t *testing.T, who, method, path string, form url.Value
 func ended(s *session.Session) (bool, string) {
 	select {
 	case <-s.Done():
-		return true, s.Snapshot(time.Now()).EndReason
+		return true, s.Snapshot(time.Now()).EndReason.String()
 	default:
 		return false, ""
 	}

@@ -11,20 +11,24 @@ import (
 	"github.com/ftppanel/ftppanel/templates"
 )
 
-// endReason is a choice of the history's "How it ended" filter.
-type endReason struct {
-	value, label string
-	prefix       string // what the stored reason starts with
+// endKindLabels names the kinds of end in the history's "How it ended" filter
+// where the kind's own text would not do; every other kind is its own label.
+var endKindLabels = map[session.EndKind]string{
+	session.EndDisconnected: "disconnected by a panel user",
 }
 
-var endReasons = []endReason{
-	{session.EndQuit, "quit", session.EndQuit},
-	{session.EndIdleTimeout, "idle timeout", session.EndIdleTimeout},
-	{session.EndClientDropped, "client dropped", session.EndClientDropped},
-	{session.EndLoginFailed, "login failed", session.EndLoginFailed},
-	// The registry writes "disconnected by NAME", NAME being the panel user.
-	{"disconnected", "disconnected by a panel user", "disconnected by "},
-	{session.EndServerShutdown, "server shutdown", session.EndServerShutdown},
+// endKindOptions are the choices of the "How it ended" filter: every kind of end.
+func endKindOptions() []templates.ReasonOption {
+	kinds := session.EndKinds()
+	options := make([]templates.ReasonOption, len(kinds))
+	for i, k := range kinds {
+		label, ok := endKindLabels[k]
+		if !ok {
+			label = string(k)
+		}
+		options[i] = templates.ReasonOption{Value: string(k), Label: label}
+	}
+	return options
 }
 
 // showHistory lists the ended FTP sessions the user may see, newest first. The
@@ -45,13 +49,12 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 	q := store.HistoryQuery{Login: filter.Login, IP: filter.IP,
 		Limit: recordsPerPage + 1, Offset: (pageNo - 1) * recordsPerPage}
 	if filter.Reason != "" {
-		i := indexOfReason(filter.Reason)
-		if i < 0 {
+		if !session.ValidEndKind(session.EndKind(filter.Reason)) {
 			p.showError(w, r, http.StatusBadRequest, "Bad request",
 				"There is no such end reason. Choose one from the list on the history page.")
 			return
 		}
-		q.ReasonPrefix = endReasons[i].prefix
+		q.EndKind = filter.Reason
 	}
 	// A customer sees its own FTP accounts' sessions, whatever the URL asks for.
 	// Sessions that never logged in belong to no customer, so it never sees them.
@@ -77,27 +80,14 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 	for i, e := range entries {
 		rows[i] = historyRow(e)
 	}
-	reasons := make([]templates.ReasonOption, len(endReasons))
-	for i, er := range endReasons {
-		reasons[i] = templates.ReasonOption{Value: er.value, Label: er.label}
-	}
 	p.render(w, r, http.StatusOK, templates.HistoryView(templates.HistoryPage{
 		Page:    page(r, "Session history"),
 		Rows:    rows,
 		Filter:  filter,
-		Reasons: reasons,
+		Reasons: endKindOptions(),
 		Pager:   pager("/history", historyParams(filter), pageNo, len(rows), more),
 		IsAdmin: u.IsAdmin(),
 	}))
-}
-
-func indexOfReason(value string) int {
-	for i, er := range endReasons {
-		if er.value == value {
-			return i
-		}
-	}
-	return -1
 }
 
 // historyParams is the filter as a query string keeps it, without empty fields.

@@ -58,8 +58,7 @@ func (c sessionCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(loginFailuresDesc, prometheus.CounterValue, float64(t.EndedBy[session.EndLoginFailed]))
 	ch <- prometheus.MustNewConstMetric(bytesDesc, prometheus.CounterValue, float64(t.BytesUp), "up")
 	ch <- prometheus.MustNewConstMetric(bytesDesc, prometheus.CounterValue, float64(t.BytesDown), "down")
-	for _, reason := range []string{session.EndQuit, session.EndIdleTimeout, session.EndClientDropped,
-		session.EndLoginFailed, session.EndDisconnected, session.EndServerShutdown} {
-		ch <- prometheus.MustNewConstMetric(endedDesc, prometheus.CounterValue, float64(t.EndedBy[reason]), reason)
+	for _, kind := range session.EndKinds() {
+		ch <- prometheus.MustNewConstMetric(endedDesc, prometheus.CounterValue, float64(t.EndedBy[kind]), string(kind))
 	}
 }

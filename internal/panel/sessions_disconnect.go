@@ -53,15 +53,16 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// All are closed before the wait for any of them to end.
 	var closed []session.Snapshot
 	if login != "" {
-		closed = p.registry.DisconnectMatching(scope(u), session.Filter{ExactLogin: login}, u.Name)
+		closed = p.disconnectLogin(u, login)
 	} else {
-		for _, s := range pending {
-			if snap, err := p.registry.Disconnect(s.ID, scope(u), u.Name); err == nil {
-				closed = append(closed, snap)
-			}
+		ticked := make([]string, len(pending))
+		for i, s := range pending {
+			ticked[i] = s.ID
 		}
+		closed = p.registry.DisconnectIDs(ticked, scope(u), u.Name)
 	}
 	if len(closed) == 0 {
 		p.sessionEnded(w, r)

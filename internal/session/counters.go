@@ -1,7 +1,6 @@
 package session
 
 import (
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -11,34 +10,27 @@ type counters struct {
 	logins atomic.Int64
 
 	mu        sync.Mutex
-	endedBy   map[string]int64
+	endedBy   map[EndKind]int64
 	bytesUp   int64 // of ended sessions
 	bytesDown int64
 }
 
 // ended counts an ended session; the caller holds c.mu.
 func (c *counters) ended(s Snapshot) {
-	reason := s.EndReason
-	if strings.HasPrefix(reason, "disconnected by ") {
-		reason = EndDisconnected // one series, whoever clicked
-	}
 	if c.endedBy == nil {
-		c.endedBy = make(map[string]int64)
+		c.endedBy = make(map[EndKind]int64)
 	}
-	c.endedBy[reason]++
+	c.endedBy[s.EndReason.Kind]++ // one count per kind, whoever clicked
 	c.bytesUp += s.BytesUp
 	c.bytesDown += s.BytesDown
 }
 
-// EndDisconnected is how Totals counts every "disconnected by NAME".
-const EndDisconnected = "disconnected"
-
 // Totals are counts since the registry started.
 type Totals struct {
-	Logins    int64            // successful FTP logins
-	EndedBy   map[string]int64 // ended sessions by reason (see EndQuit and the others)
-	BytesUp   int64            // received from clients, ended and live sessions
-	BytesDown int64            // sent to clients, ended and live sessions
+	Logins    int64             // successful FTP logins
+	EndedBy   map[EndKind]int64 // ended sessions by kind; every kind of EndKinds is there, 0 or more
+	BytesUp   int64             // received from clients, ended and live sessions
+	BytesDown int64             // sent to clients, ended and live sessions
 }
 
 // Totals returns the counts since start.
@@ -51,8 +43,11 @@ func (r *Registry) Totals() Totals {
 		liveUp += s.bytesUp.Load()
 		liveDown += s.bytesDown.Load()
 	}
-	t := Totals{Logins: c.logins.Load(), EndedBy: make(map[string]int64, len(c.endedBy)),
+	t := Totals{Logins: c.logins.Load(), EndedBy: make(map[EndKind]int64, len(endKinds)),
 		BytesUp: c.bytesUp + liveUp, BytesDown: c.bytesDown + liveDown}
+	for _, k := range endKinds {
+		t.EndedBy[k] = 0
+	}
 	for k, v := range c.endedBy {
 		t.EndedBy[k] = v
 	}

@@ -746,7 +746,7 @@ func TestDisconnectEndReason(t *testing.T) {
 		t.Errorf("Disconnect snapshot = %s at %v, want %s at %v", snap.ID, snap.Now, c.s.ID(), at(30*time.Second))
 	}
 	end := log.one(t, c.s.ID())
-	if end.EndReason != "disconnected by alice" {
+	if end.EndReason.String() != "disconnected by alice" {
 		t.Errorf("EndReason = %q, want %q", end.EndReason, "disconnected by alice")
 	}
 	if !end.Now.Equal(at(31 * time.Second)) {
@@ -770,7 +770,7 @@ func TestDisconnectEndWaitExpiresCallsOnEndOnce(t *testing.T) {
 		t.Fatalf("Len() = %d done = %v, want 0 true", r.Len(), isDone(c.s))
 	}
 	end := log.one(t, c.s.ID())
-	if end.EndReason != "disconnected by root" {
+	if end.EndReason.String() != "disconnected by root" {
 		t.Errorf("EndReason = %q, want %q", end.EndReason, "disconnected by root")
 	}
 	// The FTP side confirms late: the session is already gone, so no second end.
@@ -829,7 +829,7 @@ func TestOnEndFinalSnapshot(t *testing.T) {
 	if end.FilesUp != 2 || end.FilesDown != 1 {
 		t.Errorf("files up/down = %d/%d, want 2/1", end.FilesUp, end.FilesDown)
 	}
-	if end.EndReason != EndQuit {
+	if end.EndReason.Kind != EndQuit {
 		t.Errorf("EndReason = %q, want %q", end.EndReason, EndQuit)
 	}
 	if !end.Now.Equal(at(90 * time.Second)) {
@@ -870,21 +870,21 @@ func TestOnEndReasons(t *testing.T) {
 
 	dropped := addLoggedIn(r, "web1", "acme", t0)
 	r.Remove(dropped.s)
-	if got := log.one(t, dropped.s.ID()).EndReason; got != EndClientDropped {
+	if got := log.one(t, dropped.s.ID()).EndReason.Kind; got != EndClientDropped {
 		t.Errorf("nothing said: EndReason = %q, want %q", got, EndClientDropped)
 	}
 
 	anon := addConn(r, "192.0.2.1", 1, t0)
 	r.Remove(anon.s)
-	if got := log.one(t, anon.s.ID()); got.EndReason != EndClientDropped || got.Login != "" {
+	if got := log.one(t, anon.s.ID()); got.EndReason.Kind != EndClientDropped || got.Login != "" {
 		t.Errorf("not logged in: EndReason = %q login %q, want %q and none", got.EndReason, got.Login, EndClientDropped)
 	}
 
-	for _, reason := range []string{EndQuit, EndIdleTimeout, EndLoginFailed} {
+	for _, reason := range []EndKind{EndQuit, EndIdleTimeout, EndLoginFailed} {
 		c := addConn(r, "192.0.2.1", 1, t0)
 		c.s.EndedBy(reason)
 		r.Remove(c.s)
-		if got := log.one(t, c.s.ID()).EndReason; got != reason {
+		if got := log.one(t, c.s.ID()).EndReason.Kind; got != reason {
 			t.Errorf("EndedBy(%q): EndReason = %q", reason, got)
 		}
 	}
@@ -894,7 +894,7 @@ func TestOnEndReasons(t *testing.T) {
 	first.s.EndedBy(EndIdleTimeout)
 	first.s.EndedBy(EndQuit)
 	r.Remove(first.s)
-	if got := log.one(t, first.s.ID()).EndReason; got != EndIdleTimeout {
+	if got := log.one(t, first.s.ID()).EndReason.Kind; got != EndIdleTimeout {
 		t.Errorf("idle timeout then quit: EndReason = %q, want %q", got, EndIdleTimeout)
 	}
 
@@ -986,7 +986,7 @@ func TestShutdownEndReason(t *testing.T) {
 
 	for i, c := range conns {
 		end := log.one(t, c.s.ID())
-		if end.EndReason != EndServerShutdown {
+		if end.EndReason.Kind != EndServerShutdown {
 			t.Errorf("session %d: EndReason = %q, want %q", i, end.EndReason, EndServerShutdown)
 		}
 		if !end.Now.Equal(at(time.Hour)) {
@@ -994,7 +994,7 @@ func TestShutdownEndReason(t *testing.T) {
 		}
 	}
 	// Already being disconnected when the shutdown came: its reason stays.
-	if got := log.one(t, busy.s.ID()).EndReason; got != "disconnected by admin" {
+	if got := log.one(t, busy.s.ID()).EndReason.String(); got != "disconnected by admin" {
 		t.Errorf("busy session: EndReason = %q, want %q", got, "disconnected by admin")
 	}
 	if got := len(log.all()); got != 4 {
@@ -1060,7 +1060,7 @@ func TestDisconnectMatching(t *testing.T) {
 		if !isDone(c.s) {
 			t.Errorf("%s: DisconnectMatching returned before it ended", c.s.ID())
 		}
-		if end := log.one(t, c.s.ID()); end.EndReason != "disconnected by bob" {
+		if end := log.one(t, c.s.ID()); end.EndReason.String() != "disconnected by bob" {
 			t.Errorf("%s: EndReason = %q, want %q", c.s.ID(), end.EndReason, "disconnected by bob")
 		}
 	}
@@ -1084,7 +1084,7 @@ func TestDisconnectMatching(t *testing.T) {
 	if got := recvResult(t, res); got.err != nil {
 		t.Fatalf("web3 Disconnect: %v", got.err)
 	}
-	if got := log.one(t, web3.s.ID()).EndReason; got != "disconnected by admin" {
+	if got := log.one(t, web3.s.ID()).EndReason.String(); got != "disconnected by admin" {
 		t.Errorf("web3: EndReason = %q, want %q", got, "disconnected by admin")
 	}
 	if r.Len() != 3 {
@@ -1163,7 +1163,7 @@ func TestDisconnectMatchingScopes(t *testing.T) {
 					t.Errorf("%s: done = %v, want %v", c.s.ID(), isDone(c.s), closed)
 				}
 				if closed {
-					if end := log.one(t, c.s.ID()); end.EndReason != "disconnected by carol" {
+					if end := log.one(t, c.s.ID()); end.EndReason.String() != "disconnected by carol" {
 						t.Errorf("%s: EndReason = %q, want %q", c.s.ID(), end.EndReason, "disconnected by carol")
 					}
 				}

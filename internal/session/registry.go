@@ -156,66 +156,95 @@ func (r *Registry) List(scope Scope, filter Filter) []Snapshot {
 // two callers racing to disconnect the same session, one succeeds and the other
 // gets ErrNotFound.
 func (r *Registry) Disconnect(id string, scope Scope, by string) (Snapshot, error) {
+	closed := r.DisconnectIDs([]string{id}, scope, by)
+	if len(closed) == 0 {
+		return Snapshot{}, ErrNotFound
+	}
+	return closed[0], nil
+}
+
+// DisconnectIDs closes the sessions with these IDs that are within scope, all
+// at once, then waits once until they have ended; IDs unknown, ended, out of
+// scope or being disconnected by someone else are passed over. It returns what
+// it closed, in the order of ids.
+func (r *Registry) DisconnectIDs(ids []string, scope Scope, by string) []Snapshot {
 	// Look up under the read lock and close after releasing it: closing calls back
 	// into Remove, which takes the write lock.
-	s := r.lookup(id)
-	if s == nil {
-		return Snapshot{}, ErrNotFound
+	var sessions []*Session
+	for _, id := range ids {
+		if s := r.lookup(id); s != nil {
+			sessions = append(sessions, s)
+		}
 	}
-	snap := s.Snapshot(r.Now())
-	if !scope.Allows(snap) || !r.close(s, "disconnected by "+by) {
-		return Snapshot{}, ErrNotFound
-	}
-	r.awaitEnd(s)
-	return snap, nil
+	return r.disconnect(sessions, scope, Filter{}, by)
 }
 
 // DisconnectMatching closes every session within scope that passes the filter,
 // all at once, and waits until they have ended. It returns what it closed.
 func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by string) []Snapshot {
+	return r.disconnect(r.all(), scope, filter, by)
+}
+
+// disconnect closes each of sessions that is within scope and passes the filter,
+// and only then waits for them: the FTP side ends them in parallel.
+func (r *Registry) disconnect(sessions []*Session, scope Scope, filter Filter, by string) []Snapshot {
 	now := r.Now()
+	reason := EndReason{Kind: EndDisconnected, By: by}
 	var closed []*Session
 	var snaps []Snapshot
-	for _, s := range r.all() {
+	for _, s := range sessions {
 		snap := s.Snapshot(now)
-		if scope.Allows(snap) && filter.Match(snap) && r.close(s, "disconnected by "+by) {
+		if scope.Allows(snap) && filter.Match(snap) && r.close(s, reason) {
 			closed = append(closed, s)
 			snaps = append(snaps, snap)
 		}
 	}
-	for _, s := range closed {
-		r.awaitEnd(s)
-	}
+	r.awaitEnd(closed)
 	return snaps
 }
 
 // End closes a session for the server's own reason (an idle timeout, a disabled
 // account) without waiting for it to end; it reports whether it did.
-func (r *Registry) End(id, reason string) bool {
+func (r *Registry) End(id string, kind EndKind) bool {
 	s := r.lookup(id)
-	return s != nil && r.close(s, reason)
+	return s != nil && r.close(s, EndReason{Kind: kind})
 }
 
 // close closes a session unless someone else already is; it reports whether it did.
-func (r *Registry) close(s *Session, reason string) bool {
+func (r *Registry) close(s *Session, reason EndReason) bool {
 	if !s.closing.CompareAndSwap(false, true) {
 		return false
 	}
-	s.EndedBy(reason)
+	s.endWith(reason)
 	r.watchers.notify()
 	s.closeFunc()
 	return true
 }
 
-func (r *Registry) awaitEnd(s *Session) {
+// awaitEnd waits, up to EndWait in all, for closed sessions to end.
+func (r *Registry) awaitEnd(sessions []*Session) {
+	if len(sessions) == 0 {
+		return
+	}
 	t := time.NewTimer(r.EndWait)
 	defer t.Stop()
-	select {
-	case <-s.done:
-	case <-t.C:
-		// The FTP side has not confirmed the end yet; the connection is closed, so the
-		// row must go now. Its own Remove will find nothing left to do.
-		r.Remove(s)
+	expired := false
+	for _, s := range sessions {
+		if !expired {
+			select {
+			case <-s.done:
+				continue
+			case <-t.C:
+				expired = true
+			}
+		}
+		select {
+		case <-s.done:
+		default:
+			// The FTP side has not confirmed the end yet; the connection is closed,
+			// so the row must go now. Its own Remove will find nothing left to do.
+			r.Remove(s)
+		}
 	}
 }
 
@@ -223,7 +252,7 @@ func (r *Registry) awaitEnd(s *Session) {
 func (r *Registry) Shutdown(ctx context.Context) error {
 	sessions := r.all()
 	for _, s := range sessions {
-		r.close(s, EndServerShutdown)
+		r.close(s, EndReason{Kind: EndServerShutdown})
 	}
 	for _, s := range sessions {
 		select {

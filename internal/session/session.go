@@ -44,7 +44,7 @@ type Session struct {
 
 	mu          sync.Mutex
 	idleTimeout time.Duration // this session's own, when its account has one
-	endReason   string
+	endReason   EndReason
 	filesUp     int
 	filesDown   int
 	rate        rateWindow
@@ -55,7 +55,10 @@ type Session struct {
 	loggedInAt  time.Time
 	state       State
 	transfer    transfer
-	closeFunc   func()
+	// closeFunc is the kill: internal/ftpd's controlConn.kill, handed to New in
+	// driver.ClientConnected, resets the data connection and closes the control
+	// one at once. Registry.close calls it for a panel Disconnect and the server's ends.
+	closeFunc func()
 }
 
 // transfer is the file transfer or listing a session is busy with.
@@ -210,24 +213,14 @@ func (s *Session) Touch(now time.Time) {
 	}
 }
 
-// Why a session ended, as history shows it.
-const (
-	EndQuit           = "quit"
-	EndIdleTimeout    = "idle timeout"
-	EndClientDropped  = "client dropped"
-	EndLoginFailed    = "login failed"
-	EndLoginTimeout   = "login timeout"
-	EndBanned         = "banned"
-	EndTooMany        = "too many sessions"
-	EndServerShutdown = "server shutdown"
-)
-
 // EndedBy records why the session is ending. The first reason given wins: the one
 // set before a connection is closed explains what the FTP side sees afterwards.
-func (s *Session) EndedBy(reason string) {
+func (s *Session) EndedBy(kind EndKind) { s.endWith(EndReason{Kind: kind}) }
+
+func (s *Session) endWith(r EndReason) {
 	s.mu.Lock()
-	if s.endReason == "" {
-		s.endReason = reason
+	if s.endReason.Kind == "" {
+		s.endReason = r
 	}
 	s.mu.Unlock()
 }
@@ -262,9 +255,9 @@ type Snapshot struct {
 	TransferRate float64
 	// Rate is how fast bytes moved over the last few seconds, in bytes per second.
 	Rate      float64
-	FilesUp   int // files uploaded whole
-	FilesDown int // files downloaded whole
-	EndReason string
+	FilesUp   int       // files uploaded whole
+	FilesDown int       // files downloaded whole
+	EndReason EndReason // zero until the session is ending
 	// IdleTimeout is the session's own idle timeout; 0 means the server's.
 	IdleTimeout time.Duration
 	Now         time.Time

@@ -23,7 +23,9 @@ type HistoryEntry struct {
 	BytesDown   int64
 	FilesUp     int
 	FilesDown   int
-	EndReason   string // "quit", "idle timeout", "disconnected by NAME", ...
+	// EndReason is how the session ended, as people read it: its kind ("quit",
+	// "idle timeout") or "KIND by WHO" ("disconnected by alice"); see session.EndReason.
+	EndReason string
 }
 
 // Duration is how long the session lasted.
@@ -60,16 +62,16 @@ func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 }
 
 // HistoryQuery selects ended sessions. Empty fields match everything; Customer,
-// when set, is exact (it scopes a customer's view); ReasonPrefix matches the
-// start of the end reason; the others match substrings.
+// when set, is exact (it scopes a customer's view); EndKind matches every reason
+// of one kind; the others match substrings.
 type HistoryQuery struct {
-	Customer     string
-	Login        string
-	IP           string
-	Reason       string
-	ReasonPrefix string // "disconnected by " for every panel disconnect, "quit" for quit alone
-	Limit        int    // at most this many, newest first; 0 means 100
-	Offset       int
+	Customer string
+	Login    string
+	IP       string
+	Reason   string
+	EndKind  string // a session.EndKind: "disconnected" finds "disconnected by" anyone, "quit" quit alone
+	Limit    int    // at most this many, newest first; 0 means 100
+	Offset   int
 }
 
 // History returns ended sessions, newest first.
@@ -87,10 +89,11 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 			args = append(args, escapeLike(f.value))
 		}
 	}
-	if q.ReasonPrefix != "" {
-		// A panel user's name can contain "quit", so a substring would not do.
-		where = append(where, `end_reason LIKE ? || '%' ESCAPE '\'`)
-		args = append(args, escapeLike(q.ReasonPrefix))
+	if q.EndKind != "" {
+		// The kind alone, or the kind and who: a panel user's name can contain
+		// "quit", so a substring would not do.
+		where = append(where, `(end_reason = ? OR end_reason LIKE ? || ' by %' ESCAPE '\')`)
+		args = append(args, q.EndKind, escapeLike(q.EndKind))
 	}
 	query := `SELECT session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
 		logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason FROM session_history`
