@@ -106,6 +106,9 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		// A second login on a live session would move it to another account.
 		return nil, errLoginIncorrect
 	}
+	// The login time is taken before the account is read: a change to the
+	// account made while this login is checked must end the session too.
+	loginAt := d.srv.now()
 	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)
 	if err != nil {
 		c.session.EndedBy(session.EndLoginFailed) // the library hangs up after a failed login
@@ -131,7 +134,7 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 	}
 	c.home = home
 	c.session.SetIdleTimeout(account.IdleTimeout)
-	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), d.srv.now())
+	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), loginAt)
 	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log}, nil
 }
 

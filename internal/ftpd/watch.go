@@ -62,6 +62,11 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 			continue
 		}
 		for _, snap := range s.registry.List(session.AllSessions(), session.Filter{ExactLogin: c.Login}) {
+			// A session that logged in after the change was let in by the account
+			// as it is now (enabled again, the new password): it stays.
+			if snap.LoggedInAt.After(c.At) {
+				continue
+			}
 			if !s.drop(snap.ID, "421 "+sentence(c.Change)+"; closing.", kind) {
 				continue
 			}

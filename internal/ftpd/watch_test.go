@@ -1,7 +1,12 @@
 package ftpd
 
 import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -23,5 +28,51 @@ func TestAccountChangesEndAsTheirOwnKind(t *testing.T) {
 		if string(kind) != change {
 			t.Errorf("%q ends sessions as %q: history and the client's reply differ", change, kind)
 		}
+	}
+}
+
+// An account disabled and enabled again (or given a new password) lets in the
+// sessions that log in afterwards: the watcher, reading the change late, must
+// end only the sessions that were in before it.
+func TestAccountChangeEndsOnlySessionsFromBeforeIt(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
+		t.Fatal(err)
+	}
+	changedAt := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return changedAt }
+	registry := session.NewRegistry()
+	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
+	loginAt := func(at time.Time) (closed *atomic.Bool) {
+		closed = new(atomic.Bool)
+		s := session.New("127.0.0.1", 40000, at, func() { closed.Store(true) })
+		s.LoggedIn("bob", "acme", "", false, at)
+		registry.Add(s)
+		return closed
+	}
+
+	before := loginAt(changedAt.Add(-time.Second))
+	if err := db.SetFTPDisabled(ctx, "bob", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetFTPDisabled(ctx, "bob", false); err != nil {
+		t.Fatal(err)
+	}
+	after := loginAt(changedAt.Add(time.Second))
+
+	srv.endChangedAccounts(ctx, 0)
+	if !before.Load() {
+		t.Error("the session from before the account was disabled is still open")
+	}
+	if after.Load() {
+		t.Error("the session that logged in after the account was enabled again was closed")
 	}
 }

@@ -128,13 +128,14 @@ func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string,
 type AccountChange struct {
 	ID     int64
 	Login  string
-	Change string // ChangePassword, ChangeDisabled or ChangeDeleted
+	Change string    // ChangePassword, ChangeDisabled or ChangeDeleted
+	At     time.Time // when it was made
 }
 
 // AccountChangesAfter returns the changes recorded after the one with ID after,
 // oldest first; LastAccountChange gives where to start.
 func (db *DB) AccountChangesAfter(ctx context.Context, after int64) ([]AccountChange, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, login, change FROM ftp_account_changes WHERE id > ? ORDER BY id`, after)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, login, change, changed_at FROM ftp_account_changes WHERE id > ? ORDER BY id`, after)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +143,11 @@ func (db *DB) AccountChangesAfter(ctx context.Context, after int64) ([]AccountCh
 	var out []AccountChange
 	for rows.Next() {
 		var c AccountChange
-		if err := rows.Scan(&c.ID, &c.Login, &c.Change); err != nil {
+		var at string
+		if err := rows.Scan(&c.ID, &c.Login, &c.Change, &at); err != nil {
 			return nil, err
 		}
+		c.At = parseTime(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()
