@@ -159,6 +159,8 @@ func TestAccountsPage(t *testing.T) {
 
 	t.Run("a new password disconnects at once", func(t *testing.T) {
 		acme := acme.with(t)
+		// A session that said QUIT leaves the list just after its client reads 221.
+		waitFor(t, "bob's earlier sessions to end", func() bool { return len(acme.rows()) == 0 })
 		bob := in.rawDial().with(t)
 		bob.login("bob")
 		if r := acme.get("/accounts/bob/password"); r.status != http.StatusOK || !strings.Contains(r.body, "1 session of bob") {
