@@ -30,6 +30,9 @@ func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no") // tell nginx not to hold events back
 	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return // a check that the stream is there; it carries no body to wait for
+	}
 
 	changed, stop := p.registry.Watch()
 	defer stop()
