@@ -73,3 +73,25 @@ func TestSessionKeepsClientTextVisible(t *testing.T) {
 		t.Errorf("a 5000-character file name is kept as %d characters, want %d", n, MaxFileLen)
 	}
 }
+
+// FuzzVisible: whatever a client sends, the visible form is UTF-8, hides nothing
+// that could end a line or reorder text, keeps to its length, and is a fixed point.
+// `go test -fuzz FuzzVisible ./internal/session` explores.
+func FuzzVisible(f *testing.F) {
+	for _, seed := range []string{"", "FileZilla", "a\u202eexe.txt", "evil\rid: 1\r\n", "\xff\xfe", "日本語\u200d", "\U000E0041\u2028"} {
+		f.Add(seed, 10)
+	}
+	f.Fuzz(func(t *testing.T, in string, limit int) {
+		limit = 1 + int(uint(limit)%300)
+		got := Visible(in, limit)
+		if !utf8.ValidString(got) || utf8.RuneCountInString(got) > limit {
+			t.Fatalf("Visible(%q, %d) = %q: not UTF-8 or too long", in, limit, got)
+		}
+		if strings.ContainsFunc(got, hidden) {
+			t.Fatalf("Visible(%q, %d) = %q still hides characters", in, limit, got)
+		}
+		if again := Visible(got, limit); again != got {
+			t.Fatalf("Visible(%q, %d) = %q, but again %q", in, limit, got, again)
+		}
+	})
+}
