@@ -29,8 +29,9 @@ func (b *browser) strictEvents(query string) <-chan streamEvent {
 		b.t.Fatalf("live stream: status %d", resp.StatusCode)
 	}
 	out := make(chan streamEvent, 1000)
-	done := make(chan struct{})
+	done, quit := make(chan struct{}), make(chan struct{})
 	b.t.Cleanup(func() {
+		close(quit)
 		resp.Body.Close()
 		<-done
 	})
@@ -61,7 +62,11 @@ func (b *browser) strictEvents(query string) <-chan streamEvent {
 			if l == "" {
 				if data != nil {
 					ev.data = strings.Join(data, "\n")
-					out <- ev
+					select {
+					case out <- ev:
+					case <-quit:
+						return
+					}
 				}
 				ev, data = streamEvent{}, nil
 				continue
