@@ -210,7 +210,7 @@ func TestAccountsPage(t *testing.T) {
 			t.Errorf("carl's upload is not in acme's home for carl: %v", err)
 		}
 		if r := acme.post("/accounts", url.Values{"login": {"gina"}, "password": {"gina-password"}}); r.status != http.StatusBadRequest ||
-			!strings.Contains(r.body, "An FTP account named gina already exists") || !strings.Contains(r.body, `value="gina"`) {
+			!strings.Contains(r.body, "The login gina is taken") || strings.Contains(r.body, "globex") || !strings.Contains(r.body, `value="gina"`) {
 			t.Errorf("a login that exists: status %d\n%s", r.status, r.body)
 		}
 		carl.Quit()

@@ -319,8 +319,10 @@ func TestLoginLinks(t *testing.T) {
 const sessionCookieName = "ftppanel_session"
 
 func TestTrustedProxies(t *testing.T) {
-	// What a request through a proxy says: the client is 203.0.113.7 on HTTPS.
-	forwarded := []string{"X-Forwarded-For", "198.51.100.1, 203.0.113.7", "X-Forwarded-Proto", "https"}
+	// What a request through a proxy says: the client is 203.0.113.7 on HTTPS,
+	// asking for panel.example.com.
+	forwarded := []string{"X-Forwarded-For", "198.51.100.1, 203.0.113.7", "X-Forwarded-Proto", "https",
+		"X-Forwarded-Host", "panel.example.com"}
 	signIn := func(in *instance) (cookie, loggedRemote, link string) {
 		b := in.browser()
 		b.post("/login", url.Values{"username": {"admin"}, "password": {"wrong-password"}}, forwarded...)
@@ -345,8 +347,8 @@ func TestTrustedProxies(t *testing.T) {
 		if remote != "203.0.113.7" {
 			t.Errorf("the log names %s, want the client 203.0.113.7", remote)
 		}
-		if !strings.Contains(link, `"url":"https://`) {
-			t.Errorf("the sign-in link is not https: %s", link)
+		if !strings.Contains(link, `"url":"https://panel.example.com/login-link/ftpl_`) {
+			t.Errorf("the sign-in link is not to https://panel.example.com, as the proxy says: %s", link)
 		}
 	})
 	t.Run("TrustedChain", func(t *testing.T) {
@@ -413,5 +415,25 @@ func TestFrameAncestors(t *testing.T) {
 	if err != nil || !strings.Contains(out, `frame-ancestors = "'self' https://cpanel.example.com"`) ||
 		!strings.Contains(out, `trusted-proxies = "127.0.0.1/32,::1/128"`) {
 		t.Errorf("lists in the config file: %v\n%s", err, out)
+	}
+}
+
+// --public-url fixes where sign-in links point, whatever a request's Host or a
+// proxy's headers say.
+func TestPublicURL(t *testing.T) {
+	in := start(t, "--public-url", "https://ftp.example.com/panel/", "--trusted-proxies", "127.0.0.0/8")
+	in.addCustomer("acme")
+	admin := in.apiToken("admin")
+	b := in.browser()
+	for _, headers := range [][]string{nil, {"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "http"}} {
+		r := b.apiPost("/api/v1/login-links", admin, `{"customer": "acme"}`, headers...)
+		if r.status != http.StatusCreated || !strings.Contains(r.body, `"url":"https://ftp.example.com/panel/login-link/ftpl_`) {
+			t.Errorf("with headers %q the API made: %d %s", headers, r.status, r.body)
+		}
+	}
+	for _, bad := range []string{"ftp://ftp.example.com", "https://", "https://ftp.example.com/?x=1", "https://user@ftp.example.com", "ftp.example.com"} {
+		if out := in.mustFail("", []string{"serve", "--data", t.TempDir(), "--public-url", bad}); !strings.Contains(out, "want the panel's address") {
+			t.Errorf("--public-url %q: the error does not say what is wanted:\n%s", bad, out)
+		}
 	}
 }

@@ -46,6 +46,24 @@ func (f *proxiesFlag) Set(s string) error {
 
 func (f *proxiesFlag) separator() string { return "," }
 
+// publicURLFlag is --public-url: the panel's address as browsers reach it.
+type publicURLFlag struct{ url string }
+
+func (f *publicURLFlag) String() string { return f.url }
+
+func (f *publicURLFlag) Set(s string) error {
+	if s == "" {
+		f.url = "" // links follow the request, as without the option
+		return nil
+	}
+	u, err := panel.ParsePublicURL(s)
+	if err != nil {
+		return err
+	}
+	f.url = u
+	return nil
+}
+
 // frameAncestorsFlag is --frame-ancestors: who may show the panel in a frame,
 // as a Content-Security-Policy source list.
 type frameAncestorsFlag struct{ sources []string }

@@ -47,7 +47,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var basePath basePathFlag
 	fs.Var(&basePath, "base-path", "serve the panel under this `/PATH` (as a reverse proxy forwards it), not at /")
 	var proxies proxiesFlag
-	fs.Var(&proxies, "trusted-proxies", "believe X-Forwarded-For and X-Forwarded-Proto only from these `ADDRESSES`: IPs and CIDR ranges, comma-separated")
+	fs.Var(&proxies, "trusted-proxies", "believe X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host only from these `ADDRESSES`: IPs and CIDR ranges, comma-separated")
+	var publicURL publicURLFlag
+	fs.Var(&publicURL, "public-url", "the panel's `URL` as browsers reach it, with the base path (https://host.example.com/ftp-sessions); sign-in links are built from it, not from the request")
 	frameAncestors := frameAncestorsFlag{}
 	fs.Var(&frameAncestors, "frame-ancestors", "let these `SOURCES` show the panel in a frame: 'self' and origins such as https://panel.example.com, space-separated")
 	panelLockAfter := fs.Int("panel-lock-after", panel.DefaultLoginLimits.AccountFailures, "lock a panel username after this many failed sign-ins within 15 minutes")
@@ -169,6 +171,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 
 			BasePath:       basePath.path,
 			TrustedProxies: proxies.prefixes,
+			PublicURL:      publicURL.url,
 			FrameAncestors: frameAncestors.sources,
 			LoginLimits: panel.LoginLimits{
 				AccountFailures: *panelLockAfter,

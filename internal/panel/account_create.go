@@ -28,7 +28,9 @@ func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 	err = p.store.AddFTPAccount(r.Context(), a.login, a.customer, a.password)
 	switch {
 	case errors.Is(err, store.ErrExists):
-		form.Error = "An FTP account named " + a.login + " already exists; choose another login."
+		// Logins are one namespace for every customer: say it is taken, not whose.
+		form.Error = "The login " + a.login + " is taken: FTP logins are unique on this server. Choose another, such as " +
+			a.customer + "-" + a.login + "."
 	case errors.Is(err, store.ErrNotFound):
 		form.Error = "There is no customer named " + a.customer + "."
 	case err != nil:

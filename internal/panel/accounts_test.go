@@ -142,7 +142,8 @@ func TestAccountCreate(t *testing.T) {
 			form url.Values
 			want string
 		}{
-			{"acme", url.Values{"login": {"gina"}, "password": {"long-enough"}}, "An FTP account named gina already exists"},
+			{"acme", url.Values{"login": {"gina"}, "password": {"long-enough"}}, "The login gina is taken: FTP logins are unique on this server. Choose another, such as acme-gina."},
+			{"acme", url.Values{"login": {"bob"}, "password": {"long-enough"}}, "The login bob is taken"},
 			{"acme", url.Values{"login": {"Bad Name"}, "password": {"long-enough"}}, "is not allowed"},
 			{"acme", url.Values{"login": {""}, "password": {"long-enough"}}, "must not be empty"},
 			{"acme", url.Values{"login": {"shorty"}, "password": {"short"}}, "The password is not accepted: it must have at least 8 characters."},
@@ -155,6 +156,9 @@ func TestAccountCreate(t *testing.T) {
 			}
 			if strings.Contains(a.body, "long-enough") {
 				t.Errorf("the refused form sends the password back")
+			}
+			if c.who == "acme" && strings.Contains(a.body, "globex") {
+				t.Errorf("acme's refused form names globex, another customer:\n%s", a.body)
 			}
 		}
 		if all, _ := f.db.FTPAccounts(t.Context(), store.AllAccounts()); len(all) != 2 {

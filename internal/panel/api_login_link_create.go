@@ -45,14 +45,18 @@ func (p *Panel) apiCreateLoginLink(w http.ResponseWriter, r *http.Request) {
 	}{p.loginLinkURL(r, token), expires.UTC().Format(time.RFC3339)})
 }
 
-// loginLinkURL is where a browser uses a sign-in link: this panel as the
-// request reached it, through a trusted proxy's HTTPS if that is how.
+// loginLinkURL is where a browser uses a sign-in link: --public-url when given,
+// else this panel as the request reached it, with the scheme and host a trusted
+// proxy names, if one does.
 func (p *Panel) loginLinkURL(r *http.Request, token string) string {
+	if p.publicURL != "" {
+		return p.publicURL + LoginLinkPath(token)
+	}
 	scheme := "http"
 	if isHTTPS(r) {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + p.basePath + LoginLinkPath(token)
+	return scheme + "://" + infoOf(r).host + p.basePath + LoginLinkPath(token)
 }
 
 // LoginLinkPath is the path, under the base path, of a sign-in link's token.

@@ -48,6 +48,9 @@ func (p *Panel) apiMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		for _, m := range apiMethods {
 			if rctx.Routes.Match(chi.NewRouteContext(), m, r.URL.EscapedPath()) {
 				allowed = append(allowed, m)
+				if m == http.MethodGet {
+					allowed = append(allowed, http.MethodHead) // GetHead answers HEAD wherever GET works
+				}
 			}
 		}
 	}

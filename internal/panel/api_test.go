@@ -262,9 +262,9 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 	})
 	t.Run("wrong method", func(t *testing.T) {
 		for _, tc := range []struct{ method, path, allow string }{
-			{http.MethodPost, "/api/v1/sessions", "GET, DELETE"},
-			{http.MethodPut, "/api/v1/sessions/" + s.ID(), "GET, DELETE"},
-			{http.MethodDelete, "/api/v1/openapi.json", "GET"},
+			{http.MethodPost, "/api/v1/sessions", "GET, HEAD, DELETE"},
+			{http.MethodPut, "/api/v1/sessions/" + s.ID(), "GET, HEAD, DELETE"},
+			{http.MethodDelete, "/api/v1/openapi.json", "GET, HEAD"},
 		} {
 			a := f.call(t, tc.method, tc.path, f.admin)
 			jsonError(t, a, http.StatusMethodNotAllowed)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
 )
@@ -52,9 +53,12 @@ func auditRow(e store.AuditEntry) templates.AuditRow {
 		Login:    e.FTPLogin,
 		Customer: e.Customer,
 		RemoteIP: e.RemoteIP,
-		Detail:   e.Detail,
+		Detail:   session.Visible(e.Detail, maxAuditDetail), // also rows stored before file names were kept so
 	}
 }
+
+// maxAuditDetail is the longest audit detail shown: an activity with a whole file name.
+const maxAuditDetail = session.MaxFileLen + 200
 
 // auditAction says what an action was in words; unknown ones as they are stored.
 func auditAction(action string) string {

@@ -108,7 +108,7 @@ func historyRow(e store.HistoryEntry) templates.HistoryRow {
 		Login:     e.FTPLogin,
 		Customer:  e.Customer,
 		RemoteIP:  e.RemoteIP,
-		Client:    e.Client,
+		Client:    session.Visible(e.Client, session.MaxClientLen), // also rows stored before it was kept so
 		Started:   instant(e.ConnectedAt),
 		Ended:     instant(e.EndedAt),
 		Duration:  format.Duration(max(e.Duration(), 0)),

@@ -22,9 +22,12 @@ type Config struct {
 	// BasePath is the path prefix the panel is served under ("/ftp-sessions",
 	// checked by CleanBasePath), "" for none.
 	BasePath string
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
-	// X-Forwarded-Proto are believed.
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
+	// X-Forwarded-Proto and X-Forwarded-Host are believed.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the panel's address as browsers reach it, base path included
+	// (checked by ParsePublicURL); sign-in links are built from it when set.
+	PublicURL string
 	// FrameAncestors may show the panel in a frame (checked by
 	// ParseFrameAncestors); none may when empty.
 	FrameAncestors []string
@@ -45,6 +48,7 @@ type Panel struct {
 
 	basePath       string
 	trustedProxies []netip.Prefix
+	publicURL      string
 	frameAncestors string // the Content-Security-Policy source list
 
 	idleTimeout time.Duration
@@ -56,7 +60,8 @@ type Panel struct {
 func New(cfg Config) http.Handler {
 	p := &Panel{store: cfg.Store, registry: cfg.Registry, log: cfg.Logger, now: cfg.Now,
 		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning,
-		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, frameAncestors: "'none'"}
+		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
+		frameAncestors: "'none'"}
 	if p.log == nil {
 		p.log = slog.Default()
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // changePassword changes the signed-in user's own panel password once the
-// current one is checked, and signs out every other browser of that user. Wrong
+// current one is checked, and signs out every other browser of that user. This
+// browser stays signed in with a new cookie: the old value stops working. Wrong
 // current passwords count against the user and the address like failed sign-ins:
 // a stolen cookie must not make guessing easy.
 func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
@@ -67,10 +68,35 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 	}); err != nil {
 		p.log.Error("audit", slog.String("action", "change panel password"), slog.Any("error", err))
 	}
+	if !p.rotateSessionCookie(w, r, u.ID, keep) {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
 	flash := "Your password is changed."
 	if ended > 0 {
 		flash = "Your password is changed; " + detail + "."
 	}
 	setFlash(w, r, flash)
 	http.Redirect(w, r, "/password", http.StatusSeeOther)
+}
+
+// rotateSessionCookie gives this browser a new panel session in place of old, so
+// a copy of the cookie taken before the password changed is worth nothing. When
+// no new session can be made the browser is signed out instead; it reports
+// whether the browser is still signed in.
+func (p *Panel) rotateSessionCookie(w http.ResponseWriter, r *http.Request, userID int64, old string) bool {
+	ctx := context.WithoutCancel(r.Context())
+	token, err := p.store.CreatePanelSession(ctx, userID)
+	if err == nil {
+		setCookie(w, r, sessionCookie, token, 0)
+	} else {
+		p.log.Error("panel password change: new sign-in cookie", slog.Any("error", err))
+		clearCookie(w, r, sessionCookie)
+	}
+	if old != "" {
+		if err := p.store.DeletePanelSession(ctx, old); err != nil {
+			p.log.Error("panel password change: end the old sign-in", slog.Any("error", err))
+		}
+	}
+	return err == nil
 }

@@ -13,12 +13,13 @@ import (
 )
 
 // The panel behind a reverse proxy and inside a host's control panel: served
-// under a path prefix (--base-path), believing X-Forwarded-For and
-// X-Forwarded-Proto only from trusted proxies (--trusted-proxies).
+// under a path prefix (--base-path), believing X-Forwarded-For, X-Forwarded-Proto
+// and X-Forwarded-Host only from trusted proxies (--trusted-proxies).
 
 // requestInfo is what the panel knows of a request beyond what net/http says.
 type requestInfo struct {
 	https    bool   // the browser's connection is HTTPS, maybe ended at a trusted proxy
+	host     string // the host the browser asked for, maybe as a trusted proxy says
 	basePath string // the prefix the panel is served under, "" for none
 }
 
@@ -89,12 +90,12 @@ func (p *Panel) trustedProxy(addr netip.Addr) bool {
 	return false
 }
 
-// behindProxy takes the client's address and scheme from a trusted proxy's
-// X-Forwarded-For and X-Forwarded-Proto, and drops those headers from anyone
-// else, so that nothing after it can be fooled by them.
+// behindProxy takes the client's address, scheme and host from a trusted proxy's
+// X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host, and drops those
+// headers from anyone else, so that nothing after it can be fooled by them.
 func (p *Panel) behindProxy(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ri := requestInfo{basePath: p.basePath}
+		ri := requestInfo{basePath: p.basePath, host: r.Host}
 		client := r.RemoteAddr
 		if remote, ok := remoteAddr(r); ok && p.trustedProxy(remote) {
 			if addr, ok := p.forwardedFor(r.Header.Values("X-Forwarded-For")); ok {
@@ -103,11 +104,15 @@ func (p *Panel) behindProxy(next http.Handler) http.Handler {
 			if proto := lastValue(r.Header.Values("X-Forwarded-Proto")); proto != "" {
 				ri.https = strings.EqualFold(proto, "https")
 			}
+			if host := lastValue(r.Header.Values("X-Forwarded-Host")); validHost(host) {
+				ri.host = host
+			}
 		}
 		r = r.Clone(context.WithValue(r.Context(), requestInfoKey{}, ri))
 		r.RemoteAddr = client
 		r.Header.Del("X-Forwarded-For")
 		r.Header.Del("X-Forwarded-Proto")
+		r.Header.Del("X-Forwarded-Host")
 		next.ServeHTTP(w, r)
 	})
 }
@@ -140,6 +145,27 @@ func (p *Panel) forwardedFor(values []string) (netip.Addr, bool) {
 		}
 	}
 	return client, client.IsValid()
+}
+
+// validHost reports whether host is a host name or address with an optional
+// port, and nothing more, so that it can stand in a URL.
+func validHost(host string) bool {
+	if host == "" || strings.ContainsAny(host, "/\\?#@ \t") {
+		return false
+	}
+	u, err := url.Parse("http://" + host)
+	return err == nil && u.Host == host && u.Hostname() != ""
+}
+
+// ParsePublicURL checks a --public-url: an http or https address with a host and
+// perhaps the base path, and nothing else. It returns it without a trailing slash.
+func ParsePublicURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !validHost(u.Host) ||
+		u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("%q: want the panel's address as browsers reach it, such as https://host.example.com/ftp-sessions", s)
+	}
+	return strings.TrimRight(s, "/"), nil
 }
 
 // lastValue is the last item of a header that may list several: what the

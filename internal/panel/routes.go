@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/ftppanel/ftppanel/web"
 )
@@ -20,6 +21,7 @@ func (p *Panel) routes() http.Handler {
 // router lists every route of the panel.
 func (p *Panel) router() *chi.Mux {
 	r := chi.NewRouter()
+	r.Use(middleware.GetHead) // uptime checks ask with HEAD wherever GET works
 	r.NotFound(p.notFound)
 	r.MethodNotAllowed(p.methodNotAllowed)
 

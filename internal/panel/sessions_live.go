@@ -30,6 +30,9 @@ func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no") // tell nginx not to hold events back
 	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return // a check that the stream is there; it carries no body to wait for
+	}
 
 	changed, stop := p.registry.Watch()
 	defer stop()
@@ -74,14 +77,26 @@ func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writeEvent writes one Server-Sent Event; each line of data gets its own field.
+// writeEvent writes one Server-Sent Event. A stream ends a line at CR, LF or CRLF,
+// so each line of data, split at any of them, gets its own field: nothing in data
+// can end a field early or start one of its own.
 func writeEvent(w http.ResponseWriter, name string, data []byte) error {
 	var b stdbytes.Buffer
 	b.WriteString("event: " + name + "\n")
-	for _, line := range stdbytes.Split(data, []byte("\n")) {
+	for {
+		end := stdbytes.IndexAny(data, "\r\n")
 		b.WriteString("data: ")
-		b.Write(stdbytes.TrimSuffix(line, []byte("\r")))
+		if end < 0 {
+			b.Write(data)
+			b.WriteString("\n")
+			break
+		}
+		b.Write(data[:end])
 		b.WriteString("\n")
+		if data[end] == '\r' && end+1 < len(data) && data[end+1] == '\n' {
+			end++
+		}
+		data = data[end+1:]
 	}
 	b.WriteString("\n")
 	_, err := w.Write(b.Bytes())

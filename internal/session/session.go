@@ -111,8 +111,10 @@ func (s *Session) ID() string { return s.id }
 // Done is closed when the session has ended.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
-// LoggedIn records a successful login.
+// LoggedIn records a successful login. client is what the FTP client said it is
+// (CLNT), kept in its Visible form.
 func (s *Session) LoggedIn(login, customer, client string, tls bool, now time.Time) {
+	client = Visible(client, MaxClientLen)
 	s.mu.Lock()
 	s.login, s.customer, s.client, s.tls = login, customer, client, tls
 	s.loggedInAt = now
@@ -139,8 +141,10 @@ func (s *Session) SetIdleTimeout(d time.Duration) {
 }
 
 // StartTransfer records that the session began uploading, downloading or listing.
-// size is the file's size when known, or -1.
+// size is the file's size when known, or -1. The client chose file's name, so it
+// is kept in its Visible form.
 func (s *Session) StartTransfer(state State, file string, size int64, now time.Time) {
+	file = Visible(file, MaxFileLen)
 	s.mu.Lock()
 	s.state = state
 	s.transfer = transfer{
