@@ -222,9 +222,14 @@ func (c *clientHandler) handleFEAT(_ string) error {
 		"SIZE",
 		"MDTM",
 		"REST STREAM",
-		"EPRT",
-		"EPSV",
 	}
+
+	// ftppanel: EPRT is offered only when active mode (PORT, EPRT) is on
+	if !c.server.settings.DisableActiveMode {
+		features = append(features, "EPRT")
+	}
+
+	features = append(features, "EPSV")
 
 	if c.server.settings.DeflateCompressionLevel > 0 {
 		features = append(features, "MODE Z")
