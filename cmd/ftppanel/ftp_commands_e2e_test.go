@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +18,40 @@ func (r *rawFTP) want(code int, format string, args ...any) string {
 		r.t.Errorf("%.80s: reply %d %q, want %d", fmt.Sprintf(format, args...), got, msg, code)
 	}
 	return msg
+}
+
+func TestSTATOfADirectoryListsItsEntries(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	home := in.home("acme", "bob")
+	if err := os.Mkdir(filepath.Join(home, "sub"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(home, "sub", "one.txt"), 1)
+	writeFile(t, filepath.Join(home, "sub", "two.txt"), 2)
+	r := in.rawDial()
+	r.login("bob")
+
+	msg := r.cmd(212, "STAT sub")
+	lines := strings.Split(msg, "\n")
+	var entries []string
+	for _, line := range lines[1 : len(lines)-1] {
+		if !strings.HasPrefix(line, " -rw") && !strings.HasPrefix(line, " drw") {
+			t.Errorf("STAT sub: line %q is not a listing entry", line)
+		}
+		entries = append(entries, line[strings.LastIndexByte(line, ' ')+1:])
+	}
+	slices.Sort(entries)
+	if strings.Join(entries, " ") != "one.txt two.txt" {
+		t.Errorf("STAT sub lists %q, want one.txt and two.txt:\n%s", entries, msg)
+	}
+	if strings.Contains(msg, "%") {
+		t.Errorf("STAT sub has a format verb in it:\n%s", msg)
+	}
+	if msg := r.cmd(213, "STAT sub/one.txt"); !strings.Contains(msg, "\n -rw") || !strings.HasSuffix(msg, "End") {
+		t.Errorf("STAT sub/one.txt:\n%s", msg)
+	}
 }
 
 // TestFEATOffersOnlyWhatWorks: active mode is off, so FEAT does not offer EPRT.

@@ -463,7 +463,7 @@ func (c *clientHandler) handleSTATFile(param string) error {
 		defer c.multilineAnswer(StatusDirectoryStatus, fmt.Sprintf("STAT %v", param))()
 
 		for _, f := range files {
-			c.writeLine(" %s" + c.fileStat(f))
+			c.writeLine(" " + c.fileStat(f)) // ftppanel: was " %s" + ..., sent as is
 		}
 	} else {
 		c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not list: %v", errList))
