@@ -54,6 +54,29 @@ func TestSTATOfADirectoryListsItsEntries(t *testing.T) {
 	}
 }
 
+func TestOverlongCommandIsRefusedAndTheSessionGoesOn(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+
+	// Before login, too: the line is read before anything else is decided.
+	r := in.rawDial()
+	r.want(500, "USER %s", strings.Repeat("b", 5000))
+	r.login("bob")
+	for _, n := range []int{4096, 5000, 300_000} {
+		msg := r.want(500, "NOOP %s", strings.Repeat("x", n))
+		if msg != "Command line too long" {
+			t.Errorf("NOOP with %d bytes: reply %q", n, msg)
+		}
+		// Nothing of the long line is taken for a command of its own.
+		r.cmd(257, "PWD")
+	}
+	r.cmd(200, "NOOP")
+	waitFor(t, "the long lines in the log", func() bool {
+		return strings.Count(in.stderr.String(), "Command line too long") >= 4
+	})
+}
+
 // TestFEATOffersOnlyWhatWorks: active mode is off, so FEAT does not offer EPRT.
 func TestFEATOffersOnlyWhatWorks(t *testing.T) {
 	in := start(t)

@@ -467,12 +467,8 @@ func (c *clientHandler) readCommand() bool {
 	lineSlice, isPrefix, err := c.reader.ReadLine()
 
 	if isPrefix {
-		if c.debug {
-			c.logger.Warn("Received line too long, disconnecting client",
-				"size", len(lineSlice))
-		}
-
-		return true
+		// ftppanel: a line too long is refused and skipped; the session goes on
+		return c.skipLongLine(len(lineSlice))
 	}
 
 	if err != nil {
@@ -488,6 +484,33 @@ func (c *clientHandler) readCommand() bool {
 	}
 
 	c.handleCommand(line)
+
+	return false
+}
+
+// skipLongLine reads and drops the rest of a command line longer than the reader's
+// buffer, then refuses it, as other FTP servers do, rather than hanging up without a word.
+func (c *clientHandler) skipLongLine(size int) bool {
+	isPrefix := true
+
+	for isPrefix {
+		lineSlice, more, err := c.reader.ReadLine()
+		if err != nil {
+			if c.handleCommandsStreamError(err) {
+				return true
+			}
+
+			continue // an idle deadline extended during a transfer: the line goes on
+		}
+
+		size += len(lineSlice)
+		isPrefix = more
+	}
+
+	c.logger.Warn("Command line too long", "size", size)
+	// replies are written by one command at a time: wait as any other command does
+	c.transferWg.Wait()
+	c.writeMessage(StatusSyntaxErrorNotRecognised, "Command line too long")
 
 	return false
 }
