@@ -20,6 +20,50 @@ func (r *rawFTP) want(code int, format string, args ...any) string {
 	return msg
 }
 
+func TestFailedRenameLeavesNothingPending(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	home := in.home("acme", "bob")
+	writeFile(t, filepath.Join(home, "a.txt"), 10)
+	r := in.rawDial()
+	r.login("bob")
+
+	// A refused RNTO ends the rename: a later RNTO has no source.
+	r.want(350, "RNFR a.txt")
+	r.want(550, "RNTO nodir/x")
+	r.want(503, "RNTO renamed.txt")
+
+	// A refused RNFR drops the source an earlier RNFR named.
+	r.want(350, "RNFR a.txt")
+	r.want(550, "RNFR missing.txt")
+	r.want(503, "RNTO renamed.txt")
+
+	// The sequence that renamed a.txt behind the user's back.
+	r.want(350, "RNFR a.txt")
+	r.want(550, "RNTO nodir/x")
+	r.want(550, "RNFR missing.txt")
+	r.want(503, "RNTO renamed.txt")
+
+	if info, err := os.Stat(filepath.Join(home, "a.txt")); err != nil || info.Size() != 10 {
+		t.Errorf("a.txt after refused renames: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, "renamed.txt")); err == nil {
+		t.Error("renamed.txt exists: a refused rename was carried out by a later RNTO")
+	}
+
+	// A rename that works still works, and leaves nothing pending either.
+	r.want(350, "RNFR a.txt")
+	r.want(250, "RNTO b.txt")
+	r.want(503, "RNTO c.txt")
+	if _, err := os.Stat(filepath.Join(home, "b.txt")); err != nil {
+		t.Errorf("b.txt after RNFR a.txt, RNTO b.txt: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, "c.txt")); err == nil {
+		t.Error("c.txt exists: a second RNTO renamed the file again")
+	}
+}
+
 func TestSTATOfADirectoryListsItsEntries(t *testing.T) {
 	in := start(t)
 	in.addCustomer("acme")

@@ -365,6 +365,8 @@ func (c *clientHandler) handleRNFR(param string) error {
 		c.writeMessage(StatusFileActionPending, "Sure, give me a target")
 		c.ctxRnfr = path
 	} else {
+		// ftppanel: a refused RNFR leaves no earlier source pending for the next RNTO
+		c.ctxRnfr = ""
 		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %v", path, err))
 	}
 
@@ -375,12 +377,15 @@ func (c *clientHandler) handleRNTO(param string) error {
 	dst := c.absPath(param)
 
 	if c.ctxRnfr != "" {
-		if err := c.driver.Rename(c.ctxRnfr, dst); err == nil {
+		// ftppanel: RNTO ends the rename, done or refused: a later RNTO must not rename the source
+		src := c.ctxRnfr
+		c.ctxRnfr = ""
+
+		if err := c.driver.Rename(src, dst); err == nil {
 			c.writeMessage(StatusFileOK, "Done !")
-			c.ctxRnfr = ""
 		} else {
 			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Couldn't rename %s to %s: %s",
-				c.ctxRnfr, dst, err.Error()))
+				src, dst, err.Error()))
 		}
 	} else {
 		c.writeMessage(StatusBadCommandSequence, "RNFR is expected before RNTO")
