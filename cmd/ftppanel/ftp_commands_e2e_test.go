@@ -2,11 +2,15 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // want sends a command and reports, without stopping the test, a reply whose code
@@ -61,6 +65,120 @@ func TestFailedRenameLeavesNothingPending(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, "c.txt")); err == nil {
 		t.Error("c.txt exists: a second RNTO renamed the file again")
+	}
+}
+
+// TestRestartOffsetsStayInsideTheFile checks REST: an upload resumes inside the
+// file as it is, never past its end (which left a sparse file of any size).
+func TestRestartOffsetsStayInsideTheFile(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	home := in.home("acme", "bob")
+	if err := os.WriteFile(filepath.Join(home, "a.txt"), []byte("abc"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	r := in.rawDial()
+	r.login("bob")
+	r.cmd(200, "TYPE I")
+
+	for _, offset := range []string{"-1", "-1000000000", "abc", "1.5", "99999999999999999999"} {
+		r.want(501, "REST %s", offset)
+	}
+
+	// upload sends a file with STOR or APPE and returns the transfer command's
+	// first reply; a transfer that starts is finished.
+	upload := func(command, content string) (int, string) {
+		t.Helper()
+		data := r.passiveData()
+		code, msg := r.reply("%s", command)
+		if code == 150 {
+			data.Write([]byte(content))
+			data.Close()
+			r.expect(226)
+		}
+		return code, msg
+	}
+	// content is the start of a file in the home.
+	content := func(name string) string {
+		t.Helper()
+		f, err := os.Open(filepath.Join(home, name))
+		if err != nil {
+			return "(" + err.Error() + ")"
+		}
+		defer f.Close()
+		got, _ := io.ReadAll(io.LimitReader(f, 64))
+		return string(got)
+	}
+
+	r.want(350, "REST 1000000000")
+	if code, msg := upload("STOR a.txt", "xyz"); code != 554 {
+		t.Errorf("STOR a.txt after REST 1000000000: reply %d %q, want 554", code, msg)
+	}
+	if info, err := os.Stat(filepath.Join(home, "a.txt")); err != nil || info.Size() != 3 {
+		t.Fatalf("a.txt after a refused resume past its end: %d bytes (%v), want its 3", info.Size(), err)
+	}
+	r.want(350, "REST 4")
+	if code, msg := upload("STOR a.txt", "xyz"); code != 554 {
+		t.Errorf("STOR a.txt after REST 4: reply %d %q, want 554", code, msg)
+	}
+	r.want(350, "REST 5")
+	if code, msg := upload("STOR new.txt", "xyz"); code/100 != 5 {
+		t.Errorf("STOR new.txt after REST 5: reply %d %q, want it refused", code, msg)
+	}
+	if _, err := os.Stat(filepath.Join(home, "new.txt")); err == nil {
+		t.Errorf("a refused resume of a missing file created it: %q", content("new.txt"))
+	}
+
+	// The refusals forget the offset; resuming inside the file works as before.
+	if code, msg := upload("STOR b.txt", "hello"); code != 150 {
+		t.Errorf("STOR b.txt: reply %d %q, want 150", code, msg)
+	}
+	if got := content("b.txt"); got != "hello" {
+		t.Errorf("b.txt = %q after a plain STOR after refused resumes, want %q", got, "hello")
+	}
+	r.want(350, "REST 3")
+	if code, msg := upload("STOR a.txt", "def"); code != 150 {
+		t.Errorf("STOR a.txt after REST 3: reply %d %q, want 150", code, msg)
+	}
+	r.want(350, "REST 1")
+	if code, msg := upload("STOR a.txt", "B"); code != 150 {
+		t.Errorf("STOR a.txt after REST 1: reply %d %q, want 150", code, msg)
+	}
+	if got := content("a.txt"); got != "aBcdef" {
+		t.Errorf("a.txt = %q after resuming at 3 and at 1, want %q", got, "aBcdef")
+	}
+
+	// A download resumed at or past the end sends nothing and succeeds.
+	for _, offset := range []int{6, 100} {
+		r.want(350, "REST %d", offset)
+		data := r.passiveData()
+		r.cmd(150, "RETR a.txt")
+		data.SetReadDeadline(time.Now().Add(10 * time.Second))
+		got, err := io.ReadAll(data)
+		if err != nil || len(got) != 0 {
+			t.Errorf("RETR a.txt after REST %d: %q, %v; want nothing", offset, got, err)
+		}
+		r.expect(226)
+	}
+	r.want(350, "REST 4")
+	data := r.passiveData()
+	r.cmd(150, "RETR a.txt")
+	data.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if got, err := io.ReadAll(data); err != nil || string(got) != "ef" {
+		t.Errorf("RETR a.txt after REST 4: %q, %v; want %q", got, err, "ef")
+	}
+	r.expect(226)
+
+	// The session's history counts the three uploads made, not the refused ones.
+	r.cmd(221, "QUIT")
+	var entries []store.HistoryEntry
+	waitFor(t, "the session in the history", func() bool {
+		entries = in.history()
+		return len(entries) == 1
+	})
+	if e := entries[0]; e.FilesUp != 3 || e.FilesDown != 3 {
+		t.Errorf("history: %d files up, %d down; want 3 and 3", e.FilesUp, e.FilesDown)
 	}
 }
 

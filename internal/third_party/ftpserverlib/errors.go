@@ -12,6 +12,9 @@ var (
 	// ErrFileNameNotAllowed defines the error mapped to the FTP 553 reply code.
 	// As for RFC 959 this error is checked for STOR, APPE, RNTO
 	ErrFileNameNotAllowed = errors.New("filename not allowed")
+
+	// ftppanel: an upload resumed past the end of its file would leave a hole of any size.
+	errRestartPastEnd = errors.New("restart offset past the end of the file")
 )
 
 func getErrorCode(err error, defaultCode int) int {
@@ -20,6 +23,8 @@ func getErrorCode(err error, defaultCode int) int {
 		return StatusActionAborted
 	case errors.Is(err, ErrFileNameNotAllowed):
 		return StatusActionNotTakenNoFile
+	case errors.Is(err, errRestartPastEnd):
+		return StatusInvalidRestart
 	default:
 		return defaultCode
 	}

@@ -56,13 +56,11 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 			fileFlag |= os.O_CREATE | os.O_APPEND
 			// ignore the seek position for append mode
 			c.ctxRest = 0
-		} else {
-			fileFlag |= os.O_CREATE
+		} else if c.ctxRest == 0 {
 			// if this isn't a resume we add the truncate flag
 			// to be sure to overwrite an existing file
-			if c.ctxRest == 0 {
-				fileFlag |= os.O_TRUNC
-			}
+			// ftppanel: and only then the create flag: a resume continues a file that exists
+			fileFlag |= os.O_CREATE | os.O_TRUNC
 		}
 	} else {
 		fileFlag = os.O_RDONLY
@@ -82,11 +80,22 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 
 	// Try to seek on it
 	if c.ctxRest != 0 {
-		_, err = file.Seek(c.ctxRest, 0)
+		// ftppanel: an upload resumes within the file, as a hole past its end would take any size
+		if write {
+			err = checkRestartOffset(file, c.ctxRest)
+		}
+
+		if err == nil {
+			_, err = file.Seek(c.ctxRest, 0)
+		}
 		// Whatever happens we should reset the seek position
 		c.ctxRest = 0
 
 		if err != nil {
+			// ftppanel: the driver learns the transfer did not happen, as when TransferOpen fails
+			if fileTransferError, ok := file.(FileTransferError); ok {
+				fileTransferError.TransferError(err)
+			}
 			// if we are unable to seek we can stop right here and close the file
 			if !c.isCommandAborted() {
 				c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not seek file: "+err.Error())
@@ -118,6 +127,16 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 
 	// closing the transfer we also send the response message to the FTP client
 	c.TransferClose(fileTransferConn, err)
+}
+
+// checkRestartOffset refuses an offset past the end of the file.
+func checkRestartOffset(file io.Seeker, offset int64) error {
+	end, err := file.Seek(0, io.SeekEnd)
+	if err == nil && offset > end {
+		err = errRestartPastEnd
+	}
+
+	return err
 }
 
 func (c *clientHandler) doFileTransfer(transferConn io.ReadWriter, file io.ReadWriter, write bool) error {
@@ -525,7 +544,8 @@ func (c *clientHandler) handleALLO(param string) error {
 }
 
 func (c *clientHandler) handleREST(param string) error {
-	if size, err := strconv.ParseInt(param, 10, 0); err == nil {
+	// ftppanel: a negative offset is refused too, and neither in strconv's words
+	if size, err := strconv.ParseInt(param, 10, 64); err == nil && size >= 0 {
 		if c.currentTransferType == TransferTypeASCII && !c.server.settings.DisableASCIIConversion {
 			c.writeMessage(StatusSyntaxErrorParameters, "Resuming transfers not allowed in ASCII mode")
 
@@ -541,7 +561,7 @@ func (c *clientHandler) handleREST(param string) error {
 		c.ctxRest = size
 		c.writeMessage(StatusFileActionPending, "OK")
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't parse size: %v", err))
+		c.writeMessage(StatusSyntaxErrorParameters, "Invalid restart offset: give a number of bytes, 0 or more")
 	}
 
 	return nil
