@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -237,6 +239,93 @@ func TestOverlongCommandIsRefusedAndTheSessionGoesOn(t *testing.T) {
 	waitFor(t, "the long lines in the log", func() bool {
 		return strings.Count(in.stderr.String(), "Command line too long") >= 4
 	})
+}
+
+// goErrorText is what Go error strings and library internals look like in a reply.
+var goErrorText = []string{
+	"error", "strconv", "driver", "calling", "parsing", "syntax", "syscall", "%!", "%s",
+	"<nil>", "no such file", "permission denied", "file does not exist", "unable to", "invalid argument",
+}
+
+// pathError is the shape of a Go *fs.PathError: "open /a/b: ...".
+var pathError = regexp.MustCompile(`\b(open|stat|lstat|mkdir|remove|rename|chtimes|readdirent|list) /\S*: `)
+
+// TestFailingCommandsSayWhatWentWrongPlainly sends commands that fail and checks
+// each reply says why in plain words, with no Go error text and no server path.
+func TestFailingCommandsSayWhatWentWrongPlainly(t *testing.T) {
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	home := in.home("acme", "bob")
+	writeFile(t, filepath.Join(home, "a.txt"), 10)
+	for _, dir := range []string{"sub", "full"} {
+		if err := os.Mkdir(filepath.Join(home, dir), 0o750); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(home, "full", "f.txt"), 1)
+	if err := os.Symlink(in.data, filepath.Join(home, "escape")); err != nil {
+		t.Fatal(err)
+	}
+	r := in.rawDial()
+	r.login("bob")
+	r.cmd(200, "TYPE I")
+
+	for _, tc := range []struct {
+		cmd  string
+		code int
+		say  string // the reply contains this
+	}{
+		{"REST abc", 501, "Invalid restart offset"},
+		{"REST -1", 501, "Invalid restart offset"},
+		{"ALLO lots", 501, "Invalid size"},
+		{"RETR missing.txt", 550, "No such file or directory"},
+		{"RETR sub", 550, "Is a directory"},
+		{"RETR escape/ftppanel.db", 550, "Permission denied"},
+		{"STOR nodir/x.txt", 550, "No such file or directory"},
+		{"STOR sub", 550, "Is a directory"},
+		{"APPE sub", 550, "Is a directory"},
+		{"RETR a.txt", 550, "PASV"}, // no data connection asked for
+		{"CWD missing", 550, "No such file or directory"},
+		{"CWD a.txt", 550, "Not a directory"},
+		{"CWD escape", 550, "Permission denied"},
+		{"MKD sub", 550, "File exists"},
+		{"MKD nodir/new", 550, "No such file or directory"},
+		{"RMD missing", 550, "No such file or directory"},
+		{"RMD full", 550, "Directory not empty"},
+		{"DELE missing.txt", 550, "No such file or directory"},
+		{"SIZE missing.txt", 550, "No such file or directory"},
+		{"MDTM missing.txt", 550, "No such file or directory"},
+		{"MFMT 2020 a.txt", 501, "mtime"},
+		{"MFMT 20200101000000 missing.txt", 550, "No such file or directory"},
+		{"RNFR missing.txt", 550, "No such file or directory"},
+		{"STAT missing", 450, "No such file or directory"},
+		{"MLST missing", 550, "No such file or directory"},
+		{"LIST missing", 450, "No such file or directory"},
+		{"NLST missing", 450, "No such file or directory"},
+		{"MLSD missing", 550, "No such file or directory"},
+		{"MLSD a.txt", 550, "Not a directory"},
+		{"RNFR a.txt", 350, ""},
+		{"RNTO nodir/x", 550, "No such file or directory"},
+	} {
+		msg := r.want(tc.code, "%s", tc.cmd)
+		if !strings.Contains(msg, tc.say) {
+			t.Errorf("%s: reply %q does not say %q", tc.cmd, msg, tc.say)
+		}
+		for _, bad := range goErrorText {
+			if strings.Contains(msg, bad) {
+				t.Errorf("%s: reply %q has Go error text in it (%q)", tc.cmd, msg, bad)
+			}
+		}
+		if pathError.MatchString(msg) {
+			t.Errorf("%s: reply %q quotes a Go file system error", tc.cmd, msg)
+		}
+		in.checkNoLeak(t, tc.cmd, msg)
+	}
+	r.cmd(200, "NOOP")
+	if got, err := os.ReadFile(filepath.Join(home, "a.txt")); err != nil || !bytes.Equal(got, []byte("abcdefghij")) {
+		t.Errorf("a.txt after the failed commands: %q, %v", got, err)
+	}
 }
 
 // TestFEATOffersOnlyWhatWorks: active mode is off, so FEAT does not offer EPRT.

@@ -667,7 +667,7 @@ func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, p
 	// Let's prepare to recover in case there's a command error
 	defer func() {
 		if r := recover(); r != nil {
-			c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Unhandled internal error: %s", r))
+			c.writeMessage(StatusSyntaxErrorNotRecognised, "Internal error") // ftppanel: the panic is logged below
 			c.logger.Warn(
 				"Internal command handling error",
 				"err", r,
@@ -678,7 +678,7 @@ func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, p
 	}()
 
 	if err := cmdDesc.Fn(c, param); err != nil {
-		c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Error: %s", err))
+		c.writeMessage(StatusSyntaxErrorNotRecognised, "Error: "+c.errorText(err))
 	}
 }
 
@@ -735,13 +735,13 @@ func (c *clientHandler) TransferOpen(info string) (io.ReadWriter, error) {
 			return nil, errNoTransferConnection
 		}
 
-		c.writeMessage(StatusActionNotTaken, errNoTransferConnection.Error())
+		c.writeMessage(StatusActionNotTaken, "No data connection: send PASV or EPSV first") // ftppanel: plain words
 
 		return nil, errNoTransferConnection
 	}
 
 	if c.isTLSRequired() && !c.HasTLSForTransfers() {
-		c.writeMessage(StatusServiceNotAvailable, errTLSRequired.Error())
+		c.writeMessage(StatusServiceNotAvailable, "Data connections must use TLS: send PROT P") // ftppanel: plain words
 
 		return nil, errTLSRequired
 	}
@@ -752,7 +752,7 @@ func (c *clientHandler) TransferOpen(info string) (io.ReadWriter, error) {
 			"Unable to open transfer",
 			"error", err)
 
-		c.writeMessage(StatusCannotOpenDataConnection, err.Error())
+		c.writeMessage(StatusCannotOpenDataConnection, "Can't open data connection") // ftppanel: the error is logged above
 
 		err = newNetworkError("Unable to open transfer", err)
 
@@ -764,7 +764,7 @@ func (c *clientHandler) TransferOpen(info string) (io.ReadWriter, error) {
 	if c.transferMode == TransferModeDeflate {
 		transferStream, err = newDeflateTransfer(transferStream, c.server.settings.DeflateCompressionLevel)
 		if err != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not switch to deflate mode: %v", err))
+			c.writeMessage(StatusActionNotTaken, "Could not switch to deflate mode: "+c.errorText(err))
 
 			return nil, fmt.Errorf("could not switch to deflate mode: %w", err)
 		}
@@ -851,9 +851,9 @@ func (c *clientHandler) TransferClose(transfer io.ReadWriter, err error) {
 	case err == nil && errClose == nil:
 		c.writeMessage(StatusClosingDataConn, "Closing transfer connection")
 	case errClose != nil:
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Issue during transfer close: %v", errClose))
+		c.writeMessage(StatusActionNotTaken, "Issue during transfer close: "+c.errorText(errClose))
 	case err != nil:
-		c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Issue during transfer: %v", err))
+		c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Issue during transfer: "+c.errorText(err))
 	}
 }
 

@@ -70,7 +70,7 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 	// If this fail, can stop right here and reset the seek position
 	if err != nil {
 		if !c.isCommandAborted() {
-			c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not access file: "+err.Error())
+			c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not access file: "+c.errorText(err))
 		}
 
 		c.ctxRest = 0
@@ -98,7 +98,7 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 			}
 			// if we are unable to seek we can stop right here and close the file
 			if !c.isCommandAborted() {
-				c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not seek file: "+err.Error())
+				c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not seek file: "+c.errorText(err))
 			}
 			// we can ignore the close error here
 			c.closeUnchecked(file)
@@ -213,7 +213,7 @@ func (c *clientHandler) handleCOMB(param string) error {
 	// partial files will be deleted if COMB succeeded
 	_, err = c.driver.Stat(targetPath)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not access file %#v: %v", targetPath, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not access file %#v: %s", targetPath, c.errorText(err)))
 
 		return nil
 	}
@@ -233,7 +233,7 @@ func (c *clientHandler) handleCOMB(param string) error {
 func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePaths []string) {
 	file, err := c.getFileHandle(targetPath, fileFlag, 0)
 	if err != nil {
-		c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %v", targetPath, err))
+		c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %s", targetPath, c.errorText(err)))
 
 		return
 	}
@@ -244,7 +244,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 		src, err = c.getFileHandle(partial, os.O_RDONLY, 0)
 		if err != nil {
 			c.closeUnchecked(file)
-			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %v", partial, err))
+			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %s", partial, c.errorText(err)))
 
 			return
 		}
@@ -253,7 +253,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 		if err != nil {
 			c.closeUnchecked(src)
 			c.closeUnchecked(file)
-			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not combine file %#v: %v", partial, err))
+			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not combine file %#v: %s", partial, c.errorText(err)))
 
 			return
 		}
@@ -263,7 +263,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 		err = c.driver.Remove(partial)
 		if err != nil {
 			c.closeUnchecked(file)
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not delete file %#v after combine: %v", partial, err))
+			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not delete file %#v after combine: %s", partial, c.errorText(err)))
 
 			return
 		}
@@ -271,7 +271,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 
 	err = file.Close()
 	if err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not close combined file %#v: %v", targetPath, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not close combined file %#v: %s", targetPath, c.errorText(err)))
 
 		return
 	}
@@ -282,16 +282,17 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 func (c *clientHandler) handleCHMOD(params string) {
 	spl := strings.SplitN(params, " ", 2)
 	modeNb, err := strconv.ParseUint(spl[0], 8, 32)
+	if err != nil || len(spl) < 2 {
+		c.writeMessage(StatusSyntaxErrorParameters, "Invalid mode") // ftppanel: not strconv's words
+
+		return
+	}
 
 	mode := os.FileMode(modeNb)
 	path := c.absPath(spl[1])
 
-	if err == nil {
-		err = c.driver.Chmod(path, mode)
-	}
-
-	if err != nil {
-		c.writeMessage(StatusActionNotTaken, err.Error())
+	if err = c.driver.Chmod(path, mode); err != nil {
+		c.writeMessage(StatusActionNotTaken, "Couldn't chmod: "+c.errorText(err))
 
 		return
 	}
@@ -335,7 +336,7 @@ func (c *clientHandler) handleCHOWN(params string) {
 	path := c.absPath(spl[1])
 
 	if err := c.driver.Chown(path, userID, groupID); err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't chown: %v", err))
+		c.writeMessage(StatusActionNotTaken, "Couldn't chown: "+c.errorText(err))
 	} else {
 		c.writeMessage(StatusOK, "Done !")
 	}
@@ -360,7 +361,7 @@ func (c *clientHandler) handleSYMLINK(params string) {
 		c.writeMessage(StatusCommandNotImplemented, "This extension hasn't been implemented !")
 	} else {
 		if err := symlinkInt.Symlink(oldname, newname); err != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't symlink: %v", err))
+			c.writeMessage(StatusActionNotTaken, "Couldn't symlink: "+c.errorText(err))
 		} else {
 			c.writeMessage(StatusOK, "Done !")
 		}
@@ -372,7 +373,7 @@ func (c *clientHandler) handleDELE(param string) error {
 	if err := c.driver.Remove(path); err == nil {
 		c.writeMessage(StatusFileOK, "Removed file "+path)
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't delete %s: %v", path, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't delete %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -386,7 +387,7 @@ func (c *clientHandler) handleRNFR(param string) error {
 	} else {
 		// ftppanel: a refused RNFR leaves no earlier source pending for the next RNTO
 		c.ctxRnfr = ""
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %v", path, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -404,7 +405,7 @@ func (c *clientHandler) handleRNTO(param string) error {
 			c.writeMessage(StatusFileOK, "Done !")
 		} else {
 			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Couldn't rename %s to %s: %s",
-				src, dst, err.Error()))
+				src, dst, c.errorText(err)))
 		}
 	} else {
 		c.writeMessage(StatusBadCommandSequence, "RNFR is expected before RNTO")
@@ -439,7 +440,7 @@ func (c *clientHandler) handleSIZE(param string) error {
 			c.writeMessage(StatusFileStatus, strconv.FormatInt(info.Size(), 10))
 		}
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %v", path, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -450,7 +451,7 @@ func (c *clientHandler) handleSTATFile(param string) error {
 
 	info, err := c.driver.Stat(path)
 	if err != nil {
-		c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not STAT: %v", err))
+		c.writeMessage(StatusFileActionNotTaken, "Could not STAT: "+c.errorText(err))
 
 		return nil
 	}
@@ -474,7 +475,7 @@ func (c *clientHandler) handleSTATFile(param string) error {
 		directory, errOpenFile := c.driver.Open(c.absPath(param))
 
 		if errOpenFile != nil {
-			c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not list: %v", errOpenFile))
+			c.writeMessage(StatusFileActionNotTaken, "Could not list: "+c.errorText(errOpenFile))
 
 			return nil
 		}
@@ -490,7 +491,7 @@ func (c *clientHandler) handleSTATFile(param string) error {
 			c.writeLine(" " + c.fileStat(f)) // ftppanel: was " %s" + ..., sent as is
 		}
 	} else {
-		c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not list: %v", errList))
+		c.writeMessage(StatusFileActionNotTaken, "Could not list: "+c.errorText(errList))
 	}
 
 	return nil
@@ -514,7 +515,7 @@ func (c *clientHandler) handleMLST(param string) error {
 			err = c.writeMLSxEntry(c.writer, info)
 		}
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not list: %v", err))
+		c.writeMessage(StatusActionNotTaken, "Could not list: "+c.errorText(err))
 		err = nil
 	}
 
@@ -525,16 +526,16 @@ func (c *clientHandler) handleALLO(param string) error {
 	// We should probably add a method in the driver
 	size, err := strconv.Atoi(param)
 	if err != nil {
-		c.writeMessage(StatusSyntaxErrorParameters, fmt.Sprintf("Couldn't parse size: %v", err))
+		c.writeMessage(StatusSyntaxErrorParameters, "Invalid size") // ftppanel: not strconv's words
 
-		return nil
+		return nil //nolint:nilerr
 	}
 
 	if alloInt, ok := c.driver.(ClientDriverExtensionAllocate); !ok {
 		c.writeMessage(StatusNotImplemented, "This extension hasn't been implemented !")
 	} else {
 		if errAllocate := alloInt.AllocateSpace(size); errAllocate != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't alloInt: %v", errAllocate))
+			c.writeMessage(StatusActionNotTaken, "Couldn't allocate: "+c.errorText(errAllocate))
 		} else {
 			c.writeMessage(StatusOK, "Done !")
 		}
@@ -572,7 +573,7 @@ func (c *clientHandler) handleMDTM(param string) error {
 	if info, err := c.driver.Stat(path); err == nil {
 		c.writeMessage(StatusFileStatus, info.ModTime().UTC().Format(dateFormatMLSD))
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, err.Error()))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -592,16 +593,16 @@ func (c *clientHandler) handleMFMT(param string) error {
 	mtime, err := time.Parse("20060102150405", params[0])
 	if err != nil {
 		c.writeMessage(StatusSyntaxErrorParameters, fmt.Sprintf(
-			"Couldn't parse mtime, given: %s, err: %v", params[0], err))
+			"Couldn't parse mtime, given: %s, want YYYYMMDDHHMMSS", params[0])) // ftppanel: not time.Parse's words
 
-		return nil
+		return nil //nolint:nilerr
 	}
 
 	path := c.absPath(params[1])
 
 	if err := c.driver.Chtimes(path, mtime, mtime); err != nil {
 		c.writeMessage(StatusActionNotTaken, fmt.Sprintf(
-			"Couldn't set mtime %q for %q, err: %v", mtime.Format(time.RFC3339), path, err))
+			"Couldn't set mtime %q for %q: %s", mtime.Format(time.RFC3339), path, c.errorText(err)))
 
 		return nil
 	}
@@ -652,7 +653,7 @@ func (c *clientHandler) handleGenericHash(param string, algo HASHAlgo, isCustomM
 
 	info, err := c.driver.Stat(args[0])
 	if err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %v", param, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %s", param, c.errorText(err)))
 
 		return nil
 	}
@@ -671,9 +672,9 @@ func (c *clientHandler) handleGenericHash(param string, algo HASHAlgo, isCustomM
 	// we'll add this support in future improvements
 	if isCustomMode {
 		if err = getPartialHASHRange(args, &start, &end); err != nil {
-			c.writeMessage(StatusSyntaxErrorParameters, err.Error())
+			c.writeMessage(StatusSyntaxErrorParameters, "Invalid range: give start and end offsets in bytes") // ftppanel
 
-			return nil
+			return nil //nolint:nilerr
 		}
 	}
 
@@ -685,7 +686,7 @@ func (c *clientHandler) handleGenericHash(param string, algo HASHAlgo, isCustomM
 	}
 
 	if err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %v", args[0], err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %s", args[0], c.errorText(err)))
 
 		return nil
 	}
