@@ -2,22 +2,59 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
 
-// needTool skips a test whose real-world client is missing; .ci/run installs them,
-// so CI never skips.
-func needTool(t *testing.T, name string) string {
+// needTool skips a test whose real-world client is missing, except under CI, which
+// installs them (.ci/run): there a missing client fails the test.
+func needTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s is not installed (.ci/run installs it): %v", name, err)
+		msg := fmt.Sprintf("%s is not installed (.ci/run installs it): %v", name, err)
+		if os.Getenv("CI") != "" {
+			t.Fatal("real-client test cannot run under CI: " + msg)
+		}
+		t.Skip("real-client test skipped: " + msg)
 	}
 	return path
+}
+
+// stopRecorder stands in for a test, to see whether a helper skips or fails it.
+type stopRecorder struct {
+	testing.TB
+	skipped, failed bool
+}
+
+func (r *stopRecorder) Helper()               {}
+func (r *stopRecorder) Skip(...any)           { r.skipped = true; runtime.Goexit() }
+func (r *stopRecorder) Skipf(string, ...any)  { r.skipped = true; runtime.Goexit() }
+func (r *stopRecorder) Fatal(...any)          { r.failed = true; runtime.Goexit() }
+func (r *stopRecorder) Fatalf(string, ...any) { r.failed = true; runtime.Goexit() }
+
+// TestNeedToolFailsUnderCI: a missing client skips its test on a workstation,
+// but fails it under CI, where a skipped test would go unnoticed.
+func TestNeedToolFailsUnderCI(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	for _, ci := range []string{"", "true"} {
+		t.Setenv("CI", ci)
+		rec := &stopRecorder{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			needTool(rec, "curl")
+		}()
+		<-done
+		if want := ci != ""; rec.failed != want || rec.skipped == want {
+			t.Errorf("CI=%q, curl missing: failed %v, skipped %v; want failed %v", ci, rec.failed, rec.skipped, want)
+		}
+	}
 }
 
 // TestCurlTransfersEndCleanly guards against the reset used for disconnects leaking

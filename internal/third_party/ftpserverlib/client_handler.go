@@ -467,12 +467,8 @@ func (c *clientHandler) readCommand() bool {
 	lineSlice, isPrefix, err := c.reader.ReadLine()
 
 	if isPrefix {
-		if c.debug {
-			c.logger.Warn("Received line too long, disconnecting client",
-				"size", len(lineSlice))
-		}
-
-		return true
+		// ftppanel: a line too long is refused and skipped; the session goes on
+		return c.skipLongLine(len(lineSlice))
 	}
 
 	if err != nil {
@@ -488,6 +484,33 @@ func (c *clientHandler) readCommand() bool {
 	}
 
 	c.handleCommand(line)
+
+	return false
+}
+
+// skipLongLine reads and drops the rest of a command line longer than the reader's
+// buffer, then refuses it, as other FTP servers do, rather than hanging up without a word.
+func (c *clientHandler) skipLongLine(size int) bool {
+	isPrefix := true
+
+	for isPrefix {
+		lineSlice, more, err := c.reader.ReadLine()
+		if err != nil {
+			if c.handleCommandsStreamError(err) {
+				return true
+			}
+
+			continue // an idle deadline extended during a transfer: the line goes on
+		}
+
+		size += len(lineSlice)
+		isPrefix = more
+	}
+
+	c.logger.Warn("Command line too long", "size", size)
+	// replies are written by one command at a time: wait as any other command does
+	c.transferWg.Wait()
+	c.writeMessage(StatusSyntaxErrorNotRecognised, "Command line too long")
 
 	return false
 }
@@ -644,7 +667,7 @@ func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, p
 	// Let's prepare to recover in case there's a command error
 	defer func() {
 		if r := recover(); r != nil {
-			c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Unhandled internal error: %s", r))
+			c.writeMessage(StatusSyntaxErrorNotRecognised, "Internal error") // ftppanel: the panic is logged below
 			c.logger.Warn(
 				"Internal command handling error",
 				"err", r,
@@ -655,7 +678,7 @@ func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, p
 	}()
 
 	if err := cmdDesc.Fn(c, param); err != nil {
-		c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Error: %s", err))
+		c.writeMessage(StatusSyntaxErrorNotRecognised, "Error: "+c.errorText(err))
 	}
 }
 
@@ -712,13 +735,13 @@ func (c *clientHandler) TransferOpen(info string) (io.ReadWriter, error) {
 			return nil, errNoTransferConnection
 		}
 
-		c.writeMessage(StatusActionNotTaken, errNoTransferConnection.Error())
+		c.writeMessage(StatusActionNotTaken, "No data connection: send PASV or EPSV first") // ftppanel: plain words
 
 		return nil, errNoTransferConnection
 	}
 
 	if c.isTLSRequired() && !c.HasTLSForTransfers() {
-		c.writeMessage(StatusServiceNotAvailable, errTLSRequired.Error())
+		c.writeMessage(StatusServiceNotAvailable, "Data connections must use TLS: send PROT P") // ftppanel: plain words
 
 		return nil, errTLSRequired
 	}
@@ -729,7 +752,7 @@ func (c *clientHandler) TransferOpen(info string) (io.ReadWriter, error) {
 			"Unable to open transfer",
 			"error", err)
 
-		c.writeMessage(StatusCannotOpenDataConnection, err.Error())
+		c.writeMessage(StatusCannotOpenDataConnection, "Can't open data connection") // ftppanel: the error is logged above
 
 		err = newNetworkError("Unable to open transfer", err)
 
@@ -741,7 +764,7 @@ func (c *clientHandler) TransferOpen(info string) (io.ReadWriter, error) {
 	if c.transferMode == TransferModeDeflate {
 		transferStream, err = newDeflateTransfer(transferStream, c.server.settings.DeflateCompressionLevel)
 		if err != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not switch to deflate mode: %v", err))
+			c.writeMessage(StatusActionNotTaken, "Could not switch to deflate mode: "+c.errorText(err))
 
 			return nil, fmt.Errorf("could not switch to deflate mode: %w", err)
 		}
@@ -828,9 +851,9 @@ func (c *clientHandler) TransferClose(transfer io.ReadWriter, err error) {
 	case err == nil && errClose == nil:
 		c.writeMessage(StatusClosingDataConn, "Closing transfer connection")
 	case errClose != nil:
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Issue during transfer close: %v", errClose))
+		c.writeMessage(StatusActionNotTaken, "Issue during transfer close: "+c.errorText(errClose))
 	case err != nil:
-		c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Issue during transfer: %v", err))
+		c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Issue during transfer: "+c.errorText(err))
 	}
 }
 

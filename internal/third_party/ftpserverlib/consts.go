@@ -53,4 +53,5 @@ const (
 	StatusActionNotTaken           = 550 // RFC 959, 4.2.1
 	StatusActionAborted            = 552 // RFC 959, 4.2.1
 	StatusActionNotTakenNoFile     = 553 // RFC 959, 4.2.1
+	StatusInvalidRestart           = 554 // RFC 1123, 4.1.3.4; ftppanel: for REST past the end of a file
 )

@@ -3,6 +3,9 @@ package ftpserver
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"strings"
+	"syscall"
 )
 
 var (
@@ -12,6 +15,9 @@ var (
 	// ErrFileNameNotAllowed defines the error mapped to the FTP 553 reply code.
 	// As for RFC 959 this error is checked for STOR, APPE, RNTO
 	ErrFileNameNotAllowed = errors.New("filename not allowed")
+
+	// ftppanel: an upload resumed past the end of its file would leave a hole of any size.
+	errRestartPastEnd = errors.New("restart offset past the end of the file")
 )
 
 func getErrorCode(err error, defaultCode int) int {
@@ -20,8 +26,50 @@ func getErrorCode(err error, defaultCode int) int {
 		return StatusActionAborted
 	case errors.Is(err, ErrFileNameNotAllowed):
 		return StatusActionNotTakenNoFile
+	case errors.Is(err, errRestartPastEnd):
+		return StatusInvalidRestart
 	default:
 		return defaultCode
+	}
+}
+
+// errorText says in FTP terms what went wrong, for a reply.
+// ftppanel: replies quoted err.Error(): Go internals ("driver error: calling
+// OpenFile", "strconv.ParseInt") and whatever path the driver's error named.
+func (c *clientHandler) errorText(err error) string {
+	var errno syscall.Errno
+	var netErr NetworkError
+
+	switch {
+	case errors.Is(err, ErrStorageExceeded), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return "Not enough space"
+	case errors.Is(err, ErrFileNameNotAllowed):
+		return "File name not allowed"
+	case errors.Is(err, errRestartPastEnd):
+		return "Restart offset is past the end of the file"
+	case errors.Is(err, syscall.ENOTEMPTY): // before ErrExist, which it also is
+		return "Directory not empty"
+	case errors.Is(err, fs.ErrNotExist):
+		return "No such file or directory"
+	case errors.Is(err, fs.ErrExist):
+		return "File exists"
+	case errors.Is(err, fs.ErrPermission):
+		return "Permission denied"
+	case errors.Is(err, syscall.EISDIR):
+		return "Is a directory"
+	case errors.Is(err, syscall.ENOTDIR), errors.Is(err, errFileList):
+		return "Not a directory"
+	case errors.As(err, &errno):
+		// the system's own words for it, as other FTP servers give them
+		text := errno.Error()
+
+		return strings.ToUpper(text[:1]) + text[1:]
+	case errors.As(err, &netErr):
+		return "Data connection failed"
+	default:
+		c.logger.Warn("Command failed", "err", err)
+
+		return "Requested action not taken"
 	}
 }
 

@@ -2,7 +2,6 @@ package ftpserver
 
 import (
 	"crypto/tls"
-	"fmt"
 )
 
 // Handle the "USER" command
@@ -10,7 +9,9 @@ func (c *clientHandler) handleUSER(user string) error {
 	if verifier, ok := c.server.driver.(MainDriverExtensionUserVerifier); ok {
 		err := verifier.PreAuthUser(c, user)
 		if err != nil {
-			c.writeMessage(StatusNotLoggedIn, fmt.Sprintf("User rejected: %v", err))
+			// ftppanel: the driver's error is for the log, not the client
+			c.logger.Info("User rejected", "err", err)
+			c.writeMessage(StatusNotLoggedIn, "User rejected")
 			_ = c.disconnect()
 
 			return nil
@@ -51,7 +52,8 @@ func (c *clientHandler) handleUserTLS(user string) bool {
 
 	driver, err := verifier.VerifyConnection(c, user, tlsConn)
 	if err != nil {
-		c.writeMessage(StatusNotLoggedIn, fmt.Sprintf("TLS verification failed: %v", err))
+		c.logger.Info("TLS verification failed", "err", err) // ftppanel: for the log, not the client
+		c.writeMessage(StatusNotLoggedIn, "TLS verification failed")
 		_ = c.disconnect()
 
 		return true
@@ -85,7 +87,7 @@ func (c *clientHandler) handlePASS(param string) error {
 		_ = c.disconnect()
 	case err != nil:
 		if msg == "" {
-			msg = fmt.Sprintf("Authentication error: %v", err)
+			msg = "Authentication failed" // ftppanel: not the driver's error
 		}
 
 		c.writeMessage(StatusNotLoggedIn, msg)

@@ -56,13 +56,11 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 			fileFlag |= os.O_CREATE | os.O_APPEND
 			// ignore the seek position for append mode
 			c.ctxRest = 0
-		} else {
-			fileFlag |= os.O_CREATE
+		} else if c.ctxRest == 0 {
 			// if this isn't a resume we add the truncate flag
 			// to be sure to overwrite an existing file
-			if c.ctxRest == 0 {
-				fileFlag |= os.O_TRUNC
-			}
+			// ftppanel: and only then the create flag: a resume continues a file that exists
+			fileFlag |= os.O_CREATE | os.O_TRUNC
 		}
 	} else {
 		fileFlag = os.O_RDONLY
@@ -72,7 +70,7 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 	// If this fail, can stop right here and reset the seek position
 	if err != nil {
 		if !c.isCommandAborted() {
-			c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not access file: "+err.Error())
+			c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not access file: "+c.errorText(err))
 		}
 
 		c.ctxRest = 0
@@ -82,14 +80,25 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 
 	// Try to seek on it
 	if c.ctxRest != 0 {
-		_, err = file.Seek(c.ctxRest, 0)
+		// ftppanel: an upload resumes within the file, as a hole past its end would take any size
+		if write {
+			err = checkRestartOffset(file, c.ctxRest)
+		}
+
+		if err == nil {
+			_, err = file.Seek(c.ctxRest, 0)
+		}
 		// Whatever happens we should reset the seek position
 		c.ctxRest = 0
 
 		if err != nil {
+			// ftppanel: the driver learns the transfer did not happen, as when TransferOpen fails
+			if fileTransferError, ok := file.(FileTransferError); ok {
+				fileTransferError.TransferError(err)
+			}
 			// if we are unable to seek we can stop right here and close the file
 			if !c.isCommandAborted() {
-				c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not seek file: "+err.Error())
+				c.writeMessage(getErrorCode(err, StatusActionNotTaken), "Could not seek file: "+c.errorText(err))
 			}
 			// we can ignore the close error here
 			c.closeUnchecked(file)
@@ -118,6 +127,16 @@ func (c *clientHandler) transferFile(write bool, appendFile bool, param, info st
 
 	// closing the transfer we also send the response message to the FTP client
 	c.TransferClose(fileTransferConn, err)
+}
+
+// checkRestartOffset refuses an offset past the end of the file.
+func checkRestartOffset(file io.Seeker, offset int64) error {
+	end, err := file.Seek(0, io.SeekEnd)
+	if err == nil && offset > end {
+		err = errRestartPastEnd
+	}
+
+	return err
 }
 
 func (c *clientHandler) doFileTransfer(transferConn io.ReadWriter, file io.ReadWriter, write bool) error {
@@ -194,7 +213,7 @@ func (c *clientHandler) handleCOMB(param string) error {
 	// partial files will be deleted if COMB succeeded
 	_, err = c.driver.Stat(targetPath)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not access file %#v: %v", targetPath, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not access file %#v: %s", targetPath, c.errorText(err)))
 
 		return nil
 	}
@@ -214,7 +233,7 @@ func (c *clientHandler) handleCOMB(param string) error {
 func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePaths []string) {
 	file, err := c.getFileHandle(targetPath, fileFlag, 0)
 	if err != nil {
-		c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %v", targetPath, err))
+		c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %s", targetPath, c.errorText(err)))
 
 		return
 	}
@@ -225,7 +244,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 		src, err = c.getFileHandle(partial, os.O_RDONLY, 0)
 		if err != nil {
 			c.closeUnchecked(file)
-			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %v", partial, err))
+			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not access file %#v: %s", partial, c.errorText(err)))
 
 			return
 		}
@@ -234,7 +253,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 		if err != nil {
 			c.closeUnchecked(src)
 			c.closeUnchecked(file)
-			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not combine file %#v: %v", partial, err))
+			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Could not combine file %#v: %s", partial, c.errorText(err)))
 
 			return
 		}
@@ -244,7 +263,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 		err = c.driver.Remove(partial)
 		if err != nil {
 			c.closeUnchecked(file)
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not delete file %#v after combine: %v", partial, err))
+			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not delete file %#v after combine: %s", partial, c.errorText(err)))
 
 			return
 		}
@@ -252,7 +271,7 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 
 	err = file.Close()
 	if err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not close combined file %#v: %v", targetPath, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not close combined file %#v: %s", targetPath, c.errorText(err)))
 
 		return
 	}
@@ -263,16 +282,17 @@ func (c *clientHandler) combineFiles(targetPath string, fileFlag int, sourcePath
 func (c *clientHandler) handleCHMOD(params string) {
 	spl := strings.SplitN(params, " ", 2)
 	modeNb, err := strconv.ParseUint(spl[0], 8, 32)
+	if err != nil || len(spl) < 2 {
+		c.writeMessage(StatusSyntaxErrorParameters, "Invalid mode") // ftppanel: not strconv's words
+
+		return
+	}
 
 	mode := os.FileMode(modeNb)
 	path := c.absPath(spl[1])
 
-	if err == nil {
-		err = c.driver.Chmod(path, mode)
-	}
-
-	if err != nil {
-		c.writeMessage(StatusActionNotTaken, err.Error())
+	if err = c.driver.Chmod(path, mode); err != nil {
+		c.writeMessage(StatusActionNotTaken, "Couldn't chmod: "+c.errorText(err))
 
 		return
 	}
@@ -316,7 +336,7 @@ func (c *clientHandler) handleCHOWN(params string) {
 	path := c.absPath(spl[1])
 
 	if err := c.driver.Chown(path, userID, groupID); err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't chown: %v", err))
+		c.writeMessage(StatusActionNotTaken, "Couldn't chown: "+c.errorText(err))
 	} else {
 		c.writeMessage(StatusOK, "Done !")
 	}
@@ -341,7 +361,7 @@ func (c *clientHandler) handleSYMLINK(params string) {
 		c.writeMessage(StatusCommandNotImplemented, "This extension hasn't been implemented !")
 	} else {
 		if err := symlinkInt.Symlink(oldname, newname); err != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't symlink: %v", err))
+			c.writeMessage(StatusActionNotTaken, "Couldn't symlink: "+c.errorText(err))
 		} else {
 			c.writeMessage(StatusOK, "Done !")
 		}
@@ -353,7 +373,7 @@ func (c *clientHandler) handleDELE(param string) error {
 	if err := c.driver.Remove(path); err == nil {
 		c.writeMessage(StatusFileOK, "Removed file "+path)
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't delete %s: %v", path, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't delete %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -365,7 +385,9 @@ func (c *clientHandler) handleRNFR(param string) error {
 		c.writeMessage(StatusFileActionPending, "Sure, give me a target")
 		c.ctxRnfr = path
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %v", path, err))
+		// ftppanel: a refused RNFR leaves no earlier source pending for the next RNTO
+		c.ctxRnfr = ""
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -375,12 +397,15 @@ func (c *clientHandler) handleRNTO(param string) error {
 	dst := c.absPath(param)
 
 	if c.ctxRnfr != "" {
-		if err := c.driver.Rename(c.ctxRnfr, dst); err == nil {
+		// ftppanel: RNTO ends the rename, done or refused: a later RNTO must not rename the source
+		src := c.ctxRnfr
+		c.ctxRnfr = ""
+
+		if err := c.driver.Rename(src, dst); err == nil {
 			c.writeMessage(StatusFileOK, "Done !")
-			c.ctxRnfr = ""
 		} else {
 			c.writeMessage(getErrorCode(err, StatusActionNotTaken), fmt.Sprintf("Couldn't rename %s to %s: %s",
-				c.ctxRnfr, dst, err.Error()))
+				src, dst, c.errorText(err)))
 		}
 	} else {
 		c.writeMessage(StatusBadCommandSequence, "RNFR is expected before RNTO")
@@ -415,7 +440,7 @@ func (c *clientHandler) handleSIZE(param string) error {
 			c.writeMessage(StatusFileStatus, strconv.FormatInt(info.Size(), 10))
 		}
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %v", path, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -426,7 +451,7 @@ func (c *clientHandler) handleSTATFile(param string) error {
 
 	info, err := c.driver.Stat(path)
 	if err != nil {
-		c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not STAT: %v", err))
+		c.writeMessage(StatusFileActionNotTaken, "Could not STAT: "+c.errorText(err))
 
 		return nil
 	}
@@ -450,7 +475,7 @@ func (c *clientHandler) handleSTATFile(param string) error {
 		directory, errOpenFile := c.driver.Open(c.absPath(param))
 
 		if errOpenFile != nil {
-			c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not list: %v", errOpenFile))
+			c.writeMessage(StatusFileActionNotTaken, "Could not list: "+c.errorText(errOpenFile))
 
 			return nil
 		}
@@ -463,10 +488,10 @@ func (c *clientHandler) handleSTATFile(param string) error {
 		defer c.multilineAnswer(StatusDirectoryStatus, fmt.Sprintf("STAT %v", param))()
 
 		for _, f := range files {
-			c.writeLine(" %s" + c.fileStat(f))
+			c.writeLine(" " + c.fileStat(f)) // ftppanel: was " %s" + ..., sent as is
 		}
 	} else {
-		c.writeMessage(StatusFileActionNotTaken, fmt.Sprintf("Could not list: %v", errList))
+		c.writeMessage(StatusFileActionNotTaken, "Could not list: "+c.errorText(errList))
 	}
 
 	return nil
@@ -490,7 +515,7 @@ func (c *clientHandler) handleMLST(param string) error {
 			err = c.writeMLSxEntry(c.writer, info)
 		}
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Could not list: %v", err))
+		c.writeMessage(StatusActionNotTaken, "Could not list: "+c.errorText(err))
 		err = nil
 	}
 
@@ -501,16 +526,16 @@ func (c *clientHandler) handleALLO(param string) error {
 	// We should probably add a method in the driver
 	size, err := strconv.Atoi(param)
 	if err != nil {
-		c.writeMessage(StatusSyntaxErrorParameters, fmt.Sprintf("Couldn't parse size: %v", err))
+		c.writeMessage(StatusSyntaxErrorParameters, "Invalid size") // ftppanel: not strconv's words
 
-		return nil
+		return nil //nolint:nilerr
 	}
 
 	if alloInt, ok := c.driver.(ClientDriverExtensionAllocate); !ok {
 		c.writeMessage(StatusNotImplemented, "This extension hasn't been implemented !")
 	} else {
 		if errAllocate := alloInt.AllocateSpace(size); errAllocate != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't alloInt: %v", errAllocate))
+			c.writeMessage(StatusActionNotTaken, "Couldn't allocate: "+c.errorText(errAllocate))
 		} else {
 			c.writeMessage(StatusOK, "Done !")
 		}
@@ -520,7 +545,8 @@ func (c *clientHandler) handleALLO(param string) error {
 }
 
 func (c *clientHandler) handleREST(param string) error {
-	if size, err := strconv.ParseInt(param, 10, 0); err == nil {
+	// ftppanel: a negative offset is refused too, and neither in strconv's words
+	if size, err := strconv.ParseInt(param, 10, 64); err == nil && size >= 0 {
 		if c.currentTransferType == TransferTypeASCII && !c.server.settings.DisableASCIIConversion {
 			c.writeMessage(StatusSyntaxErrorParameters, "Resuming transfers not allowed in ASCII mode")
 
@@ -536,7 +562,7 @@ func (c *clientHandler) handleREST(param string) error {
 		c.ctxRest = size
 		c.writeMessage(StatusFileActionPending, "OK")
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't parse size: %v", err))
+		c.writeMessage(StatusSyntaxErrorParameters, "Invalid restart offset: give a number of bytes, 0 or more")
 	}
 
 	return nil
@@ -547,7 +573,7 @@ func (c *clientHandler) handleMDTM(param string) error {
 	if info, err := c.driver.Stat(path); err == nil {
 		c.writeMessage(StatusFileStatus, info.ModTime().UTC().Format(dateFormatMLSD))
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, err.Error()))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 	}
 
 	return nil
@@ -567,16 +593,16 @@ func (c *clientHandler) handleMFMT(param string) error {
 	mtime, err := time.Parse("20060102150405", params[0])
 	if err != nil {
 		c.writeMessage(StatusSyntaxErrorParameters, fmt.Sprintf(
-			"Couldn't parse mtime, given: %s, err: %v", params[0], err))
+			"Couldn't parse mtime, given: %s, want YYYYMMDDHHMMSS", params[0])) // ftppanel: not time.Parse's words
 
-		return nil
+		return nil //nolint:nilerr
 	}
 
 	path := c.absPath(params[1])
 
 	if err := c.driver.Chtimes(path, mtime, mtime); err != nil {
 		c.writeMessage(StatusActionNotTaken, fmt.Sprintf(
-			"Couldn't set mtime %q for %q, err: %v", mtime.Format(time.RFC3339), path, err))
+			"Couldn't set mtime %q for %q: %s", mtime.Format(time.RFC3339), path, c.errorText(err)))
 
 		return nil
 	}
@@ -627,7 +653,7 @@ func (c *clientHandler) handleGenericHash(param string, algo HASHAlgo, isCustomM
 
 	info, err := c.driver.Stat(args[0])
 	if err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %v", param, err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %s", param, c.errorText(err)))
 
 		return nil
 	}
@@ -646,9 +672,9 @@ func (c *clientHandler) handleGenericHash(param string, algo HASHAlgo, isCustomM
 	// we'll add this support in future improvements
 	if isCustomMode {
 		if err = getPartialHASHRange(args, &start, &end); err != nil {
-			c.writeMessage(StatusSyntaxErrorParameters, err.Error())
+			c.writeMessage(StatusSyntaxErrorParameters, "Invalid range: give start and end offsets in bytes") // ftppanel
 
-			return nil
+			return nil //nolint:nilerr
 		}
 	}
 
@@ -660,7 +686,7 @@ func (c *clientHandler) handleGenericHash(param string, algo HASHAlgo, isCustomM
 	}
 
 	if err != nil {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %v", args[0], err))
+		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("%v: %s", args[0], c.errorText(err)))
 
 		return nil
 	}

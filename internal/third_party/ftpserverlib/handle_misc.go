@@ -20,7 +20,9 @@ func (c *clientHandler) handleAUTH(_ string) error {
 		c.writer = bufio.NewWriter(c.conn)
 		c.setTLSForControl(true)
 	} else {
-		c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Cannot get a TLS config: %v", err))
+		// ftppanel: the driver's error is for the log, not the client
+		c.logger.Warn("Cannot get a TLS config", "err", err)
+		c.writeMessage(StatusActionNotTaken, "TLS is not available")
 	}
 
 	return nil
@@ -222,9 +224,14 @@ func (c *clientHandler) handleFEAT(_ string) error {
 		"SIZE",
 		"MDTM",
 		"REST STREAM",
-		"EPRT",
-		"EPSV",
 	}
+
+	// ftppanel: EPRT is offered only when active mode (PORT, EPRT) is on
+	if !c.server.settings.DisableActiveMode {
+		features = append(features, "EPRT")
+	}
+
+	features = append(features, "EPSV")
 
 	if c.server.settings.DeflateCompressionLevel > 0 {
 		features = append(features, "MODE Z")
@@ -370,7 +377,7 @@ func (c *clientHandler) handleAVBL(param string) error {
 
 		info, err := c.driver.Stat(path)
 		if err != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %v", path, err))
+			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't access %s: %s", path, c.errorText(err)))
 
 			return nil
 		}
@@ -383,7 +390,7 @@ func (c *clientHandler) handleAVBL(param string) error {
 
 		available, err := avbl.GetAvailableSpace(path)
 		if err != nil {
-			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't get space for path %s: %v", path, err))
+			c.writeMessage(StatusActionNotTaken, fmt.Sprintf("Couldn't get space for path %s: %s", path, c.errorText(err)))
 
 			return nil
 		}
