@@ -17,13 +17,19 @@ func needTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		msg := fmt.Sprintf("%s is not installed (.ci/run installs it): %v", name, err)
-		if os.Getenv("CI") != "" {
-			t.Fatal("real-client test cannot run under CI: " + msg)
-		}
-		t.Skip("real-client test skipped: " + msg)
+		missing(t, "real-client test", fmt.Sprintf("%s is not installed (.ci/run installs it): %v", name, err))
 	}
 	return path
+}
+
+// missing stops a test that lacks a tool it needs: skipped on a developer's
+// machine, failed under CI, where .ci/run installs every tool.
+func missing(t testing.TB, what, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(what + " cannot run under CI: " + why)
+	}
+	t.Skip(what + " skipped: " + why)
 }
 
 // stopRecorder stands in for a test, to see whether a helper skips or fails it.
