@@ -94,20 +94,33 @@ func PasswordView(v PasswordPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form method=\"post\" action=\"/password\" class=\"stacked\"><input type=\"text\" name=\"username\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
-			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.User).Resolve(ctx)
+			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(URL(ctx, "/password")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/password.templ`, Line: 16, Col: 53}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/password.templ`, Line: 15, Col: 53}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" autocomplete=\"username\" hidden> <label for=\"current-password\">Current password</label> <input id=\"current-password\" name=\"current\" type=\"password\" required autocomplete=\"current-password\"> <label for=\"new-password\">New password</label> <input id=\"new-password\" name=\"password\" type=\"password\" required minlength=\"8\" maxlength=\"72\" autocomplete=\"new-password\" aria-describedby=\"new-password-hint\"> <span class=\"hint\" id=\"new-password-hint\">8 to 72 characters</span> <label for=\"repeat-password\">Repeat the new password</label> <input id=\"repeat-password\" name=\"repeat\" type=\"password\" required minlength=\"8\" maxlength=\"72\" autocomplete=\"new-password\"><div class=\"buttons\"><button type=\"submit\" class=\"primary\">Change password</button></div></form></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\" class=\"stacked\"><input type=\"text\" name=\"username\" value=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var7 string
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.User).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/password.templ`, Line: 16, Col: 53}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\" autocomplete=\"username\" hidden> <label for=\"current-password\">Current password</label> <input id=\"current-password\" name=\"current\" type=\"password\" required autocomplete=\"current-password\"> <label for=\"new-password\">New password</label> <input id=\"new-password\" name=\"password\" type=\"password\" required minlength=\"8\" maxlength=\"72\" autocomplete=\"new-password\" aria-describedby=\"new-password-hint\"> <span class=\"hint\" id=\"new-password-hint\">8 to 72 characters</span> <label for=\"repeat-password\">Repeat the new password</label> <input id=\"repeat-password\" name=\"repeat\" type=\"password\" required minlength=\"8\" maxlength=\"72\" autocomplete=\"new-password\"><div class=\"buttons\"><button type=\"submit\" class=\"primary\">Change password</button></div></form></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/ftpd"
+	"github.com/ftppanel/ftppanel/internal/ftpmetrics"
 	"github.com/ftppanel/ftppanel/internal/panel"
 	"github.com/ftppanel/ftppanel/internal/session"
 )
@@ -197,7 +198,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			return errors.Join(fmt.Errorf("metrics: %w", err), web.Close(), ftp.Shutdown(context.Background()))
 		}
 		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", panel.Metrics(registry))
+		mux.Handle("GET /metrics", ftpmetrics.Handler(registry))
 		metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { served <- metrics.Serve(metricsLn) }()
 		defer metrics.Close()

@@ -44,5 +44,5 @@ func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 	info := store.FTPAccountInfo{FTPAccount: store.FTPAccount{Login: a.login, Customer: a.customer}}
 	p.auditAccount(r, "create account", info, "home directory "+accountHome(a.login))
 	setFlash(w, r, "Added FTP account "+a.login+"; its home directory is "+accountHome(a.login)+".")
-	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+	seeOther(w, r, "/accounts")
 }

@@ -26,5 +26,5 @@ func (p *Panel) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setFlash(w, r, "Deleted "+a.Login+endedText(ended)+"; the files in "+accountHome(a.Login)+" are kept.")
-	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+	seeOther(w, r, "/accounts")
 }

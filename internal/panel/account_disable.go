@@ -26,5 +26,5 @@ func (p *Panel) disableAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setFlash(w, r, "Disabled "+a.Login+endedText(ended)+".")
-	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+	seeOther(w, r, "/accounts")
 }

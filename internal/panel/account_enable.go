@@ -24,5 +24,5 @@ func (p *Panel) enableAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	p.auditAccount(r, "enable account", a, "")
 	setFlash(w, r, "Enabled "+a.Login+"; it can log in again.")
-	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+	seeOther(w, r, "/accounts")
 }

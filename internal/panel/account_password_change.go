@@ -40,5 +40,5 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setFlash(w, r, "Changed the password of "+a.Login+endedText(ended)+".")
-	http.Redirect(w, r, "/accounts", http.StatusSeeOther)
+	seeOther(w, r, "/accounts")
 }

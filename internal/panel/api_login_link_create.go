@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
 )
 
 // apiCreateLoginLink makes a one-time sign-in link for a customer: what a host's
@@ -56,7 +57,7 @@ func (p *Panel) loginLinkURL(r *http.Request, token string) string {
 	if isHTTPS(r) {
 		scheme = "https"
 	}
-	return scheme + "://" + infoOf(r).host + p.basePath + LoginLinkPath(token)
+	return scheme + "://" + infoOf(r).host + templates.Path(r.Context(), LoginLinkPath(token))
 }
 
 // LoginLinkPath is the path, under the base path, of a sign-in link's token.

@@ -194,8 +194,8 @@ func newAuthzTemplate(t *testing.T) authzTemplate {
 }
 
 // newAuthzFixture is a panel over a fresh copy of the template's database, with
-// bob and gina logged in.
-func newAuthzFixture(t *testing.T, tmpl authzTemplate) *authzFixture {
+// bob and gina logged in; configure changes its Config.
+func newAuthzFixture(t *testing.T, tmpl authzTemplate, configure ...func(*Config)) *authzFixture {
 	t.Helper()
 	data, err := os.ReadFile(tmpl.path)
 	if err != nil {
@@ -215,8 +215,12 @@ func newAuthzFixture(t *testing.T, tmpl authzTemplate) *authzFixture {
 	now := time.Now()
 	f.bob = f.addSession("192.0.2.1", "bob", "acme", now)
 	f.gina = f.addSession("192.0.2.2", "gina", "globex", now)
-	f.handler = New(Config{Store: db, Registry: f.registry, Logger: slog.New(slog.DiscardHandler),
-		LoginLimits: LoginLimits{FailureDelay: -1}})
+	cfg := Config{Store: db, Registry: f.registry, Logger: slog.New(slog.DiscardHandler),
+		LoginLimits: LoginLimits{FailureDelay: -1}}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	f.handler = New(cfg)
 	return f
 }
 

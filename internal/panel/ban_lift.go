@@ -36,5 +36,5 @@ func (p *Panel) liftBan(w http.ResponseWriter, r *http.Request) {
 		p.log.Error("audit lift ban", slog.Any("error", err))
 	}
 	setFlash(w, r, "Lifted the ban on "+ban.IP)
-	http.Redirect(w, r, "/bans", http.StatusSeeOther)
+	seeOther(w, r, "/bans")
 }

@@ -11,7 +11,7 @@ import (
 
 // submitLogin signs a panel user in. A wrong password and an unknown user get the
 // same answer, held back a moment; too many of them lock the address or the
-// username for a while (login_throttle.go).
+// username for a while (loginthrottle.go).
 func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
 	address := throttleAddress(r)
@@ -49,5 +49,5 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setCookie(w, r, sessionCookie, token, 0)
-	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+	seeOther(w, r, "/sessions")
 }

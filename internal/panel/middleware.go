@@ -7,6 +7,7 @@ import (
 
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
+	"github.com/ftppanel/ftppanel/templates"
 )
 
 const sessionCookie = "ftppanel_session"
@@ -32,13 +33,13 @@ func (p *Panel) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			seeOther(w, r, "/login")
 			return
 		}
 		u, err := p.store.PanelSessionUser(r.Context(), c.Value)
 		if errors.Is(err, store.ErrNotFound) {
 			clearCookie(w, r, sessionCookie)
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			seeOther(w, r, "/login")
 			return
 		}
 		if err != nil {
@@ -83,7 +84,7 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 // cookiePath keeps the panel's cookies to its base path, so that other
 // applications on the same host never see them.
 func cookiePath(r *http.Request) string {
-	if base := infoOf(r).basePath; base != "" {
+	if base := templates.BasePath(r.Context()); base != "" {
 		return base
 	}
 	return "/"

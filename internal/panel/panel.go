@@ -1,5 +1,3 @@
-// Package panel is the web panel: hosting customers see their FTP sessions and
-// admins see and disconnect any of them.
 package panel
 
 import (

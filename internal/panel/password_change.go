@@ -69,7 +69,7 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 		p.log.Error("audit", slog.String("action", "change panel password"), slog.Any("error", err))
 	}
 	if !p.rotateSessionCookie(w, r, u.ID, keep) {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		seeOther(w, r, "/login")
 		return
 	}
 	flash := "Your password is changed."
@@ -77,7 +77,7 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 		flash = "Your password is changed; " + detail + "."
 	}
 	setFlash(w, r, flash)
-	http.Redirect(w, r, "/password", http.StatusSeeOther)
+	seeOther(w, r, "/password")
 }
 
 // rotateSessionCookie gives this browser a new panel session in place of old, so

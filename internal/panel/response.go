@@ -10,7 +10,7 @@ import (
 	"github.com/ftppanel/ftppanel/templates"
 )
 
-// render writes a page with a status, its links under the base path.
+// render writes a page with a status.
 func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var page stdbytes.Buffer
 	err := c.Render(r.Context(), &page)
@@ -19,7 +19,12 @@ func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, c tem
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(p.withBasePath(page.Bytes()))
+	w.Write(page.Bytes())
+}
+
+// seeOther sends the browser on to the panel's path, under the base path.
+func seeOther(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, templates.Path(r.Context(), path), http.StatusSeeOther)
 }
 
 // page is the frame of a page for the signed-in user, if any.

@@ -85,6 +85,6 @@ func (p *Panel) router() *chi.Mux {
 
 func redirectTo(path string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, path, http.StatusSeeOther)
+		seeOther(w, r, path)
 	}
 }

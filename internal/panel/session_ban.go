@@ -50,7 +50,7 @@ func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 		p.audit(r, "disconnect and ban", s, activity(s)+"; "+banned)
 	}
 	setFlash(w, r, flash+" and disconnected "+templates.SessionCountText(len(closed)))
-	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+	seeOther(w, r, "/sessions")
 }
 
 // banUntil reads a ban duration from the form's choices.

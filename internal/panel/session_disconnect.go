@@ -25,5 +25,5 @@ func (p *Panel) disconnectSession(w http.ResponseWriter, r *http.Request) {
 	}
 	p.audit(r, "disconnect", snap, activity(snap))
 	setFlash(w, r, fmt.Sprintf("Disconnected %s (%s)", displayLogin(snap), snap.RemoteIP))
-	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+	seeOther(w, r, "/sessions")
 }

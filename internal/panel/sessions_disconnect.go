@@ -24,7 +24,7 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	login, ids := strings.TrimSpace(r.PostForm.Get("login")), r.PostForm["id"]
 	if login == "" && len(ids) == 0 {
 		setFlash(w, r, "Tick the sessions to disconnect first.")
-		http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+		seeOther(w, r, "/sessions")
 		return
 	}
 	var pending []session.Snapshot
@@ -74,5 +74,5 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 		names[i] = fmt.Sprintf("%s (%s)", displayLogin(snap), snap.RemoteIP)
 	}
 	setFlash(w, r, fmt.Sprintf("Disconnected %s: %s", templates.SessionCountText(len(closed)), strings.Join(names, ", ")))
-	http.Redirect(w, r, "/sessions", http.StatusSeeOther)
+	seeOther(w, r, "/sessions")
 }

@@ -50,7 +50,7 @@ func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 			return true
 		}
 		last = append(last[:0], buf.Bytes()...)
-		if err := writeEvent(w, "sessions", p.withBasePath(buf.Bytes())); err != nil {
+		if err := writeEvent(w, "sessions", buf.Bytes()); err != nil {
 			return false
 		}
 		return rc.Flush() == nil

@@ -29,5 +29,5 @@ func (p *Panel) revokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	p.log.Info("API token revoked", slog.String("user", u.Name), slog.Int64("token", id))
 	setFlash(w, r, "Token revoked: it no longer works.")
-	http.Redirect(w, r, "/tokens", http.StatusSeeOther)
+	seeOther(w, r, "/tokens")
 }

@@ -11,5 +11,5 @@ func (p *Panel) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	clearCookie(w, r, sessionCookie)
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	seeOther(w, r, "/login")
 }

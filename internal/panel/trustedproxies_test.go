@@ -3,7 +3,6 @@ package panel
 import (
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -64,52 +63,5 @@ func TestParseTrustedProxiesRefuses(t *testing.T) {
 		if _, err := ParseTrustedProxies(bad); err == nil || !strings.Contains(err.Error(), bad) {
 			t.Errorf("ParseTrustedProxies(%q) = %v, want an error naming it", bad, err)
 		}
-	}
-}
-
-func TestCleanBasePath(t *testing.T) {
-	for in, want := range map[string]string{"": "", "/": "", "/ftp-sessions": "/ftp-sessions", "/ftp-sessions/": "/ftp-sessions", "/a/b_c.d~e": "/a/b_c.d~e"} {
-		if got, err := CleanBasePath(in); err != nil || got != want {
-			t.Errorf("CleanBasePath(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"ftp", "/a//b", "/a/../b", "/a b", "/a?b", "/a#b", "/%2e", `/"x`} {
-		if got, err := CleanBasePath(bad); err == nil {
-			t.Errorf("CleanBasePath(%q) = %q, want an error", bad, got)
-		}
-	}
-}
-
-func TestParseFrameAncestors(t *testing.T) {
-	for in, want := range map[string][]string{
-		"'none'":                                 {"'none'"},
-		"'self'":                                 {"'self'"},
-		"'self'   https://panel.example.com":     {"'self'", "https://panel.example.com"},
-		"https://*.example.com:2083 http://a.b/": {"https://*.example.com:2083", "http://a.b/"},
-	} {
-		if got, err := ParseFrameAncestors(in); err != nil || !slices.Equal(got, want) {
-			t.Errorf("ParseFrameAncestors(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "'none' 'self'", "*", "panel.example.com", "https://x.example.com; script-src *",
-		"https://x.example.com/path", "javascript:alert(1)", "https://a.*.com", "'unsafe-inline'", "https://x:99999"} {
-		if got, err := ParseFrameAncestors(bad); err == nil {
-			t.Errorf("ParseFrameAncestors(%q) = %q, want an error", bad, got)
-		}
-	}
-}
-
-func TestWithBasePath(t *testing.T) {
-	p := &Panel{basePath: "/ftp-sessions"}
-	page := `<a href="/sessions">x</a><form action="/logout"></form><script src="/static/app.js"></script>` +
-		`<div data-live-url="/sessions/live?x=1"></div><meta content="0;url=/sessions"/>` +
-		`<a href="#main">skip</a><a href="//elsewhere.example/x">y</a><a href="https://example.com/">z</a>` +
-		`<p>see href=&#34;/sessions&#34; and a;url=/x in text</p>`
-	want := `<a href="/ftp-sessions/sessions">x</a><form action="/ftp-sessions/logout"></form><script src="/ftp-sessions/static/app.js"></script>` +
-		`<div data-live-url="/ftp-sessions/sessions/live?x=1"></div><meta content="0;url=/ftp-sessions/sessions"/>` +
-		`<a href="#main">skip</a><a href="//elsewhere.example/x">y</a><a href="https://example.com/">z</a>` +
-		`<p>see href=&#34;/sessions&#34; and a;url=/x in text</p>`
-	if got := string(p.withBasePath([]byte(page))); got != want {
-		t.Errorf("withBasePath:\n got %s\nwant %s", got, want)
 	}
 }

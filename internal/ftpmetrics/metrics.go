@@ -1,4 +1,7 @@
-package panel
+// Package ftpmetrics serves Prometheus metrics for the FTP server, read from the
+// session registry at each scrape. It is served on its own address (serve
+// --metrics-addr), away from the panel.
+package ftpmetrics
 
 import (
 	"net/http"
@@ -10,9 +13,8 @@ import (
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
-// Metrics serves Prometheus metrics for the FTP server at any path. It is meant for
-// its own address (serve --metrics-addr), away from the panel.
-func Metrics(reg *session.Registry) http.Handler {
+// Handler serves the metrics at any path.
+func Handler(reg *session.Registry) http.Handler {
 	pr := prometheus.NewRegistry()
 	pr.MustRegister(
 		sessionCollector{reg},
