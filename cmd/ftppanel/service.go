@@ -78,9 +78,17 @@ func (s *service) Run(ctx context.Context) error {
 	}
 	s.startSampling()
 
+	// The panel's and the metrics' addresses are taken before either serves.
 	httpLn, err := net.Listen("tcp", s.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("web panel: %w", err)
+	}
+	var metricsLn net.Listener
+	if s.cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
+			httpLn.Close()
+			return fmt.Errorf("metrics: %w", err)
+		}
 	}
 	s.requests, s.endRequests = context.WithCancel(context.Background())
 	s.web = &http.Server{
@@ -92,11 +100,7 @@ func (s *service) Run(ctx context.Context) error {
 		BaseContext:       func(net.Listener) context.Context { return s.requests },
 	}
 	go func() { s.failed <- s.web.Serve(httpLn) }()
-	if s.cfg.MetricsAddr != "" {
-		metricsLn, err := net.Listen("tcp", s.cfg.MetricsAddr)
-		if err != nil {
-			return fmt.Errorf("metrics: %w", err)
-		}
+	if metricsLn != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", panel.Metrics(s.registry))
 		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
