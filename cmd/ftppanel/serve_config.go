@@ -63,8 +63,9 @@ type serveConfig struct {
 }
 
 // defineFlags registers every option of serve but --data on fs, bound to cfg's
-// fields. Each option's default is here and nowhere else: a new option is one
-// line below, a field above and, if it can be wrong, a case in check.
+// fields. Each option's default is here and nowhere else. A new option is a
+// field above, one line below, a case in check if it can be wrong, and a line
+// in ftpdConfig or panelConfig.
 func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	// The FTP server.
 	fs.StringVar(&cfg.FTPAddr, "ftp-addr", ":2121", "FTP control `HOST:PORT`")
