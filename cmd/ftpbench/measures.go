@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -366,7 +365,11 @@ func (b *bench) freshDir() string {
 
 // restart replaces a server with a fresh process, on fresh files.
 func (b *bench) restart(ctx context.Context, s *server) (*server, error) {
-	s.stop()
+	if b.panel != nil && s == &b.panel.server {
+		b.panel.stop() // and its API client
+	} else {
+		s.stop()
+	}
 	if s.name == "vsftpd" {
 		vs, err := startVsftpd(b.vsftpdBin, b.freshDir(), b.big)
 		if err != nil {
@@ -473,27 +476,12 @@ func fileLimit(pid int) int {
 // sessionIDs lists the live sessions through the API: session ID by the
 // client's port.
 func (p *panelServer) sessionIDs() (map[int]string, error) {
-	req, _ := http.NewRequest(http.MethodGet, p.panelURL+"/api/v1/sessions", nil)
-	req.Header.Set("Authorization", "Bearer "+p.token)
-	resp, err := http.DefaultClient.Do(req)
+	list, err := p.api.Sessions(context.Background(), "")
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET /api/v1/sessions: status %d", resp.StatusCode)
-	}
-	var list struct {
-		Sessions []struct {
-			ID         string `json:"id"`
-			RemotePort int    `json:"remote_port"`
-		} `json:"sessions"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		return nil, err
-	}
 	ids := map[int]string{}
-	for _, s := range list.Sessions {
+	for _, s := range list {
 		ids[s.RemotePort] = s.ID
 	}
 	return ids, nil
@@ -546,18 +534,11 @@ func (b *bench) listSessions(ctx context.Context) error {
 		return took, nil
 	}
 	api := func() (time.Duration, error) {
-		req, _ := http.NewRequest(http.MethodGet, p.panelURL+"/api/v1/sessions", nil)
-		req.Header.Set("Authorization", "Bearer "+p.token)
 		start := time.Now()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		body, err := p.api.SessionsJSON(ctx, "")
 		took := time.Since(start)
-		if err != nil || resp.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("GET /api/v1/sessions: status %d, %v", resp.StatusCode, err)
+		if err != nil {
+			return 0, fmt.Errorf("GET /api/v1/sessions: %w", err)
 		}
 		if n := bytes.Count(body, []byte(`"remote_port"`)); n != b.cfg.listSessions {
 			return 0, fmt.Errorf("GET /api/v1/sessions lists %d sessions, want %d", n, b.cfg.listSessions)

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ftppanel/ftppanel/internal/apiclient"
 )
 
 // server is an FTP server under measure, running as a child process.
@@ -92,8 +94,19 @@ func (t *tailBuffer) String() string { return string(t.b) }
 type panelServer struct {
 	server
 	panelURL string
-	token    string
-	admin    *http.Client // signed in as the admin
+	api      *apiclient.Client // with an admin's API token
+	admin    *http.Client      // signed in as the admin
+}
+
+// stop ends ftppanel and closes the API client's connections.
+func (p *panelServer) stop() {
+	if p == nil {
+		return
+	}
+	if p.api != nil {
+		p.api.Close()
+	}
+	p.server.stop()
 }
 
 // startFTPPanel prepares a data directory with one customer and accounts
@@ -175,7 +188,10 @@ func startFTPPanel(ctx context.Context, bin, dir, bigFile string, cost int) (*pa
 		s.stop()
 		return nil, err
 	}
-	s.token = strings.TrimSpace(token)
+	if s.api, err = apiclient.New(s.panelURL, strings.TrimSpace(token)); err != nil {
+		s.stop()
+		return nil, err
+	}
 	jar, _ := cookiejar.New(nil)
 	s.admin = &http.Client{Jar: jar, Timeout: time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

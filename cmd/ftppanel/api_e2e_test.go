@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ftppanel/ftppanel/internal/apiclient"
 )
 
 // apiToken makes an API token for panel user NAME with "ftppanel token add" and
@@ -39,17 +41,17 @@ func (b *browser) api(method, path, token string) response {
 }
 
 // apiSessions lists sessions through the API and returns them by login.
-func (b *browser) apiSessions(token, query string) map[string][]apiSession {
+func (b *browser) apiSessions(token, query string) map[string][]apiclient.Session {
 	b.t.Helper()
 	r := b.api(http.MethodGet, "/api/v1/sessions"+query, token)
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" {
 		b.t.Fatalf("GET /api/v1/sessions%s: status %d, Content-Type %q\n%s", query, r.status, r.header.Get("Content-Type"), r.body)
 	}
-	var list struct{ Sessions []apiSession }
+	var list struct{ Sessions []apiclient.Session }
 	if err := json.Unmarshal([]byte(r.body), &list); err != nil {
 		b.t.Fatalf("GET /api/v1/sessions%s: %v\n%s", query, err, r.body)
 	}
-	out := map[string][]apiSession{}
+	out := map[string][]apiclient.Session{}
 	for _, s := range list.Sessions {
 		out[s.Login] = append(out[s.Login], s)
 	}

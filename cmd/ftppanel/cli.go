@@ -58,11 +58,11 @@ Usage:
 
 Passwords are read from the first line of standard input, never from arguments.
 "sessions" and "disconnect" talk to the running server (--url, default
-http://127.0.0.1:8080) with the API token in $FTPPANEL_TOKEN.
+%[2]s) with the API token in $FTPPANEL_TOKEN.
 Every option of "serve" can also be set in the environment (FTPPANEL_FTP_ADDR for
 --ftp-addr, and so on) or in a TOML --config file; "serve --help" lists them.
 Run "%[1]s COMMAND --help" for a command's options.
-`, c.prog)
+`, c.prog, defaultPanelURL)
 }
 
 // flags starts a flag set for a subcommand with the --data flag every one has.

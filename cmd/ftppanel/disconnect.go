@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 
+	"github.com/ftppanel/ftppanel/internal/apiclient"
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
@@ -29,52 +28,42 @@ func (c *cli) disconnect(ctx context.Context, args []string) error {
 			return err
 		}
 	} else if !session.ValidID(positional[0]) {
-		return fmt.Errorf("%q is not a session ID; \"%s sessions\" lists them", printable(positional[0]), c.prog)
+		return fmt.Errorf("%q is not a session ID; \"%s sessions\" lists them", format.Printable(positional[0]), c.prog)
 	}
 	api, err := c.newAPIClient(*panelURL)
 	if err != nil {
 		return err
 	}
-	defer api.close()
+	defer api.Close()
 	if *login != "" {
 		return c.disconnectLogin(ctx, api, *login)
 	}
 	return c.disconnectID(ctx, api, positional[0])
 }
 
-func (c *cli) disconnectID(ctx context.Context, api *apiClient, id string) error {
+func (c *cli) disconnectID(ctx context.Context, api *apiclient.Client, id string) error {
 	// Asked first, to say whom the disconnect hit.
-	body, err := api.call(ctx, http.MethodGet, "/api/v1/sessions/"+url.PathEscape(id), nil)
+	s, err := api.Session(ctx, id)
 	if err != nil {
-		return err
+		return apiError(err)
 	}
-	var s apiSession
-	if err := json.Unmarshal(body, &s); err != nil {
-		return fmt.Errorf("the server's session is not what this version expects: %w", err)
+	if err := api.Disconnect(ctx, id); err != nil {
+		return apiError(err)
 	}
-	if _, err := api.call(ctx, http.MethodDelete, "/api/v1/sessions/"+url.PathEscape(id), nil); err != nil {
-		return err
-	}
-	who := printable(s.Login)
+	who := format.Printable(s.Login)
 	if who == "" {
 		who = "a connection that had not logged in"
 	}
-	fmt.Fprintf(c.stdout, "Disconnected %s (%s), session %s.\n", who, printable(s.RemoteIP), id)
+	fmt.Fprintf(c.stdout, "Disconnected %s (%s), session %s.\n", who, format.Printable(s.RemoteIP), id)
 	return nil
 }
 
-func (c *cli) disconnectLogin(ctx context.Context, api *apiClient, login string) error {
-	body, err := api.call(ctx, http.MethodDelete, "/api/v1/sessions", url.Values{"login": {login}})
+func (c *cli) disconnectLogin(ctx context.Context, api *apiclient.Client, login string) error {
+	n, err := api.DisconnectLogin(ctx, login)
 	if err != nil {
-		return err
+		return apiError(err)
 	}
-	var res struct {
-		Disconnected *int `json:"disconnected"`
-	}
-	if err := json.Unmarshal(body, &res); err != nil || res.Disconnected == nil {
-		return fmt.Errorf("the server's answer is not what this version expects: %s", printable(string(body)))
-	}
-	switch n := *res.Disconnected; n {
+	switch n {
 	case 0:
 		fmt.Fprintf(c.stdout, "%s had no sessions to disconnect.\n", login)
 	case 1:

@@ -14,12 +14,8 @@ import (
 // options, from the same command line, environment or config file, so it
 // finds the panel wherever serve put it.
 func (c *cli) healthcheck(ctx context.Context, args []string) error {
-	var fs *flag.FlagSet
-	serveOnly := *c
-	serveOnly.inspectFlags = func(f *flag.FlagSet) { fs = f }
-	if err := serveOnly.serve(ctx, nil); err != nil || fs == nil {
-		return fmt.Errorf("serve's options: %v", err)
-	}
+	fs, cfg, _ := c.serveFlagSet()
+	c.addConfigFlags(fs) // before the usage below, which leaves their list to serve's
 	fs.Init("healthcheck", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s healthcheck [serve's options]\n\n"+
@@ -34,7 +30,7 @@ func (c *cli) healthcheck(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	u, err := healthURL(fs)
+	u, err := healthURL(cfg.HTTPAddr, cfg.BasePath.path)
 	if err != nil {
 		return err
 	}
@@ -60,8 +56,7 @@ func (c *cli) healthcheck(ctx context.Context, args []string) error {
 
 // healthURL is /healthz on the panel's address, reached over loopback when the
 // panel listens on every address.
-func healthURL(fs *flag.FlagSet) (string, error) {
-	addr := fs.Lookup("http-addr").Value.String()
+func healthURL(addr, basePath string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", fmt.Errorf("http-addr %q: %w", addr, err)
@@ -72,9 +67,5 @@ func healthURL(fs *flag.FlagSet) (string, error) {
 			host = "::1"
 		}
 	}
-	base := ""
-	if f := fs.Lookup("base-path"); f != nil {
-		base = f.Value.String()
-	}
-	return "http://" + net.JoinHostPort(host, port) + base + "/healthz", nil
+	return "http://" + net.JoinHostPort(host, port) + basePath + "/healthz", nil
 }

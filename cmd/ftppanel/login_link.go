@@ -17,7 +17,7 @@ import (
 // it owns the data directory, so no password is asked.
 func (c *cli) loginLink(ctx context.Context, args []string) error {
 	fs, data := c.flags("login-link", "login-link CUSTOMER [--url URL] [--data DIR]")
-	base := fs.String("url", "http://127.0.0.1:8080", "the panel's `URL` as the customer's browser reaches it, with the base path: https://host.example.com/ftp-sessions")
+	base := fs.String("url", defaultPanelURL, "the panel's `URL` as the customer's browser reaches it, with the base path: https://host.example.com/ftp-sessions")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
 		return err

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"text/tabwriter"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/apiclient"
 	"github.com/ftppanel/ftppanel/internal/format"
 )
 
@@ -30,33 +28,27 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer api.close()
-	query := url.Values{}
-	if *login != "" {
-		query.Set("login", *login)
-	}
-	body, err := api.call(ctx, http.MethodGet, "/api/v1/sessions", query)
-	if err != nil {
-		return err
-	}
+	defer api.Close()
 	if *asJSON {
-		_, err := c.stdout.Write(body)
+		body, err := api.SessionsJSON(ctx, *login)
+		if err != nil {
+			return apiError(err)
+		}
+		_, err = c.stdout.Write(body)
 		return err
 	}
-	var list struct {
-		Sessions []apiSession `json:"sessions"`
+	list, err := api.Sessions(ctx, *login)
+	if err != nil {
+		return apiError(err)
 	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		return fmt.Errorf("the server's session list is not what this version expects: %w", err)
-	}
-	if len(list.Sessions) == 0 {
+	if len(list) == 0 {
 		fmt.Fprintln(c.stdout, "No users logged in")
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE")
-	for _, s := range list.Sessions {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", printable(s.ID), cell(s.Login), cell(s.Customer),
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", format.Printable(s.ID), cell(s.Login), cell(s.Customer),
 			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), format.Duration(time.Duration(s.IdleSeconds)*time.Second))
 	}
 	return tw.Flush()
@@ -67,11 +59,11 @@ func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return printable(s)
+	return format.Printable(s)
 }
 
 // rate is a transfer's current rate; "-" when nothing moves.
-func rate(s apiSession) string {
+func rate(s apiclient.Session) string {
 	if s.Rate <= 0 && s.State != "uploading" && s.State != "downloading" {
 		return "-"
 	}

@@ -4,7 +4,10 @@ package format
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 )
@@ -29,4 +32,15 @@ func Duration(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
 	}
+}
+
+// Printable makes text from the server safe to print on a terminal: a file name
+// an FTP client chose must not carry escape sequences to the operator's screen.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) || r == utf8.RuneError {
+			return '?'
+		}
+		return r
+	}, s)
 }

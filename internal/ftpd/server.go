@@ -22,6 +22,10 @@ import (
 // connectionTimeout bounds how long a transfer waits for its data connection.
 const connectionTimeout = 30 * time.Second
 
+// DefaultIdleTimeout is how long a session may idle when Config leaves it out,
+// and serve's --idle-timeout default.
+const DefaultIdleTimeout = 15 * time.Minute
+
 // libraryIdleBackstop is the FTP library's own idle timeout, far past ours.
 const libraryIdleBackstop = 24 * time.Hour
 
@@ -37,7 +41,7 @@ type Config struct {
 	// address the client connected to.
 	PublicHost  string
 	DataDir     string        // home directories live under DataDir/home
-	IdleTimeout time.Duration // 15 minutes when zero
+	IdleTimeout time.Duration // DefaultIdleTimeout when zero
 	// LoginTimeout drops connections that have not logged in after this long.
 	LoginTimeout time.Duration
 	// Limits on connections: overall, from one address, and sessions of one
@@ -90,7 +94,7 @@ func Start(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = 15 * time.Minute
+		cfg.IdleTimeout = DefaultIdleTimeout
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

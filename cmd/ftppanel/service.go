@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/ftpd"
+	"github.com/ftppanel/ftppanel/internal/ftpmetrics"
+	"github.com/ftppanel/ftppanel/internal/panel"
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// shutdownGrace bounds how long a stop waits for requests and sessions to end.
+const shutdownGrace = 10 * time.Second
+
+// service is what "serve" runs: the FTP server, the web panel and the metrics,
+// over one store and one session registry. Run starts it, Close stops it.
+type service struct {
+	cfg *serveConfig
+	cli *cli // opens the store and prints to the operator as every command does
+	log *slog.Logger
+
+	db       *store.DB
+	registry *session.Registry
+	ftp      *ftpd.Server
+	web      *http.Server
+	metrics  *http.Server
+
+	// requests is every panel request's context: Close cancels it, so that
+	// live streams do not hold up the shutdown.
+	requests    context.Context
+	endRequests context.CancelFunc
+	// stopSampling ends the registry's sampling and the memory release;
+	// sampled and released close when each has returned.
+	stopSampling context.CancelFunc
+	sampled      chan struct{}
+	released     chan struct{}
+	failed       chan error // a server that stopped by itself
+}
+
+func newService(cfg *serveConfig, c *cli) *service {
+	return &service{cfg: cfg, cli: c, failed: make(chan error, 2),
+		log: slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+}
+
+// Run opens the store and listens on every address before serving, so that a
+// bad address fails here, then serves in the background and returns. After an
+// error, Close releases what Run opened.
+func (s *service) Run(ctx context.Context) error {
+	db, err := s.cli.openStore(ctx, s.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	s.db = db
+	if err := s.cli.ensureAdmin(ctx, db); err != nil {
+		return err
+	}
+	db.WarmUp(ctx)
+	tlsConfig, err := ftpd.LoadTLS(s.cfg.DataDir, s.cfg.TLSCert, s.cfg.TLSKey, s.cfg.wantTLS())
+	if err != nil {
+		return err
+	}
+
+	s.registry = session.NewRegistry()
+	ftpCfg := s.cfg.ftpdConfig()
+	ftpCfg.TLS = tlsConfig
+	ftpCfg.Store = db
+	ftpCfg.Registry = s.registry
+	ftpCfg.Logger = s.log.With(slog.String("component", "ftp"))
+	if s.ftp, err = ftpd.Start(ftpCfg); err != nil {
+		return err
+	}
+	s.startSampling()
+
+	// The panel's and the metrics' addresses are taken before either serves.
+	httpLn, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("web panel: %w", err)
+	}
+	var metricsLn net.Listener
+	if s.cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
+			httpLn.Close()
+			return fmt.Errorf("metrics: %w", err)
+		}
+	}
+	s.requests, s.endRequests = context.WithCancel(context.Background())
+	s.web = &http.Server{
+		Handler:           panel.New(s.cfg.panelConfig(db, s.registry, s.log.With(slog.String("component", "panel")))),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return s.requests },
+	}
+	go func() { s.failed <- s.web.Serve(httpLn) }()
+	if metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", ftpmetrics.Handler(s.registry))
+		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { s.failed <- s.metrics.Serve(metricsLn) }()
+		fmt.Fprintf(s.cli.stdout, "Metrics at http://%s/metrics\n", metricsLn.Addr())
+	}
+
+	security := "plain FTP"
+	switch {
+	case s.cfg.RequireTLS:
+		security = "FTPS required"
+	case tlsConfig != nil:
+		security = "FTPS offered"
+	}
+	fmt.Fprintf(s.cli.stdout, "FTP server listening on %s (passive ports %s, %s)\n", s.ftp.Addr(), s.cfg.PassivePorts, security)
+	fmt.Fprintf(s.cli.stdout, "Web panel listening on http://%s%s\n", httpLn.Addr(), s.cfg.BasePath.path)
+	return nil
+}
+
+// startSampling starts the registry's rate sampling and the memory release.
+func (s *service) startSampling() {
+	sampling, stop := context.WithCancel(context.Background())
+	s.stopSampling = stop
+	s.sampled, s.released = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.sampled)
+		s.registry.Run(sampling)
+	}()
+	go func() {
+		defer close(s.released)
+		releaseMemory(sampling, releaseMemoryEvery)
+	}()
+}
+
+// Failed delivers the error of a server that stopped serving by itself.
+func (s *service) Failed() <-chan error { return s.failed }
+
+// Close stops in order: the panel stops taking requests, the FTP server stops
+// accepting and ends every session and writes their history, then the metrics
+// and the sampling stop and the store closes. It waits at most shutdownGrace
+// for requests and sessions to end.
+func (s *service) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	var errs []error
+	if s.web != nil {
+		s.endRequests()
+		errs = append(errs, s.web.Shutdown(ctx))
+	}
+	if s.ftp != nil {
+		errs = append(errs, s.ftp.Shutdown(ctx))
+	}
+	if s.metrics != nil {
+		s.metrics.Close()
+	}
+	if s.stopSampling != nil {
+		s.stopSampling()
+		<-s.sampled
+		<-s.released
+	}
+	if s.db != nil {
+		if err := s.db.Close(); err != nil {
+			s.log.Error("close the store", slog.Any("error", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ensureAdmin creates the first admin on a first start and prints its password once.
+func (c *cli) ensureAdmin(ctx context.Context, db interface {
+	HasAdmin(context.Context) (bool, error)
+	AddAdmin(context.Context, string, string) error
+}) error {
+	ok, err := db.HasAdmin(ctx)
+	if err != nil || ok {
+		return err
+	}
+	pw := rand.Text()
+	if err := db.AddAdmin(ctx, "admin", pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, `First start: created the panel admin "admin" with password %s
+(shown only this once). Add a hosting customer and an FTP account:
+  echo 'customer-password' | %[2]s customer add acme
+  echo 'ftp-password' | %[2]s ftp-user add bob --customer acme
+`, pw, c.prog)
+	return nil
+}

@@ -1,0 +1,209 @@
+// Package apiclient calls the JSON API of a running ftppanel (/api/v1, with an
+// API token): the live FTP sessions and their disconnect. The CLI and the
+// benchmark use it, so that they read the API one way.
+package apiclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/format"
+)
+
+// maxResponse bounds what a call reads from the server: 10,000 sessions fit.
+const maxResponse = 64 << 20
+
+// Session is a live FTP session as the API shows it (internal/panel's
+// apiSession, whose field names are a contract).
+type Session struct {
+	ID            string     `json:"id"`
+	Login         string     `json:"login"`    // "" before login
+	Customer      string     `json:"customer"` // "" before login
+	RemoteIP      string     `json:"remote_ip"`
+	RemotePort    int        `json:"remote_port"`
+	Client        string     `json:"client"`
+	TLS           bool       `json:"tls"`
+	ConnectedAt   time.Time  `json:"connected_at"`
+	LoggedInAt    *time.Time `json:"logged_in_at"` // nil before login
+	LastActivity  time.Time  `json:"last_activity"`
+	IdleSeconds   int64      `json:"idle_seconds"`
+	State         string     `json:"state"`
+	File          string     `json:"file"`
+	Size          *int64     `json:"size"` // nil when unknown
+	TransferBytes int64      `json:"transfer_bytes"`
+	Rate          float64    `json:"rate"` // bytes per second over the last few seconds
+	BytesUp       int64      `json:"bytes_up"`
+	BytesDown     int64      `json:"bytes_down"`
+}
+
+// Client calls the API of one server as one token's owner.
+type Client struct {
+	base  *url.URL
+	token string
+	http  *http.Client
+}
+
+// ErrBadURL is a panel URL that is not http or https with a host, or that has a
+// query or fragment.
+var ErrBadURL = errors.New("not the panel's address: want http:// or https://, a host and, if any, the base path")
+
+// New returns a client of the panel at panelURL (with its base path, if any)
+// that sends token. Close it after use.
+func New(panelURL, token string) (*Client, error) {
+	base, err := url.Parse(panelURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.RawQuery != "" || base.Fragment != "" {
+		return nil, ErrBadURL
+	}
+	base.Path = strings.TrimSuffix(base.Path, "/")
+	base.RawPath = ""
+	return &Client{base: base, token: token, http: &http.Client{
+		Transport: http.DefaultTransport.(*http.Transport).Clone(), // so Close closes only its own
+		Timeout:   time.Minute,
+		// A redirect would be a wrong URL; following it could send the token elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}, nil
+}
+
+// Close closes the connections the client keeps.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// URL is the panel's address the client calls.
+func (c *Client) URL() string { return c.base.String() }
+
+// UnreachableError is a call that got no answer.
+type UnreachableError struct {
+	URL string // the panel's address
+	Err error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the server at %s: %v", e.URL, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Error is an answer other than 2xx.
+type Error struct {
+	URL    string // the panel's address
+	Status int    // the HTTP status code
+	// Message is the API's own message, safe to print; "" when the answer
+	// was not the API's (a wrong URL).
+	Message    string
+	StatusLine string // "404 Not Found"
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("%s answered %q, not as the ftppanel API does", e.URL, e.StatusLine)
+	}
+	return fmt.Sprintf("the server refused: %s (HTTP %d)", e.Message, e.Status)
+}
+
+// SessionsJSON is the API's JSON list of the live sessions the token may see,
+// as sent; login, when not "", keeps the sessions whose login contains it.
+func (c *Client) SessionsJSON(ctx context.Context, login string) ([]byte, error) {
+	query := url.Values{}
+	if login != "" {
+		query.Set("login", login)
+	}
+	return c.call(ctx, http.MethodGet, query, "sessions")
+}
+
+// Sessions lists the live sessions the token may see; login, when not "",
+// keeps the sessions whose login contains it.
+func (c *Client) Sessions(ctx context.Context, login string) ([]Session, error) {
+	body, err := c.SessionsJSON(ctx, login)
+	if err != nil {
+		return nil, err
+	}
+	var list struct {
+		Sessions []Session `json:"sessions"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return nil, fmt.Errorf("the server's session list is not what this version expects: %w", err)
+	}
+	return list.Sessions, nil
+}
+
+// Session is one live session.
+func (c *Client) Session(ctx context.Context, id string) (Session, error) {
+	body, err := c.call(ctx, http.MethodGet, nil, "sessions", id)
+	if err != nil {
+		return Session{}, err
+	}
+	var s Session
+	if err := json.Unmarshal(body, &s); err != nil {
+		return Session{}, fmt.Errorf("the server's session is not what this version expects: %w", err)
+	}
+	return s, nil
+}
+
+// Disconnect closes one session; the server has closed it when this returns.
+func (c *Client) Disconnect(ctx context.Context, id string) error {
+	_, err := c.call(ctx, http.MethodDelete, nil, "sessions", id)
+	return err
+}
+
+// DisconnectLogin closes every session whose login is exactly login and says
+// how many it closed.
+func (c *Client) DisconnectLogin(ctx context.Context, login string) (int, error) {
+	body, err := c.call(ctx, http.MethodDelete, url.Values{"login": {login}}, "sessions")
+	if err != nil {
+		return 0, err
+	}
+	var res struct {
+		Disconnected *int `json:"disconnected"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil || res.Disconnected == nil {
+		return 0, fmt.Errorf("the server's answer is not what this version expects: %s", format.Printable(string(body)))
+	}
+	return *res.Disconnected, nil
+}
+
+// call sends a request to /api/v1/PATH... and returns the body of a 2xx answer.
+// Any other answer is an *Error carrying the API's own message.
+func (c *Client) call(ctx context.Context, method string, query url.Values, path ...string) ([]byte, error) {
+	elems := []string{"api", "v1"}
+	for _, p := range path {
+		elems = append(elems, url.PathEscape(p))
+	}
+	u := c.base.JoinPath(elems...)
+	u.RawQuery = query.Encode()
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, &UnreachableError{URL: c.URL(), Err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return nil, fmt.Errorf("read the answer of %s: %w", c.URL(), err)
+	}
+	if resp.StatusCode/100 == 2 {
+		return body, nil
+	}
+	var apiErr struct {
+		Error string `json:"error"`
+	}
+	e := &Error{URL: c.URL(), Status: resp.StatusCode, StatusLine: resp.Status}
+	if json.Unmarshal(body, &apiErr) == nil && apiErr.Error != "" {
+		e.Message = format.Printable(apiErr.Error)
+	}
+	return nil, e
+}
