@@ -18,6 +18,10 @@ import (
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
+// ftpConnectionTimeout is how long a passive listener waits for its data
+// connection; zero is the FTP server's default. Tests shorten it.
+var ftpConnectionTimeout time.Duration
+
 // shutdownGrace bounds how long a stop waits for requests and sessions to end.
 const shutdownGrace = 10 * time.Second
 
@@ -36,6 +40,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	maxSessions := fs.Int("max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	maxPerIP := fs.Int("max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
 	maxPerLogin := fs.Int("max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
+	maxPassivePerIP := fs.Int("max-passive-per-ip", 0, "passive ports one address holds at once (0: a quarter of --passive-ports)")
 	failDelay := fs.Duration("failed-login-delay", time.Second, "wait this `long` before answering a failed FTP login")
 	banAfter := fs.Int("ban-after", 10, "ban an address after this many failed FTP logins within --ban-window (0: never)")
 	banWindow := fs.Duration("ban-window", 15*time.Minute, "the `window` in which failed logins count toward a ban")
@@ -78,7 +83,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		}
 	}
 	for name, n := range map[string]int{"max-sessions": *maxSessions, "max-sessions-per-ip": *maxPerIP,
-		"max-sessions-per-login": *maxPerLogin, "ban-after": *banAfter} {
+		"max-sessions-per-login": *maxPerLogin, "max-passive-per-ip": *maxPassivePerIP, "ban-after": *banAfter} {
 		if n < 0 {
 			return cfg.invalid(name, fmt.Errorf("%d: must be 0 or more", n))
 		}
@@ -117,6 +122,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	ftp, err := ftpd.Start(ftpd.Config{
 		Addr:                *ftpAddr,
 		PassivePorts:        passive,
+		MaxPassivePerIP:     *maxPassivePerIP,
+		ConnectionTimeout:   ftpConnectionTimeout,
 		DataDir:             *data,
 		IdleTimeout:         *idleTimeout,
 		HistoryRetention:    time.Duration(*historyDays) * 24 * time.Hour,
