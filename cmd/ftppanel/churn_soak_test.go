@@ -138,9 +138,11 @@ func (s *soak) failed() bool {
 func TestSoak(t *testing.T) {
 	cfg := soakConfigFromEnv(t)
 	// All clients come from one address and share eight accounts: the limits
-	// that would turn most of them away are off, so that the churn is of sessions.
+	// that would turn most of them away are off (the address may hold the whole
+	// passive range), so that the churn is of sessions.
 	in := start(t, "--passive-ports", fmt.Sprintf("%d-%d", soakPassiveLow, soakPassiveHigh),
-		"--max-sessions", "0", "--max-sessions-per-ip", "0", "--max-sessions-per-login", "0")
+		"--max-sessions", "0", "--max-sessions-per-ip", "0", "--max-sessions-per-login", "0",
+		"--max-passive-per-ip", strconv.Itoa(soakPassiveHigh-soakPassiveLow+1))
 	s := &soak{t: t, cfg: cfg, in: in, payload: make([]byte, 256<<10), logLevels: map[string]int{}}
 	for i := range s.payload {
 		s.payload[i] = byte(i * 7)
@@ -460,7 +462,7 @@ func (s *soak) expectNoLeaks(waiting int) {
 }
 
 // passiveListeners lists the soak's passive ports that this process listens on,
-// from the kernel's socket tables (the server binds them on every interface);
+// from the kernel's socket tables;
 // the tables hold every process's sockets, so only those whose inode is one of
 // this process's descriptors count.
 func passiveListeners() []int {

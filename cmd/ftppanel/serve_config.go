@@ -23,6 +23,10 @@ const serveUsage = "serve [--data DIR] [--config FILE] [--print-config] [--ftp-a
 // commands that talk to it look there too.
 const defaultHTTPAddr = "127.0.0.1:8080"
 
+// ftpConnectionTimeout is how long a passive listener waits for its data
+// connection; zero is the FTP server's default. Tests shorten it.
+var ftpConnectionTimeout time.Duration
+
 // serveConfig is every option of "serve", parsed and, after check, usable.
 type serveConfig struct {
 	DataDir string
@@ -35,6 +39,7 @@ type serveConfig struct {
 	HistoryDays  int
 
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
+	MaxPassivePerIP                                    int
 
 	FailedLoginDelay time.Duration
 	BanAfter         int
@@ -77,6 +82,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerIP, "max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerLogin, "max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
+	fs.IntVar(&cfg.MaxPassivePerIP, "max-passive-per-ip", 0, "passive ports one address holds at once (0: a quarter of --passive-ports)")
 	fs.DurationVar(&cfg.FailedLoginDelay, "failed-login-delay", time.Second, "wait this `long` before answering a failed FTP login")
 	fs.IntVar(&cfg.BanAfter, "ban-after", 10, "ban an address after this many failed FTP logins within --ban-window (0: never)")
 	fs.DurationVar(&cfg.BanWindow, "ban-window", 15*time.Minute, "the `window` in which failed logins count toward a ban")
@@ -147,7 +153,8 @@ func (cfg *serveConfig) check() error {
 		name string
 		n    int
 	}{{"max-sessions", cfg.MaxSessions}, {"max-sessions-per-ip", cfg.MaxSessionsPerIP},
-		{"max-sessions-per-login", cfg.MaxSessionsPerLogin}, {"ban-after", cfg.BanAfter}} {
+		{"max-sessions-per-login", cfg.MaxSessionsPerLogin}, {"max-passive-per-ip", cfg.MaxPassivePerIP},
+		{"ban-after", cfg.BanAfter}} {
 		if o.n < 0 {
 			return invalid(o.name, "%d: must be 0 or more", o.n)
 		}
@@ -208,6 +215,8 @@ func (cfg *serveConfig) ftpdConfig() ftpd.Config {
 	return ftpd.Config{
 		Addr:                cfg.FTPAddr,
 		PassivePorts:        cfg.passive,
+		MaxPassivePerIP:     cfg.MaxPassivePerIP,
+		ConnectionTimeout:   ftpConnectionTimeout,
 		PublicHost:          cfg.PublicHost,
 		DataDir:             cfg.DataDir,
 		IdleTimeout:         cfg.IdleTimeout,

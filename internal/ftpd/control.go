@@ -1,11 +1,9 @@
 package ftpd
 
 import (
-	"bytes"
 	"errors"
 	"net"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,8 +15,7 @@ import (
 // one until the driver's ClientConnected claims it for its session.
 type controlListener struct {
 	net.Listener
-	passive *passiveListeners
-	now     func() time.Time
+	now func() time.Time
 	// admit decides, before the library sees a connection, whether it may in;
 	// release is called once for each admitted connection when it closes.
 	admit   func(net.Conn) bool
@@ -53,14 +50,14 @@ func (l *controlListener) claim(remote string) *controlConn {
 }
 
 // controlConn is an FTP control connection as the library sees it. It records
-// activity on its session, notices which passive listener the session was given,
-// and can be killed from another goroutine.
+// activity on its session, keeps the session's passive listener, and can be
+// killed from another goroutine.
 type controlConn struct {
 	net.Conn
 	listener *controlListener
 
 	session  atomic.Pointer[session.Session]
-	dataLn   atomic.Pointer[dataListener] // the session's newest passive listener
+	dataLn   atomic.Pointer[dataListener] // the session's newest passive listener, set by passiveListeners.wrap
 	killed   atomic.Bool
 	released sync.Once
 }
@@ -85,13 +82,6 @@ func (c *controlConn) Read(p []byte) (int, error) {
 func (c *controlConn) Write(p []byte) (int, error) {
 	if c.killed.Load() {
 		return len(p), nil // the library's last words to a killed session go nowhere, quietly
-	}
-	// Noted before the write: once the client reads a 227, it may connect and the
-	// session may need killing at once.
-	if port, ok := passivePort(p); ok {
-		if dl := c.listener.passive.lookup(port); dl != nil {
-			c.bindPassive(dl)
-		}
 	}
 	n, err := c.Conn.Write(p)
 	if s := c.session.Load(); s != nil && n > 0 {
@@ -131,14 +121,6 @@ func (c *controlConn) say(reply string) {
 	c.Conn.Write([]byte(reply + "\r\n"))
 }
 
-func (c *controlConn) bindPassive(dl *dataListener) {
-	dl.announced()
-	c.dataLn.Store(dl)
-	if c.killed.Load() {
-		dl.abort()
-	}
-}
-
 // kill closes the session's connections at once: the data connection with a reset,
 // so a client cannot mistake buffered bytes for a finished file, and the passive
 // listener, which releases a transfer waiting for its data connection; then the
@@ -159,45 +141,6 @@ func (c *controlConn) dropData() {
 	if dl := c.dataLn.Load(); dl != nil {
 		dl.abort()
 	}
-}
-
-// passivePort reads the port from a 227 (PASV) or 229 (EPSV) reply.
-func passivePort(p []byte) (int, bool) {
-	switch {
-	case bytes.HasPrefix(p, []byte("227 ")):
-		// 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)
-		open, end := bytes.IndexByte(p, '('), bytes.IndexByte(p, ')')
-		if open < 0 || end < open {
-			return 0, false
-		}
-		f := bytes.Split(p[open+1:end], []byte(","))
-		if len(f) != 6 {
-			return 0, false
-		}
-		hi, err1 := strconv.Atoi(string(f[4]))
-		lo, err2 := strconv.Atoi(string(f[5]))
-		if err1 != nil || err2 != nil || hi < 0 || hi > 255 || lo < 0 || lo > 255 || hi == 0 && lo == 0 {
-			return 0, false
-		}
-		return hi*256 + lo, true
-	case bytes.HasPrefix(p, []byte("229 ")):
-		// 229 Entering Extended Passive Mode (|||port|)
-		open := bytes.Index(p, []byte("(|||"))
-		if open < 0 {
-			return 0, false
-		}
-		rest := p[open+4:]
-		end := bytes.IndexByte(rest, '|')
-		if end < 0 {
-			return 0, false
-		}
-		port, err := strconv.Atoi(string(rest[:end]))
-		if err != nil || port <= 0 || port > 65535 {
-			return 0, false
-		}
-		return port, true
-	}
-	return 0, false
 }
 
 // finalReply reports whether p starts with a reply that ends a command (2xx-5xx),

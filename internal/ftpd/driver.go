@@ -23,9 +23,9 @@ type driver struct {
 }
 
 var (
-	_ ftpserver.MainDriver                         = (*driver)(nil)
-	_ ftpserver.MainDriverExtensionPassiveWrapper  = (*driver)(nil)
-	_ ftpserver.MainDriverExtensionPostAuthMessage = (*driver)(nil)
+	_ ftpserver.MainDriver                                 = (*driver)(nil)
+	_ ftpserver.MainDriverExtensionPassiveWrapperForClient = (*driver)(nil)
+	_ ftpserver.MainDriverExtensionPostAuthMessage         = (*driver)(nil)
 )
 
 // conn is what the driver keeps on each library client context.
@@ -41,6 +41,7 @@ type conn struct {
 var (
 	errLoginIncorrect = errors.New("login incorrect")
 	errNoTLS          = errors.New("TLS is not configured on this server")
+	errNoSession      = errors.New("Passive mode is not available.")
 )
 
 func (d *driver) GetSettings() (*ftpserver.Settings, error) { return d.srv.settings, nil }
@@ -146,8 +147,14 @@ func (d *driver) PostAuthMessage(_ ftpserver.ClientContext, _ string, authErr er
 	return "Login successful."
 }
 
-func (d *driver) WrapPassiveListener(l net.Listener) (net.Listener, error) {
-	return d.srv.passive.wrap(l), nil
+// WrapPassiveListenerForClient ties a passive listener to its session as it is
+// made, for plain FTP and FTPS alike (the 227/229 reply of FTPS is encrypted).
+func (d *driver) WrapPassiveListenerForClient(cc ftpserver.ClientContext, l net.Listener) (net.Listener, error) {
+	c, ok := cc.Extra().(*conn)
+	if !ok {
+		return nil, errNoSession
+	}
+	return d.srv.passive.wrap(l, c.control, c.ip)
 }
 
 // HomeDir is where an FTP account's files live.

@@ -1,117 +1,155 @@
 package ftpd
 
 import (
+	"errors"
 	"net"
 	"sync"
 	"time"
 )
 
-// passiveListeners tracks the passive data listeners by port, so a session's
-// control connection can find the one named in its 227/229 reply.
+// errTooManyPassive refuses a PASV/EPSV from an address that holds its share of
+// the passive ports; the client reads it in a 425 reply and its session goes on.
+var errTooManyPassive = errors.New("Too many passive connections open from your address; finish a transfer first.")
+
+// passiveListeners is the passive data listeners of every session: it hands their
+// ports out and takes them back, and bounds how many one address holds.
 type passiveListeners struct {
-	mu     sync.Mutex
-	byPort map[int]*dataListener
-	// unannounced bounds how long a listener may wait for its session's 227/229
-	// reply. The library opens the listener before it builds the reply, and when
-	// that fails (PASV on an IPv6 connection) it neither announces nor closes it.
-	unannounced time.Duration
-	// only, when set, is the one local address data connections may arrive on:
-	// the library binds passive ports on every interface, so others are turned
-	// away at accept.
-	only net.IP
+	ports *portPool // nil when the system picks the ports
+	// perIP is the most listeners one address may hold at once; 0 is no limit.
+	perIP int
+	// timeout closes a listener that gets no data connection within it.
+	timeout time.Duration
+
+	mu   sync.Mutex
+	held map[string]int // listeners open, by client address
 }
 
-func (p *passiveListeners) wrap(l net.Listener) *dataListener {
-	dl := &dataListener{Listener: l, owner: p, only: p.only}
-	if addr, ok := l.Addr().(*net.TCPAddr); ok {
-		dl.port = addr.Port
+// newPassiveListeners serves ports from r (the system's choice when r is zero),
+// perIP at once to one address: 0 is a quarter of the range, at least one.
+func newPassiveListeners(r PortRange, perIP int, timeout time.Duration) *passiveListeners {
+	p := &passiveListeners{perIP: perIP, timeout: timeout, held: make(map[string]int)}
+	if r.Low > 0 {
+		p.ports = newPortPool(r.Low, r.High)
+		if p.perIP == 0 {
+			p.perIP = max(1, p.ports.NumberAttempts()/4)
+		}
 	}
-	dl.orphan = time.AfterFunc(p.unannounced, func() {
-		p.forget(dl)
-		dl.Listener.Close()
-	})
-	p.mu.Lock()
-	p.byPort[dl.port] = dl
-	p.mu.Unlock()
-	return dl
+	return p
 }
 
-func (p *passiveListeners) lookup(port int) *dataListener {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.byPort[port]
-}
-
-func (p *passiveListeners) forget(dl *dataListener) {
-	p.mu.Lock()
-	if p.byPort[dl.port] == dl {
-		delete(p.byPort, dl.port)
+// wrap ties l, just made for a session's PASV or EPSV, to that session: the kill
+// resets its data connection, and only the session's client may connect. It
+// refuses an address that holds its share of the range already.
+func (p *passiveListeners) wrap(l net.Listener, control *controlConn, client string) (*dataListener, error) {
+	dl := &dataListener{Listener: l, owner: p, client: net.ParseIP(client), key: client}
+	if a, ok := l.Addr().(*net.TCPAddr); ok {
+		dl.port = a.Port
 	}
+	p.mu.Lock()
+	held := p.held[client]
+	if previous := control.dataLn.Load(); previous != nil && previous.open {
+		held-- // the library closes the session's previous listener once this one is announced
+	}
+	if p.perIP > 0 && held >= p.perIP {
+		p.mu.Unlock()
+		return nil, errTooManyPassive
+	}
+	p.held[client]++
+	dl.open = true
 	p.mu.Unlock()
+	if p.ports != nil {
+		p.ports.hold(dl.port)
+	}
+	dl.idle = time.AfterFunc(p.timeout, dl.expire)
+	control.dataLn.Store(dl)
+	if control.killed.Load() {
+		dl.abort() // the kill came while this PASV was being answered
+	}
+	return dl, nil
 }
 
-// dataListener is a passive listener that remembers the data connections it
-// accepted, so a disconnect can reset them. It hands out the raw TCP connections:
-// wrapping them would cost the sendfile path of downloads.
+// dataListener is a passive listener that takes one data connection, from its
+// session's client, and remembers it, so a disconnect can reset it. It hands out
+// the raw TCP connection: wrapping it would cost the sendfile path of downloads.
 type dataListener struct {
 	net.Listener
 	owner  *passiveListeners
 	port   int
-	only   net.IP
-	orphan *time.Timer // closes the listener unless a reply announces it
+	client net.IP      // the only address a data connection may come from
+	key    string      // client, as held counts it
+	open   bool        // counted in owner.held; guarded by owner.mu
+	idle   *time.Timer // closes the listener if no data connection comes
 
-	mu      sync.Mutex
-	conns   []net.Conn
-	aborted bool
+	mu       sync.Mutex
+	conns    []net.Conn
+	accepted bool
+	aborted  bool
 }
 
 func (l *dataListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	for err == nil && l.only != nil && !l.only.Equal(localIP(c)) {
-		resetAndClose(c)
-		c, err = l.Listener.Accept()
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if !l.client.Equal(remoteIP(c)) {
+			resetAndClose(c) // someone else's; the client may still come
+			continue
+		}
+		l.mu.Lock()
+		if l.aborted || l.accepted {
+			l.mu.Unlock()
+			resetAndClose(c)
+			return nil, net.ErrClosed
+		}
+		l.accepted = true
+		l.conns = append(l.conns, c)
+		l.mu.Unlock()
+		l.idle.Stop()
+		// One data connection per PASV: a late one, such as a connection meant for
+		// a session that has gone, is refused rather than queued. The port stays
+		// out of the pool until the transfer ends.
+		l.Listener.Close()
+		// Go turns Nagle's algorithm off on every TCP connection. A data connection
+		// wants it on, as vsftpd leaves it: a download's sendfile resumes each time
+		// the socket buffer drains a little, and without Nagle every such resume
+		// sends its own short segment. 8 parallel downloads went from 0.88x to
+		// about 1x vsftpd's throughput with it on (docs/benchmarks.md). Closing the
+		// connection still sends the last partial segment at once.
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetNoDelay(false)
+		}
+		return c, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.aborted {
-		resetAndClose(c)
-		return nil, net.ErrClosed
-	}
-	l.conns = append(l.conns, c)
-	// Go turns Nagle's algorithm off on every TCP connection. A data connection
-	// wants it on, as vsftpd leaves it: a download's sendfile resumes each time
-	// the socket buffer drains a little, and without Nagle every such resume
-	// sends its own short segment. 8 parallel downloads went from 0.88x to
-	// about 1x vsftpd's throughput with it on (docs/benchmarks.md). Closing the
-	// connection still sends the last partial segment at once.
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetNoDelay(false)
-	}
-	return c, nil
 }
-
-// announced stops the orphan timer: the session's reply named this listener, so
-// the library will close it.
-func (l *dataListener) announced() { l.orphan.Stop() }
 
 // Close is the library's normal end of a transfer: it closes the data connection
 // itself, gracefully.
 func (l *dataListener) Close() error {
-	l.orphan.Stop()
-	l.owner.forget(l)
+	l.idle.Stop()
 	l.mu.Lock()
 	l.conns = nil
 	l.mu.Unlock()
-	return l.Listener.Close()
+	l.Listener.Close()
+	l.release()
+	return nil
+}
+
+// expire closes a listener that got no data connection in time, so a session
+// that sends PASV and never connects does not keep its port.
+func (l *dataListener) expire() {
+	l.mu.Lock()
+	accepted := l.accepted
+	l.mu.Unlock()
+	if !accepted {
+		l.Listener.Close()
+		l.release()
+	}
 }
 
 // abort resets the data connections and closes the listener, for a disconnect.
 func (l *dataListener) abort() {
-	l.orphan.Stop()
-	l.owner.forget(l)
+	l.idle.Stop()
 	l.mu.Lock()
 	l.aborted = true
 	conns := l.conns
@@ -121,6 +159,25 @@ func (l *dataListener) abort() {
 		resetAndClose(c)
 	}
 	l.Listener.Close()
+	l.release()
+}
+
+// release gives the listener's port and its place in the address's share back,
+// once; the socket is closed first, so the port can be listened on again.
+func (l *dataListener) release() {
+	p := l.owner
+	p.mu.Lock()
+	was := l.open
+	l.open = false
+	if was {
+		if p.held[l.key]--; p.held[l.key] <= 0 {
+			delete(p.held, l.key)
+		}
+	}
+	p.mu.Unlock()
+	if was && p.ports != nil {
+		p.ports.release(l.port)
+	}
 }
 
 // resetAndClose closes c with a TCP reset: the kernel drops what is still queued
@@ -132,8 +189,8 @@ func resetAndClose(c net.Conn) {
 	c.Close()
 }
 
-func localIP(c net.Conn) net.IP {
-	if a, ok := c.LocalAddr().(*net.TCPAddr); ok {
+func remoteIP(c net.Conn) net.IP {
+	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		return a.IP
 	}
 	return nil

@@ -19,8 +19,9 @@ import (
 	"github.com/ftppanel/ftppanel/internal/store"
 )
 
-// connectionTimeout bounds how long a transfer waits for its data connection.
-const connectionTimeout = 30 * time.Second
+// defaultConnectionTimeout bounds how long a passive listener waits for its data
+// connection.
+const defaultConnectionTimeout = 30 * time.Second
 
 // DefaultIdleTimeout is how long a session may idle when Config leaves it out,
 // and serve's --idle-timeout default.
@@ -36,6 +37,12 @@ type PortRange struct{ Low, High int }
 type Config struct {
 	Addr         string    // control address, HOST:PORT
 	PassivePorts PortRange // ports for passive data connections
+	// MaxPassivePerIP is the most passive listeners one address holds at once;
+	// 0 is a quarter of PassivePorts (at least one), or no limit without a range.
+	MaxPassivePerIP int
+	// ConnectionTimeout closes a passive listener that gets no data connection
+	// within it; whole seconds, 30 when zero.
+	ConnectionTimeout time.Duration
 	// PublicHost is the IPv4 address passive replies name, for clients that reach
 	// the server through NAT (a container, a load balancer); empty names the
 	// address the client connected to.
@@ -96,6 +103,9 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
 	}
+	if cfg.ConnectionTimeout < time.Second {
+		cfg.ConnectionTimeout = defaultConnectionTimeout
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("FTP server: %w", err)
@@ -106,11 +116,11 @@ func Start(cfg Config) (*Server, error) {
 		registry: cfg.Registry,
 		log:      cfg.Logger,
 		now:      cfg.Now,
-		passive:  &passiveListeners{byPort: make(map[int]*dataListener), unannounced: connectionTimeout, only: boundIP(ln)},
+		passive:  newPassiveListeners(cfg.PassivePorts, cfg.MaxPassivePerIP, cfg.ConnectionTimeout),
 	}
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
 	s.defender = newDefender(cfg.BanAfter, cfg.BanWindow, cfg.BanTime, cfg.Now)
-	s.control = &controlListener{Listener: ln, passive: s.passive, now: cfg.Now, admit: s.admit, release: s.release,
+	s.control = &controlListener{Listener: ln, now: cfg.Now, admit: s.admit, release: s.release,
 		unclaimed: make(map[string]*controlConn)}
 	s.settings = &ftpserver.Settings{
 		Listener:   s.control,
@@ -119,7 +129,7 @@ func Start(cfg Config) (*Server, error) {
 		// The server drops idle sessions itself (watch.go), also by account; the
 		// library's own timeout is only a backstop.
 		IdleTimeout:       int(libraryIdleBackstop / time.Second),
-		ConnectionTimeout: int(connectionTimeout / time.Second),
+		ConnectionTimeout: int(cfg.ConnectionTimeout / time.Second),
 		DisableActiveMode: true,
 		DisableSite:       true,
 	}
@@ -127,8 +137,8 @@ func Start(cfg Config) (*Server, error) {
 		s.settings.TLSRequired = ftpserver.MandatoryEncryption
 	}
 	s.settings.PublicHost = cfg.PublicHost
-	if r := cfg.PassivePorts; r.Low > 0 {
-		s.settings.PassiveTransferPortRange = ftpserver.PortRange{Start: r.Low, End: r.High}
+	if s.passive.ports != nil {
+		s.settings.PassiveTransferPortRange = s.passive.ports
 	}
 	s.history = newHistoryWriter(cfg.Store, cfg.Logger, cfg.Now, cfg.HistoryRetention)
 	cfg.Registry.OnEnd = s.history.record
@@ -170,14 +180,4 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	err = errors.Join(err, s.registry.Shutdown(ctx))
 	s.history.close()
 	return err
-}
-
-// boundIP is the address the control connection listens on, or nil when it
-// listens on every interface.
-func boundIP(ln net.Listener) net.IP {
-	a, ok := ln.Addr().(*net.TCPAddr)
-	if !ok || a.IP.IsUnspecified() {
-		return nil
-	}
-	return a.IP
 }

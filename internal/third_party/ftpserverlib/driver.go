@@ -52,6 +52,17 @@ type MainDriverExtensionPassiveWrapper interface {
 	WrapPassiveListener(listener net.Listener) (net.Listener, error)
 }
 
+// MainDriverExtensionPassiveWrapperForClient is MainDriverExtensionPassiveWrapper
+// with the client the listener is for; handlePASV prefers it when both are there.
+// ftppanel: the driver ties each passive listener to its session when it is made,
+// which the encrypted 227/229 reply of an FTPS session cannot do.
+type MainDriverExtensionPassiveWrapperForClient interface {
+	// WrapPassiveListenerForClient is called after creating the listener for the
+	// client's passive data connection. Returning an error refuses the PASV/EPSV
+	// with that error's text; the library then closes the listener.
+	WrapPassiveListenerForClient(cc ClientContext, listener net.Listener) (net.Listener, error)
+}
+
 // MainDriverExtensionUserVerifier is an extension that allows to control user access
 // once username is known, before the authentication
 type MainDriverExtensionUserVerifier interface {

@@ -121,30 +121,60 @@ func getPassivePortCandidates(portMapping PasvPortGetter) []passivePortCandidate
 	return result
 }
 
+// ftppanel: candidates are fetched one at a time, each only when the one before could
+// not be bound, so a getter that hands out ports in order (the least recently used
+// first) sees only the ports that are used; drawing ten up front moved nine unused
+// ones to the back of its queue on every PASV.
 func (c *clientHandler) findListenerWithinPortRange(portMapping PasvPortGetter) (int, *net.TCPListener, error) {
-	candidates := getPassivePortCandidates(portMapping)
+	nbAttempts := portMapping.NumberAttempts()
 
-	for _, candidate := range candidates {
-		laddr, errResolve := net.ResolveTCPAddr("tcp", fmt.Sprintf("0.0.0.0:%d", candidate.listenedPort))
+	if nbAttempts < portSearchMinAttempts {
+		nbAttempts = portSearchMinAttempts
+	} else if nbAttempts > portSearchMaxAttempts {
+		nbAttempts = portSearchMaxAttempts
+	}
 
-		if errResolve != nil {
-			c.logger.Error("Problem resolving local port", "err", errResolve, "port", candidate.listenedPort)
+	tried := make(map[int]struct{}, 1)
+	attempts := 0
 
-			return 0, nil, newNetworkError(fmt.Sprintf("could not resolve port %d", candidate.listenedPort), errResolve)
+	for fetches := 0; attempts < nbAttempts && fetches < nbAttempts*4; fetches++ {
+		exposedPort, listenedPort, ok := portMapping.FetchNext()
+		if !ok {
+			break
+		}
+		if _, ok := tried[listenedPort]; ok {
+			continue
 		}
 
-		tcpListener, errListen := net.ListenTCP("tcp", laddr)
+		tried[listenedPort] = struct{}{}
+		attempts++
+
+		tcpListener, errListen := c.listenPassive(listenedPort)
 		if errListen == nil {
-			return candidate.exposedPort, tcpListener, nil
+			return exposedPort, tcpListener, nil
 		}
 	}
 
 	c.logger.Warn(
 		"Could not find any free port",
-		"nbAttempts", len(candidates),
+		"nbAttempts", attempts,
 	)
 
 	return 0, nil, ErrNoAvailableListeningPort
+}
+
+// listenPassive listens on port (0: any) of the control connection's local address.
+// ftppanel: the library listened on 0.0.0.0, so passive ports answered on every
+// interface even when the server listens on one address (vsftpd binds the control
+// connection's address too).
+func (c *clientHandler) listenPassive(port int) (*net.TCPListener, error) {
+	laddr := &net.TCPAddr{Port: port}
+	if local, ok := c.conn.LocalAddr().(*net.TCPAddr); ok {
+		laddr.IP = local.IP
+		laddr.Zone = local.Zone
+	}
+
+	return net.ListenTCP("tcp", laddr)
 }
 
 func (c *clientHandler) handlePASV(_ string) error {
@@ -158,7 +188,19 @@ func (c *clientHandler) handlePASV(_ string) error {
 		return nil
 	}
 
-	if wrapper, ok := c.server.driver.(MainDriverExtensionPassiveWrapper); ok {
+	// ftppanel: the wrapper that is told the client comes first; its refusal is a
+	// 425 with its own words and the session goes on.
+	if wrapper, ok := c.server.driver.(MainDriverExtensionPassiveWrapperForClient); ok {
+		wrapped, errWrap := wrapper.WrapPassiveListenerForClient(c, listener)
+		if errWrap != nil {
+			listener.Close() //nolint:errcheck,gosec
+			c.writeMessage(StatusCannotOpenDataConnection, errWrap.Error())
+
+			return nil
+		}
+
+		listener = wrapped
+	} else if wrapper, ok := c.server.driver.(MainDriverExtensionPassiveWrapper); ok {
 		listener, err = wrapper.WrapPassiveListener(listener)
 		if err != nil {
 			c.logger.Error("Could not wrap passive connection", "err", err)
@@ -195,6 +237,8 @@ func (c *clientHandler) handlePASV(_ string) error {
 	// We should rewrite this part
 	if command == "PASV" {
 		if c.handlePassivePASV(transferHandler) {
+			transferHandler.Close() //nolint:errcheck,gosec // ftppanel: it was left listening, unannounced
+
 			return nil
 		}
 	} else {
@@ -224,7 +268,6 @@ func (c *clientHandler) getPassiveListener() (int, net.Listener, passiveDeadline
 		return c.server.passiveListeners.reserve(controlConnIP, portMapping)
 	}
 
-	addr, _ := net.ResolveTCPAddr("tcp", ":0")
 	var (
 		exposedPort int
 		tcpListener *net.TCPListener
@@ -234,7 +277,7 @@ func (c *clientHandler) getPassiveListener() (int, net.Listener, passiveDeadline
 	if portMapping != nil {
 		exposedPort, tcpListener, err = c.findListenerWithinPortRange(portMapping)
 	} else {
-		tcpListener, err = net.ListenTCP("tcp", addr)
+		tcpListener, err = c.listenPassive(0)
 	}
 	if err != nil {
 		return 0, nil, nil, err
