@@ -39,6 +39,7 @@ func getErrorCode(err error, defaultCode int) int {
 func (c *clientHandler) errorText(err error) string {
 	var errno syscall.Errno
 	var netErr NetworkError
+	var ipErr *ipValidationError
 
 	switch {
 	case errors.Is(err, ErrStorageExceeded), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
@@ -66,6 +67,10 @@ func (c *clientHandler) errorText(err error) string {
 		return strings.ToUpper(text[:1]) + text[1:]
 	case errors.As(err, &netErr):
 		return "Data connection failed"
+	case errors.Is(err, ErrNoAvailableListeningPort):
+		return "No passive port is free; try again later"
+	case errors.As(err, &ipErr):
+		return "PASV can only name an IPv4 address; use EPSV"
 	default:
 		c.logger.Warn("Command failed", "err", err)
 

@@ -183,7 +183,7 @@ func (c *clientHandler) handlePASV(_ string) error {
 
 	if err != nil {
 		c.logger.Error("Could not listen for passive connection", "err", err)
-		c.writeMessage(StatusServiceNotAvailable, fmt.Sprintf("Could not listen for passive connection: %v", err))
+		c.writeMessage(StatusServiceNotAvailable, "Could not listen for passive connection: "+c.errorText(err))
 
 		return nil
 	}
@@ -204,7 +204,7 @@ func (c *clientHandler) handlePASV(_ string) error {
 		listener, err = wrapper.WrapPassiveListener(listener)
 		if err != nil {
 			c.logger.Error("Could not wrap passive connection", "err", err)
-			c.writeMessage(StatusServiceNotAvailable, fmt.Sprintf("Could not listen for passive connection: %v", err))
+			c.writeMessage(StatusServiceNotAvailable, "Could not listen for passive connection: "+c.errorText(err))
 
 			return nil
 		}
@@ -214,7 +214,7 @@ func (c *clientHandler) handlePASV(_ string) error {
 		if tlsConfig, err := c.server.driver.GetTLSConfig(); err == nil {
 			listener = tls.NewListener(listener, tlsConfig)
 		} else {
-			c.writeMessage(StatusServiceNotAvailable, fmt.Sprintf("Cannot get a TLS config: %v", err))
+			c.writeMessage(StatusServiceNotAvailable, "Cannot get a TLS config: "+c.errorText(err))
 
 			return nil
 		}
@@ -292,7 +292,7 @@ func (c *clientHandler) handlePassivePASV(transferHandler *passiveTransferHandle
 	quads, err2 := c.getCurrentIP()
 
 	if err2 != nil {
-		c.writeMessage(StatusServiceNotAvailable, fmt.Sprintf("Could not listen for passive connection: %v", err2))
+		c.writeMessage(StatusServiceNotAvailable, "Could not listen for passive connection: "+c.errorText(err2))
 
 		return true
 	}
