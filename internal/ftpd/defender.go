@@ -99,7 +99,7 @@ func (s *Server) scoreAgainst(ctx context.Context, ip string, score float64, rea
 	if banFor == 0 {
 		return 0, false
 	}
-	if _, err := s.store.AddBan(ctx, store.Ban{IP: ip, Reason: reason, CreatedBy: "defender", Until: now.Add(banFor)}); err != nil {
+	if _, err := s.store.AddBan(ctx, store.Ban{IP: ip, Reason: reason, CreatedBy: "defender", CreatedAt: now, Until: now.Add(banFor)}); err != nil {
 		s.log.Error("ban", slog.String("ip", ip), slog.Any("error", err))
 		return 0, false
 	}

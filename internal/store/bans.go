@@ -28,13 +28,17 @@ func (b Ban) Permanent() bool { return !b.Until.Before(Forever) }
 // AddBan bans an address until a time and returns the ban in force on it. An
 // address has at most one ban in force: when it has one already, that one is
 // extended to the later end (taking the new reason and author) rather than
-// joined by another, which lifting would leave behind.
+// joined by another, which lifting would leave behind. A ban's CreatedAt, when
+// set, is the time its Until was reckoned from; otherwise it is now.
 func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 	addr, err := netip.ParseAddr(b.IP)
 	if err != nil {
 		return Ban{}, fmt.Errorf("%q is not an IP address", b.IP)
 	}
 	now := db.Now()
+	if !b.CreatedAt.IsZero() {
+		now = b.CreatedAt // the caller's clock made Until: the ban lasts exactly what it said
+	}
 	if !b.Until.After(now) {
 		return Ban{}, errors.New("a ban must end in the future")
 	}
