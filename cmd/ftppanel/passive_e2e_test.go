@@ -27,7 +27,7 @@ func dialPort(host string, port int) (net.Conn, error) {
 // another session's download must still reach that session, whole. Two ports, so
 // the port just released is the one the next PASV may get.
 func TestLateDataConnectionDoesNotHijackATransfer(t *testing.T) {
-	in := start(t, "--passive-ports", "40000-40001")
+	in := start(t, "--passive-ports", "31100-31101")
 	in.addCustomer("acme")
 	in.addFTPUser("live", "acme")
 	want := bytes.Repeat([]byte("live's own file\n"), 4096)
@@ -144,7 +144,7 @@ func TestPassiveListenerWithoutDataConnectionIsClosed(t *testing.T) {
 // passive range (--max-passive-per-ip 0), so a customer elsewhere can still PASV;
 // the address over its share gets a 425 and its session goes on.
 func TestPassivePortsShareOfOneAddress(t *testing.T) {
-	in := start(t, "--passive-ports", "40000-40007") // a share of 2
+	in := start(t, "--passive-ports", "31200-31207") // a share of 2
 	in.addCustomer("acme")
 	in.addFTPUser("hog", "acme")
 	in.addFTPUser("customer", "acme")
@@ -228,7 +228,9 @@ func TestPassiveListenerOnTheControlAddress(t *testing.T) {
 // before any again, and then the one released longest ago, so a port just given
 // back is the last to be reused.
 func TestPassivePortReleasedLongestAgoFirst(t *testing.T) {
-	in := start(t, "--passive-ports", "40000-40019")
+	// Below the system's ephemeral ports (32768 and up), so that no client socket of
+	// another test takes one of them and skews the order.
+	in := start(t, "--passive-ports", "31000-31019")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	c := in.rawDial()
@@ -260,7 +262,7 @@ func TestFailedPASVGivesItsPortBack(t *testing.T) {
 	} else {
 		ln.Close()
 	}
-	in := start(t, "--ftp-addr", "[::1]:0", "--passive-ports", "40000-40007") // a share of 2
+	in := start(t, "--ftp-addr", "[::1]:0", "--passive-ports", "31300-31307") // a share of 2
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	c := in.rawDialFrom("::1")
