@@ -195,21 +195,7 @@ func TestDisconnectIsInstantInEveryState(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		first := make([]byte, 1024)
-		if _, err := io.ReadFull(r, first); err != nil {
-			t.Fatal(err)
-		}
-		admin.waitState(id, "downloading")
-		admin.mustDisconnect(id)
-		// The reader wakes up now: what it still gets must end in an error, not in
-		// what looks like the end of the file.
-		n, err := io.Copy(io.Discard, r)
-		if err == nil {
-			t.Fatalf("download ended cleanly after %d+%d of %d bytes: the client cannot tell it was cut", len(first), n, size)
-		}
-		if int64(len(first))+n >= size {
-			t.Fatalf("the whole file arrived (%d bytes)", int64(len(first))+n)
-		}
+		killMidDownload(t, admin, id, r, size)
 	})
 
 	t.Run("listing", func(t *testing.T) {
@@ -423,4 +409,24 @@ func fileSize(dir, name string) int64 {
 		return 0
 	}
 	return info.Size()
+}
+
+// killMidDownload reads the start of a download of size bytes from r, disconnects
+// session id as admin, and checks what the client still gets: the reader wakes up
+// and must end in an error, not in what looks like the end of the file.
+func killMidDownload(t *testing.T, admin *browser, id string, r io.Reader, size int64) {
+	t.Helper()
+	first := make([]byte, 1024)
+	if _, err := io.ReadFull(r, first); err != nil {
+		t.Fatal(err)
+	}
+	admin.waitState(id, "downloading")
+	admin.mustDisconnect(id)
+	n, err := io.Copy(io.Discard, r)
+	if err == nil {
+		t.Fatalf("download ended cleanly after %d+%d of %d bytes: the client cannot tell it was cut", len(first), n, size)
+	}
+	if int64(len(first))+n >= size {
+		t.Fatalf("the whole file arrived (%d bytes)", int64(len(first))+n)
+	}
 }
