@@ -2,13 +2,17 @@ package store
 
 import (
 	"database/sql"
+	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ftppanel/ftppanel/migrations"
 )
 
 // Passwords used throughout the tests; all pass ValidatePassword.
@@ -56,6 +60,38 @@ func openRaw(t *testing.T, path string) *sql.DB {
 		t.Fatalf("open raw %q: %v", path, err)
 	}
 	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// openRawBefore builds the database at path as a release before migration
+// version left it (every migration named before it applied, through the sqlite
+// driver), to test upgrades; it returns the raw connection.
+func openRawBefore(t *testing.T, path, version string) *sql.DB {
+	t.Helper()
+	raw := openRaw(t, path)
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := raw.ExecContext(t.Context(), query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if name >= version {
+			break
+		}
+		body, err := fs.ReadFile(migrations.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(body))
+		exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, '')`, strings.TrimSuffix(name, ".sql"))
+	}
 	return raw
 }
 
