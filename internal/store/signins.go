@@ -7,8 +7,11 @@ import (
 	"time"
 )
 
-// PanelSessionIdle is how long a panel sign-in lasts without use.
-const PanelSessionIdle = 12 * time.Hour
+// A sign-in is one browser signed in to the panel, known by the token in its
+// cookie; it is not an FTP session (internal/session).
+
+// SignInIdle is how long a panel sign-in lasts without use.
+const SignInIdle = 12 * time.Hour
 
 // touchEvery limits last_seen writes to one a minute per browser.
 const touchEvery = time.Minute
@@ -18,13 +21,13 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// CreatePanelSession signs a user in and returns the token for the cookie. Only its
+// CreateSignIn signs a user in and returns the token for the cookie. Only its
 // hash is stored, so a copy of the database signs nobody in.
-func (db *DB) CreatePanelSession(ctx context.Context, userID int64) (string, error) {
+func (db *DB) CreateSignIn(ctx context.Context, userID int64) (string, error) {
 	token := rand.Text() + rand.Text()
 	now := db.timestamp()
 	_, err := db.db.ExecContext(ctx,
-		`INSERT INTO panel_sessions (token_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)`,
+		`INSERT INTO sign_ins (token_hash, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)`,
 		tokenHash(token), userID, now, now)
 	if err != nil {
 		return "", err
@@ -32,25 +35,25 @@ func (db *DB) CreatePanelSession(ctx context.Context, userID int64) (string, err
 	return token, nil
 }
 
-// PanelSessionUser returns the user signed in with token, or ErrNotFound when the
+// SignedInUser returns the user signed in with token, or ErrNotFound when the
 // token is unknown or has been idle too long.
-func (db *DB) PanelSessionUser(ctx context.Context, token string) (User, error) {
+func (db *DB) SignedInUser(ctx context.Context, token string) (User, error) {
 	var lastSeen string
-	u, err := scanUser(db.db.QueryRowContext(ctx, `SELECT `+userColumns+`, s.last_seen
-		FROM panel_sessions s JOIN panel_users u ON u.id = s.user_id
-		LEFT JOIN customers c ON c.id = u.customer_id WHERE s.token_hash = ?`,
+	u, err := scanUser(db.db.QueryRowContext(ctx, `SELECT `+userColumns+`, si.last_seen
+		FROM sign_ins si JOIN panel_users u ON u.id = si.user_id
+		LEFT JOIN customers c ON c.id = u.customer_id WHERE si.token_hash = ?`,
 		tokenHash(token)), &lastSeen)
 	if err != nil {
 		return User{}, err
 	}
 	now := db.Now()
 	idle := now.Sub(parseTime(lastSeen))
-	if idle > PanelSessionIdle {
-		db.DeletePanelSession(ctx, token)
+	if idle > SignInIdle {
+		db.EndSignIn(ctx, token)
 		return User{}, ErrNotFound
 	}
 	if idle > touchEvery {
-		if _, err := db.db.ExecContext(ctx, `UPDATE panel_sessions SET last_seen = ? WHERE token_hash = ?`,
+		if _, err := db.db.ExecContext(ctx, `UPDATE sign_ins SET last_seen = ? WHERE token_hash = ?`,
 			formatTime(now), tokenHash(token)); err != nil {
 			return User{}, err
 		}
@@ -58,8 +61,8 @@ func (db *DB) PanelSessionUser(ctx context.Context, token string) (User, error) 
 	return u, nil
 }
 
-// DeletePanelSession signs a browser out.
-func (db *DB) DeletePanelSession(ctx context.Context, token string) error {
-	_, err := db.db.ExecContext(ctx, `DELETE FROM panel_sessions WHERE token_hash = ?`, tokenHash(token))
+// EndSignIn signs a browser out.
+func (db *DB) EndSignIn(ctx context.Context, token string) error {
+	_, err := db.db.ExecContext(ctx, `DELETE FROM sign_ins WHERE token_hash = ?`, tokenHash(token))
 	return err
 }
