@@ -98,7 +98,7 @@ func TestCLIChangesPanelPasswords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, err := db.CreatePanelSession(context.Background(), u.ID)
+		token, err := db.CreateSignIn(context.Background(), u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,11 +114,11 @@ func TestCLIChangesPanelPasswords(t *testing.T) {
 		t.Error("acme's password did not change")
 	}
 	for _, token := range []string{acme1, acme2} {
-		if _, err := db.PanelSessionUser(context.Background(), token); !errors.Is(err, store.ErrNotFound) {
+		if _, err := db.SignedInUser(context.Background(), token); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("an acme browser is still signed in: %v", err)
 		}
 	}
-	if _, err := db.PanelSessionUser(context.Background(), ops); err != nil {
+	if _, err := db.SignedInUser(context.Background(), ops); err != nil {
 		t.Errorf("ops was signed out: %v", err)
 	}
 

@@ -141,7 +141,7 @@ func TestPanelAnswersBadRequestsPlainly(t *testing.T) {
 		cookie := strings.Join(r.header["Set-Cookie"], "; ")
 		for _, want := range []string{"ftppanel_session=", "HttpOnly", "SameSite=Strict"} {
 			if !strings.Contains(cookie, want) {
-				t.Errorf("session cookie %q lacks %s", cookie, want)
+				t.Errorf("sign-in cookie %q lacks %s", cookie, want)
 			}
 		}
 		page := admin.with(t).get("/sessions")

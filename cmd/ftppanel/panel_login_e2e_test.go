@@ -58,7 +58,7 @@ func TestPanelSignInLocksAfterFailures(t *testing.T) {
 	}
 	for _, c := range locked.header.Values("Set-Cookie") {
 		if strings.HasPrefix(c, "ftppanel_session=") {
-			t.Error("a locked sign-in got a session cookie")
+			t.Error("a locked sign-in got a sign-in cookie")
 		}
 	}
 	// An unknown user is locked the same way, so a lock says nothing about who exists.

@@ -62,7 +62,7 @@ func TestBasePath(t *testing.T) {
 	}
 	cookie := resp.header.Get("Set-Cookie")
 	if !strings.Contains(cookie, "Path="+basePath+";") && !strings.HasSuffix(cookie, "Path="+basePath) {
-		t.Errorf("the session cookie is not kept to the base path: %s", cookie)
+		t.Errorf("the sign-in cookie is not kept to the base path: %s", cookie)
 	}
 	id, _ := b.rowFor("bob")
 
@@ -250,8 +250,8 @@ func TestLoginLinks(t *testing.T) {
 		if r.status != http.StatusGone || !strings.Contains(r.body, "already been used") {
 			t.Errorf("a second use: %d\n%s", r.status, r.body)
 		}
-		if strings.Contains(r.header.Get("Set-Cookie"), sessionCookieName) {
-			t.Error("a second use set a session cookie")
+		if strings.Contains(r.header.Get("Set-Cookie"), signInCookieName) {
+			t.Error("a second use set a sign-in cookie")
 		}
 	})
 	t.Run("Expired", func(t *testing.T) {
@@ -315,8 +315,8 @@ func TestLoginLinks(t *testing.T) {
 	})
 }
 
-// sessionCookieName is the panel's sign-in cookie.
-const sessionCookieName = "ftppanel_session"
+// signInCookieName is the panel's sign-in cookie.
+const signInCookieName = "ftppanel_session"
 
 func TestTrustedProxies(t *testing.T) {
 	// What a request through a proxy says: the client is 203.0.113.7 on HTTPS,

@@ -177,7 +177,7 @@ func newAuthzTemplate(t *testing.T) authzTemplate {
 		u, err := db.AuthenticatePanelUser(ctx, name, name+"-password")
 		must(err)
 		v := visitor{name: name, password: name + "-password"}
-		v.cookie, err = db.CreatePanelSession(ctx, u.ID)
+		v.cookie, err = db.CreateSignIn(ctx, u.ID)
 		must(err)
 		var rec store.APIToken
 		v.token, rec, err = db.CreateAPIToken(ctx, name, "")
@@ -281,7 +281,7 @@ func (f *authzFixture) sendRule(t *testing.T, method, path string, rule routeRul
 		req.Header.Set("Authorization", "Bearer "+v.token)
 	}
 	if !useToken && v.cookie != "" {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: v.cookie})
+		req.AddCookie(&http.Cookie{Name: signInCookie, Value: v.cookie})
 	}
 	rec := &streamRecorder{ResponseRecorder: httptest.NewRecorder(), stop: cancel}
 	f.handler.ServeHTTP(rec, req)

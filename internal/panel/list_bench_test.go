@@ -41,7 +41,7 @@ func newListBench(b *testing.B, n int) listBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	signIn, err := db.CreatePanelSession(ctx, u.ID)
+	signIn, err := db.CreateSignIn(ctx, u.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func newListBench(b *testing.B, n int) listBench {
 	}
 	h := New(Config{Store: db, Registry: reg, Logger: slog.New(slog.DiscardHandler),
 		IdleTimeout: 15 * time.Minute, IdleWarning: 5 * time.Minute})
-	return listBench{handler: h, cookie: &http.Cookie{Name: sessionCookie, Value: signIn}, token: token}
+	return listBench{handler: h, cookie: &http.Cookie{Name: signInCookie, Value: signIn}, token: token}
 }
 
 func (l listBench) get(b *testing.B, path string, auth func(*http.Request)) *httptest.ResponseRecorder {

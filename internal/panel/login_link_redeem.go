@@ -36,18 +36,18 @@ func (p *Panel) redeemLoginLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Whoever this browser was signed in as before is signed out.
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := p.store.DeletePanelSession(r.Context(), c.Value); err != nil {
+	if c, err := r.Cookie(signInCookie); err == nil {
+		if err := p.store.EndSignIn(r.Context(), c.Value); err != nil {
 			p.serverError(w, r, err)
 			return
 		}
 	}
-	token, err := p.store.CreatePanelSession(r.Context(), u.ID)
+	token, err := p.store.CreateSignIn(r.Context(), u.ID)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
 	p.log.Info("panel sign-in with a one-time link", slog.String("username", u.Name), slog.String("remote", r.RemoteAddr))
-	setCookie(w, r, sessionCookie, token, 0)
+	setCookie(w, r, signInCookie, token, 0)
 	p.render(w, r, http.StatusOK, templates.LoginLinkView(templates.LoginLinkPage{User: u.Name}))
 }

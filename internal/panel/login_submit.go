@@ -43,11 +43,11 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	attempt.succeeded()
-	token, err := p.store.CreatePanelSession(r.Context(), u.ID)
+	token, err := p.store.CreateSignIn(r.Context(), u.ID)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
 	}
-	setCookie(w, r, sessionCookie, token, 0)
+	setCookie(w, r, signInCookie, token, 0)
 	seeOther(w, r, "/sessions")
 }

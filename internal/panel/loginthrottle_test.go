@@ -81,7 +81,7 @@ func (f *throttleFixture) signIn(address, username, password string) signInAnswe
 		a.message = m[1]
 	}
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == sessionCookie {
+		if c.Name == signInCookie {
 			a.cookie = c.Value
 		}
 	}
@@ -258,7 +258,7 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 		form := url.Values{"current": {current}, "password": {"brand-new-password"}, "repeat": {"brand-new-password"}}
 		req := httptest.NewRequest(http.MethodPost, "/password", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: a.cookie})
+		req.AddCookie(&http.Cookie{Name: signInCookie, Value: a.cookie})
 		req.RemoteAddr = home
 		rec := httptest.NewRecorder()
 		f.handler.ServeHTTP(rec, req)

@@ -10,7 +10,9 @@ import (
 	"github.com/ftppanel/ftppanel/templates"
 )
 
-const sessionCookie = "ftppanel_session"
+// signInCookie holds a browser's panel sign-in token. The name predates "sign-in"
+// and stays: browsers signed in before send it, and a new name would sign them out.
+const signInCookie = "ftppanel_session"
 
 type userKey struct{}
 
@@ -31,14 +33,14 @@ func scope(u store.User) session.Scope {
 // requireUser lets signed-in users through and sends everyone else to the login page.
 func (p *Panel) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
+		c, err := r.Cookie(signInCookie)
 		if err != nil || c.Value == "" {
 			seeOther(w, r, "/login")
 			return
 		}
-		u, err := p.store.PanelSessionUser(r.Context(), c.Value)
+		u, err := p.store.SignedInUser(r.Context(), c.Value)
 		if errors.Is(err, store.ErrNotFound) {
-			clearCookie(w, r, sessionCookie)
+			clearCookie(w, r, signInCookie)
 			seeOther(w, r, "/login")
 			return
 		}

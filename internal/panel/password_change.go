@@ -41,7 +41,7 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var keep string
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(signInCookie); err == nil {
 		keep = c.Value
 	}
 	ended, err := p.store.ChangePanelPassword(r.Context(), u.ID, current, pw, keep)
@@ -68,7 +68,7 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 	}); err != nil {
 		p.log.Error("audit", slog.String("action", "change panel password"), slog.Any("error", err))
 	}
-	if !p.rotateSessionCookie(w, r, u.ID, keep) {
+	if !p.rotateSignInCookie(w, r, u.ID, keep) {
 		seeOther(w, r, "/login")
 		return
 	}
@@ -80,21 +80,21 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/password")
 }
 
-// rotateSessionCookie gives this browser a new panel session in place of old, so
-// a copy of the cookie taken before the password changed is worth nothing. When
-// no new session can be made the browser is signed out instead; it reports
-// whether the browser is still signed in.
-func (p *Panel) rotateSessionCookie(w http.ResponseWriter, r *http.Request, userID int64, old string) bool {
+// rotateSignInCookie gives this browser a new sign-in in place of old, so a copy
+// of the cookie taken before the password changed is worth nothing. When no new
+// sign-in can be made the browser is signed out instead; it reports whether the
+// browser is still signed in.
+func (p *Panel) rotateSignInCookie(w http.ResponseWriter, r *http.Request, userID int64, old string) bool {
 	ctx := context.WithoutCancel(r.Context())
-	token, err := p.store.CreatePanelSession(ctx, userID)
+	token, err := p.store.CreateSignIn(ctx, userID)
 	if err == nil {
-		setCookie(w, r, sessionCookie, token, 0)
+		setCookie(w, r, signInCookie, token, 0)
 	} else {
 		p.log.Error("panel password change: new sign-in cookie", slog.Any("error", err))
-		clearCookie(w, r, sessionCookie)
+		clearCookie(w, r, signInCookie)
 	}
 	if old != "" {
-		if err := p.store.DeletePanelSession(ctx, old); err != nil {
+		if err := p.store.EndSignIn(ctx, old); err != nil {
 			p.log.Error("panel password change: end the old sign-in", slog.Any("error", err))
 		}
 	}

@@ -59,7 +59,7 @@ func TestAPIToken(t *testing.T) {
 		mustUser(t, db, "root")
 		token, _ := mustCreateToken(t, db, "root", "")
 		// A panel cookie is not an API token, even for the same user.
-		cookie := mustCreateSession(t, db, mustUser(t, db, "root"))
+		cookie := mustSignIn(t, db, mustUser(t, db, "root"))
 		for _, bad := range []string{"", "ftpp_", "not-a-token", token[:len(token)-1], token + "x",
 			strings.ToLower(token), strings.TrimPrefix(token, APITokenPrefix), cookie} {
 			got, err := db.APITokenUser(t.Context(), bad)

@@ -3,13 +3,9 @@ package store
 import (
 	"context"
 	"errors"
-	"io/fs"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/ftppanel/ftppanel/migrations"
 )
 
 func TestBans(t *testing.T) {
@@ -139,29 +135,13 @@ func TestOneBanPerAddress(t *testing.T) {
 // keeps, of the bans in force on an address, the one lasting longest.
 func TestMigrationFoldsBansPerAddress(t *testing.T) {
 	path := tempDBPath(t)
-	raw := openRaw(t, path)
+	raw := openRawBefore(t, path, "0007")
 	ctx := t.Context()
 	exec := func(query string, args ...any) {
 		t.Helper()
 		if _, err := raw.ExecContext(ctx, query, args...); err != nil {
 			t.Fatalf("%s: %v", query, err)
 		}
-	}
-	exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
-	names, err := fs.Glob(migrations.FS, "*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		if name >= "0007" {
-			break
-		}
-		body, err := fs.ReadFile(migrations.FS, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		exec(string(body))
-		exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, '')`, strings.TrimSuffix(name, ".sql"))
 	}
 	// What one burst of failures left: three bans in force on one address.
 	now := time.Now()

@@ -8,8 +8,8 @@ import (
 )
 
 // ChangePanelPassword gives panel user userID a new password once the current one
-// is checked, and signs out every other browser of that user: all its panel
-// sessions but the one of keepToken. It returns how many it signed out, and
+// is checked, and signs out every other browser of that user: all its sign-ins
+// but the one of keepToken. It returns how many it signed out, and
 // ErrBadCredentials when current is wrong. API tokens are not affected.
 func (db *DB) ChangePanelPassword(ctx context.Context, userID int64, current, newPassword, keepToken string) (int, error) {
 	var hash string
@@ -50,8 +50,8 @@ func (db *DB) SetPanelPassword(ctx context.Context, name string, role Role, pass
 	return db.setPanelPassword(ctx, id, hash, "")
 }
 
-// setPanelPassword stores user id's new hash and deletes its panel sessions but
-// the one of keepToken (none when empty), in one transaction.
+// setPanelPassword stores user id's new hash and ends its sign-ins but the one
+// of keepToken (none when empty), in one transaction.
 func (db *DB) setPanelPassword(ctx context.Context, id int64, hash, keepToken string) (int, error) {
 	var ended int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -64,7 +64,7 @@ func (db *DB) setPanelPassword(ctx context.Context, id int64, hash, keepToken st
 		} else if n == 0 {
 			return fmt.Errorf("panel user %d: %w", id, ErrNotFound)
 		}
-		query, args := `DELETE FROM panel_sessions WHERE user_id = ?`, []any{id}
+		query, args := `DELETE FROM sign_ins WHERE user_id = ?`, []any{id}
 		if keepToken != "" {
 			query, args = query+` AND token_hash != ?`, append(args, tokenHash(keepToken))
 		}

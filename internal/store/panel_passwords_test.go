@@ -10,15 +10,15 @@ func TestChangePanelPassword(t *testing.T) {
 	setup := func(t *testing.T) (db *DB, acme User, current, other string, root string) {
 		db = mustOpen(t)
 		acme = mustUser(t, db, "acme")
-		current, other = mustCreateSession(t, db, acme), mustCreateSession(t, db, acme)
-		root = mustCreateSession(t, db, mustUser(t, db, "root"))
+		current, other = mustSignIn(t, db, acme), mustSignIn(t, db, acme)
+		root = mustSignIn(t, db, mustUser(t, db, "root"))
 		return db, acme, current, other, root
 	}
 	t.Run("OK", func(t *testing.T) {
 		db, acme, current, other, root := setup(t)
 		ended, err := db.ChangePanelPassword(t.Context(), acme.ID, customerPW, newPW, current)
 		if err != nil || ended != 1 {
-			t.Fatalf("ChangePanelPassword = %d, %v; want 1 other session ended", ended, err)
+			t.Fatalf("ChangePanelPassword = %d, %v; want 1 other sign-in ended", ended, err)
 		}
 		if _, err := db.AuthenticatePanelUser(t.Context(), "acme", newPW); err != nil {
 			t.Errorf("the new password does not sign in: %v", err)
@@ -26,13 +26,13 @@ func TestChangePanelPassword(t *testing.T) {
 		if _, err := db.AuthenticatePanelUser(t.Context(), "acme", customerPW); !errors.Is(err, ErrBadCredentials) {
 			t.Errorf("the old password still signs in: %v", err)
 		}
-		if u, err := db.PanelSessionUser(t.Context(), current); err != nil || u != acme {
+		if u, err := db.SignedInUser(t.Context(), current); err != nil || u != acme {
 			t.Errorf("the browser that changed it was signed out: %+v, %v", u, err)
 		}
-		if _, err := db.PanelSessionUser(t.Context(), other); !errors.Is(err, ErrNotFound) {
+		if _, err := db.SignedInUser(t.Context(), other); !errors.Is(err, ErrNotFound) {
 			t.Errorf("acme's other browser is still signed in: %v", err)
 		}
-		if u, err := db.PanelSessionUser(t.Context(), root); err != nil || u.Name != "root" {
+		if u, err := db.SignedInUser(t.Context(), root); err != nil || u.Name != "root" {
 			t.Errorf("another user's browser was signed out: %+v, %v", u, err)
 		}
 	})
@@ -44,7 +44,7 @@ func TestChangePanelPassword(t *testing.T) {
 		if _, err := db.AuthenticatePanelUser(t.Context(), "acme", customerPW); err != nil {
 			t.Errorf("the password changed anyway: %v", err)
 		}
-		if _, err := db.PanelSessionUser(t.Context(), other); err != nil {
+		if _, err := db.SignedInUser(t.Context(), other); err != nil {
 			t.Errorf("a browser was signed out anyway: %v", err)
 		}
 	})
@@ -69,8 +69,8 @@ func TestSetPanelPassword(t *testing.T) {
 	const newPW = "a-new-password-9"
 	db := mustOpen(t)
 	acme := mustUser(t, db, "acme")
-	a, b := mustCreateSession(t, db, acme), mustCreateSession(t, db, acme)
-	root := mustCreateSession(t, db, mustUser(t, db, "root"))
+	a, b := mustSignIn(t, db, acme), mustSignIn(t, db, acme)
+	root := mustSignIn(t, db, mustUser(t, db, "root"))
 
 	t.Run("ErrNotFound", func(t *testing.T) {
 		for _, c := range []struct {
@@ -88,17 +88,17 @@ func TestSetPanelPassword(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		ended, err := db.SetPanelPassword(t.Context(), "acme", RoleCustomer, newPW)
 		if err != nil || ended != 2 {
-			t.Fatalf("SetPanelPassword = %d, %v; want both of acme's sessions ended", ended, err)
+			t.Fatalf("SetPanelPassword = %d, %v; want both of acme's sign-ins ended", ended, err)
 		}
 		if _, err := db.AuthenticatePanelUser(t.Context(), "acme", newPW); err != nil {
 			t.Errorf("the new password does not sign in: %v", err)
 		}
 		for _, tok := range []string{a, b} {
-			if _, err := db.PanelSessionUser(t.Context(), tok); !errors.Is(err, ErrNotFound) {
+			if _, err := db.SignedInUser(t.Context(), tok); !errors.Is(err, ErrNotFound) {
 				t.Errorf("an acme browser is still signed in: %v", err)
 			}
 		}
-		if _, err := db.PanelSessionUser(t.Context(), root); err != nil {
+		if _, err := db.SignedInUser(t.Context(), root); err != nil {
 			t.Errorf("root was signed out: %v", err)
 		}
 	})

@@ -1,5 +1,5 @@
 // Package store keeps ftppanel's durable data in an embedded SQLite database:
-// panel users, customers, FTP accounts, panel sessions and the audit log.
+// panel users, customers, FTP accounts, panel sign-ins and the audit log.
 package store
 
 import (

@@ -2,13 +2,17 @@ package store
 
 import (
 	"database/sql"
+	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ftppanel/ftppanel/migrations"
 )
 
 // Passwords used throughout the tests; all pass ValidatePassword.
@@ -59,6 +63,38 @@ func openRaw(t *testing.T, path string) *sql.DB {
 	return raw
 }
 
+// openRawBefore builds the database at path as a release before migration
+// version left it (every migration named before it applied, through the sqlite
+// driver), to test upgrades; it returns the raw connection.
+func openRawBefore(t *testing.T, path, version string) *sql.DB {
+	t.Helper()
+	raw := openRaw(t, path)
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := raw.ExecContext(t.Context(), query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if name >= version {
+			break
+		}
+		body, err := fs.ReadFile(migrations.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(string(body))
+		exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, '')`, strings.TrimSuffix(name, ".sql"))
+	}
+	return raw
+}
+
 // fakeClock is an injectable DB.Now. It is only used from the test goroutine.
 type fakeClock struct{ now time.Time }
 
@@ -78,9 +114,9 @@ func mustMigrations(t *testing.T, db *DB) []string {
 	return got
 }
 
-var wantMigrations = []string{"0001_initial", "0002_session_history", "0003_api_tokens", "0004_bans", "0005_login_links", "0006_account_changes", "0007_one_ban_per_address"}
+var wantMigrations = []string{"0001_initial", "0002_session_history", "0003_api_tokens", "0004_bans", "0005_login_links", "0006_account_changes", "0007_one_ban_per_address", "0008_sign_ins"}
 
-var wantTables = []string{"api_tokens", "audit_log", "bans", "customers", "ftp_account_changes", "ftp_accounts", "login_links", "panel_sessions", "panel_users", "schema_migrations", "session_history"}
+var wantTables = []string{"api_tokens", "audit_log", "bans", "customers", "ftp_account_changes", "ftp_accounts", "login_links", "panel_users", "schema_migrations", "session_history", "sign_ins"}
 
 func tableNames(t *testing.T, raw *sql.DB) []string {
 	t.Helper()
