@@ -77,6 +77,65 @@ func TestLateDataConnectionDoesNotHijackATransfer(t *testing.T) {
 	}
 }
 
+// TestLateDataConnectionAfterTheRangeCycled: under load every port of the range
+// comes round within seconds, so "least recently released" alone lets a port be
+// reused while a disconnected client may still connect to it. A port whose
+// listener never got its connection rests for the connection timeout: the
+// transfers that cycle the rest of the range do not hand it to a live session.
+func TestLateDataConnectionAfterTheRangeCycled(t *testing.T) {
+	in := start(t, "--passive-ports", "31400-31402")
+	in.addCustomer("acme")
+	in.addFTPUser("live", "acme")
+	in.addFTPUser("gone", "acme")
+	want := bytes.Repeat([]byte("live's own file\n"), 4096)
+	if err := os.WriteFile(filepath.Join(in.home("acme", "live"), "own.txt"), want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live := in.rawDial()
+	live.login("live")
+	live.cmd(200, "TYPE I")
+	download := func(before func()) int {
+		port := pasvPort(t, live.cmd(227, "PASV"))
+		if before != nil {
+			before()
+		}
+		data, err := dialPort("127.0.0.1", port)
+		if err != nil {
+			t.Fatalf("live's data connection to %d: %v", port, err)
+		}
+		defer data.Close()
+		live.cmd(150, "RETR own.txt")
+		data.SetReadDeadline(time.Now().Add(10 * time.Second))
+		got, err := io.ReadAll(data)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("live got %d of %d bytes of its download on port %d: %v", len(got), len(want), port, err)
+		}
+		live.expect(226)
+		return port
+	}
+
+	gone := in.rawDial()
+	gone.login("gone")
+	gonePort := pasvPort(t, gone.cmd(227, "PASV"))
+	admin := in.signInAdmin()
+	id, _ := admin.rowFor("gone")
+	admin.mustDisconnect(id)
+	if err := closedByServer(gone.conn); err != nil {
+		t.Fatal(err)
+	}
+	// The other two ports, each used and given back: the range has come round.
+	for range 2 {
+		if port := download(nil); port == gonePort {
+			t.Fatalf("port %d, whose session was disconnected before connecting, was reused at once", port)
+		}
+	}
+	download(func() {
+		if late, err := dialPort("127.0.0.1", gonePort); err == nil { // the disconnected client, late
+			t.Cleanup(func() { late.Close() })
+		}
+	})
+}
+
 // TestFTPSDisconnectResetsASlowDownload: an FTPS download read slowly and
 // disconnected ends in an error, not in buffered data and then a clean end of the
 // TLS stream, which a client could take for the whole file.

@@ -3,6 +3,7 @@ package ftpd
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -21,15 +22,15 @@ type passiveListeners struct {
 	timeout time.Duration
 
 	mu   sync.Mutex
-	held map[string]int // listeners open, by client address
+	held map[netip.Addr]int // listeners open, by client address
 }
 
 // newPassiveListeners serves ports from r (the system's choice when r is zero),
 // perIP at once to one address: 0 is a quarter of the range, at least one.
 func newPassiveListeners(r PortRange, perIP int, timeout time.Duration) *passiveListeners {
-	p := &passiveListeners{perIP: perIP, timeout: timeout, held: make(map[string]int)}
+	p := &passiveListeners{perIP: perIP, timeout: timeout, held: make(map[netip.Addr]int)}
 	if r.Low > 0 {
-		p.ports = newPortPool(r.Low, r.High)
+		p.ports = newPortPool(r.Low, r.High, timeout, time.Now)
 		if p.perIP == 0 {
 			p.perIP = max(1, p.ports.NumberAttempts()/4)
 		}
@@ -41,20 +42,23 @@ func newPassiveListeners(r PortRange, perIP int, timeout time.Duration) *passive
 // resets its data connection, and only the session's client may connect. It
 // refuses an address that holds its share of the range already.
 func (p *passiveListeners) wrap(l net.Listener, control *controlConn, client string) (*dataListener, error) {
-	dl := &dataListener{Listener: l, owner: p, client: net.ParseIP(client), key: client}
+	dl := &dataListener{Listener: l, owner: p, client: addrOf(client)}
 	if a, ok := l.Addr().(*net.TCPAddr); ok {
 		dl.port = a.Port
 	}
 	p.mu.Lock()
-	held := p.held[client]
+	held := p.held[dl.client]
 	if previous := control.dataLn.Load(); previous != nil && previous.open {
 		held-- // the library closes the session's previous listener once this one is announced
 	}
 	if p.perIP > 0 && held >= p.perIP {
 		p.mu.Unlock()
+		if p.ports != nil {
+			p.ports.unused(dl.port)
+		}
 		return nil, errTooManyPassive
 	}
-	p.held[client]++
+	p.held[dl.client]++
 	dl.open = true
 	p.mu.Unlock()
 	if p.ports != nil {
@@ -75,8 +79,7 @@ type dataListener struct {
 	net.Listener
 	owner  *passiveListeners
 	port   int
-	client net.IP      // the only address a data connection may come from
-	key    string      // client, as held counts it
+	client netip.Addr  // the only address a data connection may come from
 	open   bool        // counted in owner.held; guarded by owner.mu
 	idle   *time.Timer // closes the listener if no data connection comes
 
@@ -92,7 +95,7 @@ func (l *dataListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !l.client.Equal(remoteIP(c)) {
+		if remoteAddr(c) != l.client {
 			resetAndClose(c) // someone else's; the client may still come
 			continue
 		}
@@ -136,10 +139,14 @@ func (l *dataListener) Close() error {
 }
 
 // expire closes a listener that got no data connection in time, so a session
-// that sends PASV and never connects does not keep its port.
+// that sends PASV and never connects does not keep its port. A connection
+// accepted at that moment is refused (aborted), never served on a port given back.
 func (l *dataListener) expire() {
 	l.mu.Lock()
 	accepted := l.accepted
+	if !accepted {
+		l.aborted = true
+	}
 	l.mu.Unlock()
 	if !accepted {
 		l.Listener.Close()
@@ -165,18 +172,21 @@ func (l *dataListener) abort() {
 // release gives the listener's port and its place in the address's share back,
 // once; the socket is closed first, so the port can be listened on again.
 func (l *dataListener) release() {
+	l.mu.Lock()
+	connected := l.accepted
+	l.mu.Unlock()
 	p := l.owner
 	p.mu.Lock()
 	was := l.open
 	l.open = false
 	if was {
-		if p.held[l.key]--; p.held[l.key] <= 0 {
-			delete(p.held, l.key)
+		if p.held[l.client]--; p.held[l.client] <= 0 {
+			delete(p.held, l.client)
 		}
 	}
 	p.mu.Unlock()
 	if was && p.ports != nil {
-		p.ports.release(l.port)
+		p.ports.release(l.port, connected)
 	}
 }
 
@@ -189,9 +199,17 @@ func resetAndClose(c net.Conn) {
 	c.Close()
 }
 
-func remoteIP(c net.Conn) net.IP {
+// remoteAddr is c's remote address without its port or zone, IPv4 in IPv6 unmapped.
+func remoteAddr(c net.Conn) netip.Addr {
 	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
-		return a.IP
+		return a.AddrPort().Addr().WithZone("").Unmap()
 	}
-	return nil
+	return netip.Addr{}
+}
+
+// addrOf parses a client address as the driver keeps it ("192.0.2.1",
+// "fe80::1%eth0"), without its zone, IPv4 in IPv6 unmapped.
+func addrOf(s string) netip.Addr {
+	a, _ := netip.ParseAddr(s)
+	return a.WithZone("").Unmap()
 }
