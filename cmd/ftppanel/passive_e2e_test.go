@@ -314,7 +314,7 @@ func TestFailedPASVGivesItsPortBack(t *testing.T) {
 	in.addFTPUser("bob", "acme")
 	c := in.rawDialFrom("::1")
 	c.login("bob")
-	if reply := c.cmd(421, "PASV"); !strings.Contains(reply, "PASV can only name an IPv4 address; use EPSV") {
+	if reply := c.cmd(425, "PASV"); !strings.Contains(reply, "PASV can only name an IPv4 address; use EPSV") {
 		t.Errorf("PASV on IPv6 says %q, want the reason in plain words", reply)
 	}
 	c.cmd(229, "EPSV")

@@ -183,7 +183,9 @@ func (c *clientHandler) handlePASV(_ string) error {
 
 	if err != nil {
 		c.logger.Error("Could not listen for passive connection", "err", err)
-		c.writeMessage(StatusServiceNotAvailable, "Could not listen for passive connection: "+c.errorText(err))
+		// ftppanel: 425, not 421: the session goes on (421 tells the client the
+		// connection is closing).
+		c.writeMessage(StatusCannotOpenDataConnection, "Could not listen for passive connection: "+c.errorText(err))
 
 		return nil
 	}
@@ -204,7 +206,7 @@ func (c *clientHandler) handlePASV(_ string) error {
 		listener, err = wrapper.WrapPassiveListener(listener)
 		if err != nil {
 			c.logger.Error("Could not wrap passive connection", "err", err)
-			c.writeMessage(StatusServiceNotAvailable, "Could not listen for passive connection: "+c.errorText(err))
+			c.writeMessage(StatusCannotOpenDataConnection, "Could not listen for passive connection: "+c.errorText(err))
 
 			return nil
 		}
@@ -214,7 +216,8 @@ func (c *clientHandler) handlePASV(_ string) error {
 		if tlsConfig, err := c.server.driver.GetTLSConfig(); err == nil {
 			listener = tls.NewListener(listener, tlsConfig)
 		} else {
-			c.writeMessage(StatusServiceNotAvailable, "Cannot get a TLS config: "+c.errorText(err))
+			listener.Close() //nolint:errcheck,gosec // ftppanel: it was left listening, unannounced
+			c.writeMessage(StatusCannotOpenDataConnection, "Cannot get a TLS config: "+c.errorText(err))
 
 			return nil
 		}
@@ -292,7 +295,7 @@ func (c *clientHandler) handlePassivePASV(transferHandler *passiveTransferHandle
 	quads, err2 := c.getCurrentIP()
 
 	if err2 != nil {
-		c.writeMessage(StatusServiceNotAvailable, "Could not listen for passive connection: "+c.errorText(err2))
+		c.writeMessage(StatusCannotOpenDataConnection, "Could not listen for passive connection: "+c.errorText(err2))
 
 		return true
 	}
