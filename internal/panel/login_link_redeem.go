@@ -15,6 +15,12 @@ import (
 // host's control panel sends a customer here, as WHM opens cPanel. A link works
 // once, within a minute; after that it is refused with a page that says why.
 func (p *Panel) redeemLoginLink(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		// Link checkers and mail scanners ask with HEAD: the link is for the
+		// browser that follows it, so HEAD neither uses it up nor signs in.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	u, err := p.store.RedeemLoginLink(r.Context(), chi.URLParam(r, "token"))
 	switch {
 	case errors.Is(err, store.ErrLinkUsed):
