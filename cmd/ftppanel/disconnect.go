@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/ftppanel/ftppanel/internal/apiclient"
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
@@ -28,7 +27,7 @@ func (c *cli) disconnect(ctx context.Context, args []string) error {
 			return err
 		}
 	} else if !session.ValidID(positional[0]) {
-		return fmt.Errorf("%q is not a session ID; \"%s sessions\" lists them", format.Printable(positional[0]), c.prog)
+		return fmt.Errorf("%q is not a session ID; \"%s sessions\" lists them", printable(positional[0]), c.prog)
 	}
 	api, err := c.newAPIClient(*panelURL)
 	if err != nil {
@@ -50,11 +49,11 @@ func (c *cli) disconnectID(ctx context.Context, api *apiclient.Client, id string
 	if err := api.Disconnect(ctx, id); err != nil {
 		return apiError(err)
 	}
-	who := format.Printable(s.Login)
+	who := printable(s.Login)
 	if who == "" {
 		who = "a connection that had not logged in"
 	}
-	fmt.Fprintf(c.stdout, "Disconnected %s (%s), session %s.\n", who, format.Printable(s.RemoteIP), id)
+	fmt.Fprintf(c.stdout, "Disconnected %s (%s), session %s.\n", who, printable(s.RemoteIP), id)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ftppanel/ftppanel/internal/apiclient"
 	"github.com/ftppanel/ftppanel/internal/format"
+	"github.com/ftppanel/ftppanel/internal/session"
 )
 
 // sessions runs "sessions": the live FTP sessions of a running server, as a
@@ -48,18 +49,23 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", format.Printable(s.ID), cell(s.Login), cell(s.Customer),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", printable(s.ID), cell(s.Login), cell(s.Customer),
 			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), format.Duration(time.Duration(s.IdleSeconds)*time.Second))
 	}
 	return tw.Flush()
 }
 
 // cell is a table cell: printable, "-" when empty.
+// printable shows text from the server as the panel does: control and
+// bidirectional characters as escapes, so a name an FTP client chose cannot drive
+// the operator's terminal.
+func printable(s string) string { return session.Visible(s, session.MaxFileLen) }
+
 func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return format.Printable(s)
+	return printable(s)
 }
 
 // rate is a transfer's current rate; "-" when nothing moves.

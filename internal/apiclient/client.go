@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftppanel/ftppanel/internal/format"
+	"github.com/ftppanel/ftppanel/internal/session"
 )
 
 // maxResponse bounds what a call reads from the server: 10,000 sessions fit.
@@ -162,7 +162,7 @@ func (c *Client) DisconnectLogin(ctx context.Context, login string) (int, error)
 		Disconnected *int `json:"disconnected"`
 	}
 	if err := json.Unmarshal(body, &res); err != nil || res.Disconnected == nil {
-		return 0, fmt.Errorf("the server's answer is not what this version expects: %s", format.Printable(string(body)))
+		return 0, fmt.Errorf("the server's answer is not what this version expects: %s", session.Visible(string(body), 200))
 	}
 	return *res.Disconnected, nil
 }
@@ -203,7 +203,7 @@ func (c *Client) call(ctx context.Context, method string, query url.Values, path
 	}
 	e := &Error{URL: c.URL(), Status: resp.StatusCode, StatusLine: resp.Status}
 	if json.Unmarshal(body, &apiErr) == nil && apiErr.Error != "" {
-		e.Message = format.Printable(apiErr.Error)
+		e.Message = session.Visible(apiErr.Error, 1000)
 	}
 	return nil, e
 }

@@ -87,7 +87,7 @@ func TestClientErrors(t *testing.T) {
 	t.Run("the API's message", func(t *testing.T) {
 		_, err := client("/refused").Session(ctx, "s1")
 		var e *Error
-		if !errors.As(err, &e) || e.Status != 401 || e.Message != "the token is unknown?[31m" {
+		if !errors.As(err, &e) || e.Status != 401 || e.Message != `the token is unknown\x1b[31m` {
 			t.Errorf("err = %#v", err)
 		}
 	})

@@ -4,10 +4,7 @@ package format
 
 import (
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 )
@@ -34,13 +31,3 @@ func Duration(d time.Duration) string {
 	}
 }
 
-// Printable makes text from the server safe to print on a terminal: a file name
-// an FTP client chose must not carry escape sequences to the operator's screen.
-func Printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if !unicode.IsPrint(r) || r == utf8.RuneError {
-			return '?'
-		}
-		return r
-	}, s)
-}
