@@ -167,6 +167,24 @@ func (cfg *serveConfig) check() error {
 			return invalid(o.name, "%d: must be 1 or more", o.n)
 		}
 	}
+	if cfg.BanAfter > 0 {
+		for _, o := range []struct {
+			name string
+			d    time.Duration
+		}{{"ban-time", cfg.BanTime}, {"ban-window", cfg.BanWindow}} {
+			if o.d < time.Second {
+				return invalid(o.name, "%s: must be at least 1s (--ban-after 0 turns bans off)", o.d)
+			}
+		}
+	}
+	for _, o := range []struct {
+		name string
+		d    time.Duration
+	}{{"login-timeout", cfg.LoginTimeout}, {"failed-login-delay", cfg.FailedLoginDelay}} {
+		if o.d < 0 {
+			return invalid(o.name, "%s: must be 0 or more", o.d)
+		}
+	}
 	if cfg.PanelLockTime < time.Second {
 		return invalid("panel-lock-time", "%s: must be at least 1s", cfg.PanelLockTime)
 	}

@@ -18,6 +18,11 @@ func TestServeConfigCheck(t *testing.T) {
 		if err := cfg.check(); err != nil {
 			t.Fatalf("the defaults do not pass: %v", err)
 		}
+		off := defaultServeConfig()
+		off.BanAfter, off.BanTime = 0, 0 // bans off: their time is not used
+		if err := off.check(); err != nil {
+			t.Errorf("--ban-after 0 --ban-time 0: %v", err)
+		}
 		if cfg.passive != (ftpd.PortRange{Low: 50000, High: 50100}) {
 			t.Errorf("passive ports %+v, from %q", cfg.passive, cfg.PassivePorts)
 		}
@@ -40,6 +45,10 @@ func TestServeConfigCheck(t *testing.T) {
 		{"per address negative", func(c *serveConfig) { c.MaxSessionsPerIP = -1 }, "max-sessions-per-ip", "must be 0 or more"},
 		{"per login negative", func(c *serveConfig) { c.MaxSessionsPerLogin = -5 }, "max-sessions-per-login", "-5: must be 0 or more"},
 		{"ban after negative", func(c *serveConfig) { c.BanAfter = -2 }, "ban-after", "must be 0 or more"},
+		{"ban time zero", func(c *serveConfig) { c.BanTime = 0 }, "ban-time", "0s: must be at least 1s"},
+		{"ban window negative", func(c *serveConfig) { c.BanWindow = -time.Minute }, "ban-window", "must be at least 1s"},
+		{"login timeout negative", func(c *serveConfig) { c.LoginTimeout = -time.Second }, "login-timeout", "-1s: must be 0 or more"},
+		{"failed login delay negative", func(c *serveConfig) { c.FailedLoginDelay = -time.Second }, "failed-login-delay", "must be 0 or more"},
 		{"panel lock after zero", func(c *serveConfig) { c.PanelLockAfter = 0 }, "panel-lock-after", "0: must be 1 or more"},
 		{"panel address lock after zero", func(c *serveConfig) { c.PanelIPLockAfter = 0 }, "panel-ip-lock-after", "must be 1 or more"},
 		{"panel lock too short", func(c *serveConfig) { c.PanelLockTime = time.Millisecond }, "panel-lock-time", "must be at least 1s"},
