@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +22,8 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+
+	"github.com/ftppanel/ftppanel/internal/apiclient"
 )
 
 // The soak runs FTP clients in a loop (connect, log in, upload, download, list,
@@ -99,9 +100,8 @@ type soak struct {
 	t       *testing.T
 	cfg     soakConfig
 	in      *instance
-	token   string
 	admin   *http.Client
-	api     *http.Client
+	api     *apiclient.Client
 	payload []byte
 	stats   soakStats
 	workers []*soakWorker
@@ -162,8 +162,11 @@ func TestSoak(t *testing.T) {
 		writeFile(t, filepath.Join(home, "big.bin"), 16<<20)
 	}
 	s.admin = in.signInAdmin().c
-	s.token = in.apiToken("admin")
-	s.api = &http.Client{Timeout: 30 * time.Second}
+	api, err := apiclient.New(in.panelURL, in.apiToken("admin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.api = api
 	for i := range cfg.clients {
 		login := logins[i%len(logins)]
 		s.workers = append(s.workers, &soakWorker{s: s, id: i, login: login,
@@ -533,31 +536,17 @@ func (s *soak) descriptors() int {
 
 func (s *soak) closeIdleHTTP() {
 	s.admin.CloseIdleConnections()
-	s.api.CloseIdleConnections()
+	s.api.Close()
 }
 
 // apiPorts lists the live sessions through the API, by the client's port.
 func (s *soak) apiPorts() (map[int]bool, error) {
-	req, _ := http.NewRequest(http.MethodGet, s.in.panelURL+"/api/v1/sessions", nil)
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	resp, err := s.api.Do(req)
+	list, err := s.api.Sessions(context.Background(), "")
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET /api/v1/sessions: status %d", resp.StatusCode)
-	}
-	var list struct {
-		Sessions []struct {
-			RemotePort int `json:"remote_port"`
-		} `json:"sessions"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		return nil, err
-	}
 	ports := map[int]bool{}
-	for _, p := range list.Sessions {
+	for _, p := range list {
 		ports[p.RemotePort] = true
 	}
 	return ports, nil
