@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"sync"
 	"time"
@@ -28,9 +29,27 @@ type defender struct {
 	on      bool
 	offence *lockout.Counter
 
-	// stored is held by Server.strike from reading the store's ban to writing
-	// its own, so that concurrent failures make one ban.
-	stored sync.Mutex
+	// stored[i] is held by Server.strike from reading the store's ban on an
+	// address to writing its own, so that concurrent failures from it make one
+	// ban; a lock per address (by hash), so a slow store call holds up only the
+	// few addresses that share its lock.
+	stored [storedLocks]sync.Mutex
+}
+
+// storedLocks is how many addresses' bans can be checked and stored at once.
+const storedLocks = 64
+
+// storedLock is the lock over ip's ban in the store.
+func (d *defender) storedLock(ip string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(ip))
+	return &d.stored[h.Sum32()%storedLocks]
+}
+
+// banStore is what the defender reads and writes in the store; tests slow it down.
+type banStore interface {
+	ActiveBan(ctx context.Context, ip string) (store.Ban, error)
+	AddBan(ctx context.Context, b store.Ban) (store.Ban, error)
 }
 
 // newDefender bans after threshold failures within window, for banTime at
@@ -64,9 +83,10 @@ func (s *Server) strike(ip string, score float64, why string) {
 	}
 	ctx := context.Background()
 	reason := "too many " + why
-	s.defender.stored.Lock()
+	stored := s.defender.storedLock(ip)
+	stored.Lock()
 	banFor, ok := s.scoreAgainst(ctx, ip, score, reason)
-	s.defender.stored.Unlock()
+	stored.Unlock()
 	if !ok {
 		return
 	}
@@ -86,7 +106,7 @@ func (s *Server) strike(ip string, score float64, why string) {
 // and one an admin made counts as a ban.
 func (s *Server) scoreAgainst(ctx context.Context, ip string, score float64, reason string) (time.Duration, bool) {
 	now := s.now()
-	switch _, err := s.store.ActiveBan(ctx, ip); {
+	switch _, err := s.bans.ActiveBan(ctx, ip); {
 	case err == nil:
 		return 0, false
 	case errors.Is(err, store.ErrNotFound):
@@ -99,7 +119,7 @@ func (s *Server) scoreAgainst(ctx context.Context, ip string, score float64, rea
 	if banFor == 0 {
 		return 0, false
 	}
-	if _, err := s.store.AddBan(ctx, store.Ban{IP: ip, Reason: reason, CreatedBy: "defender", CreatedAt: now, Until: now.Add(banFor)}); err != nil {
+	if _, err := s.bans.AddBan(ctx, store.Ban{IP: ip, Reason: reason, CreatedBy: "defender", CreatedAt: now, Until: now.Add(banFor)}); err != nil {
 		s.log.Error("ban", slog.String("ip", ip), slog.Any("error", err))
 		return 0, false
 	}

@@ -1,9 +1,16 @@
 package ftpd
 
 import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // testDefender bans after 3 failures within 15 minutes, for 15 minutes at first,
@@ -113,5 +120,68 @@ func TestDefenderOff(t *testing.T) {
 	d, _ := testDefender(0)
 	if bans := guess(d, "192.0.2.1", 100); len(bans) != 0 {
 		t.Errorf("--ban-after 0 banned: %v", bans)
+	}
+}
+
+// slowBans is a store whose check of one address's ban waits until released, as
+// a database stalled by a slow write would.
+type slowBans struct {
+	*store.DB
+	ip       string
+	checking chan struct{} // closed when the check of ip has begun
+	release  chan struct{}
+}
+
+func (b *slowBans) ActiveBan(ctx context.Context, ip string) (store.Ban, error) {
+	if ip == b.ip {
+		close(b.checking)
+		<-b.release
+	}
+	return b.DB.ActiveBan(ctx, ip)
+}
+
+// One address's failure waiting on the store holds up no other address: a
+// guesser from another one is still banned.
+func TestFailuresFromOneAddressDoNotWaitForAnother(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const stalled, guesser = "192.0.2.1", "192.0.2.2"
+	bans := &slowBans{DB: db, ip: stalled, checking: make(chan struct{}), release: make(chan struct{})}
+	srv := &Server{store: db, bans: bans, registry: session.NewRegistry(), log: slog.New(slog.DiscardHandler),
+		now: time.Now, defender: newDefender(3, 15*time.Minute, 15*time.Minute, time.Now)}
+	if srv.defender.storedLock(stalled) == srv.defender.storedLock(guesser) {
+		t.Fatal("the two addresses share a lock: pick others")
+	}
+
+	stalledDone := make(chan struct{})
+	go func() {
+		defer close(stalledDone)
+		srv.strike(stalled, failedLoginScore, "failed logins")
+	}()
+	<-bans.checking
+	guessed := make(chan struct{})
+	go func() {
+		defer close(guessed)
+		for range 3 {
+			srv.strike(guesser, failedLoginScore, "failed logins")
+		}
+	}()
+	select {
+	case <-guessed:
+	case <-time.After(time.Minute): // only bounds the wait: the stalled check never ends by itself
+		t.Error("failures from one address waited for the store's answer about another")
+	}
+	close(bans.release)
+	<-stalledDone
+	<-guessed
+	if _, err := db.ActiveBan(ctx, guesser); err != nil {
+		t.Errorf("the guesser is not banned: %v", err)
+	}
+	if _, err := db.ActiveBan(ctx, stalled); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("one failure banned its address: %v", err)
 	}
 }

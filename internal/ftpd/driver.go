@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	ftpserver "github.com/fclairamb/ftpserverlib"
@@ -36,6 +37,9 @@ type conn struct {
 	ip      string
 	home    *os.Root // set at login
 	login   string   // set at login, counted by the per-login limit
+	// seenChange is the newest change to the account the login saw (read by
+	// the watcher): later changes end the session, earlier ones do not.
+	seenChange atomic.Int64
 }
 
 var (
@@ -107,9 +111,6 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		// A second login on a live session would move it to another account.
 		return nil, errLoginIncorrect
 	}
-	// The login time is taken before the account is read: a change to the
-	// account made while this login is checked must end the session too.
-	loginAt := d.srv.now()
 	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)
 	if err != nil {
 		c.session.EndedBy(session.EndLoginFailed) // the library hangs up after a failed login
@@ -134,8 +135,9 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		return nil, errLoginIncorrect
 	}
 	c.home = home
+	c.seenChange.Store(account.SeenChange) // before the session shows the login to the watcher
 	c.session.SetIdleTimeout(account.IdleTimeout)
-	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), loginAt)
+	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), d.srv.now())
 	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log}, nil
 }
 

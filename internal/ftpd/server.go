@@ -87,6 +87,7 @@ type Server struct {
 	history   *historyWriter
 	limits    *limits
 	defender  *defender
+	bans      banStore // the store, as the defender uses it
 	conns     sync.Map // session ID → *conn
 	served    sync.WaitGroup
 	stopWatch context.CancelFunc
@@ -113,6 +114,7 @@ func Start(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		store:    cfg.Store,
+		bans:     cfg.Store,
 		registry: cfg.Registry,
 		log:      cfg.Logger,
 		now:      cfg.Now,

@@ -62,9 +62,11 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 			continue
 		}
 		for _, snap := range s.registry.List(session.AllSessions(), session.Filter{ExactLogin: c.Login}) {
-			// A session that logged in after the change was let in by the account
-			// as it is now (enabled again, the new password): it stays.
-			if snap.LoggedInAt.After(c.At) {
+			// A session whose login saw the change was let in by the account as it
+			// is now (enabled again, the new password): it stays. IDs, not clocks,
+			// say what it saw: a login checked while the change was being written
+			// read the account from before it, whatever the time.
+			if s.sawChange(snap.ID, c.ID) {
 				continue
 			}
 			if !s.drop(snap.ID, "421 "+sentence(c.Change)+"; closing.", kind) {
@@ -77,6 +79,13 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 		}
 	}
 	return after
+}
+
+// sawChange reports whether the session's login read its account with the
+// change already made.
+func (s *Server) sawChange(sessionID string, change int64) bool {
+	v, ok := s.conns.Load(sessionID)
+	return ok && v.(*conn).seenChange.Load() >= change
 }
 
 // accountChangeEnds is how each change to an account ends its sessions.

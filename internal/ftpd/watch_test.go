@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	ftpserver "github.com/fclairamb/ftpserverlib"
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
@@ -33,7 +36,10 @@ func TestAccountChangesEndAsTheirOwnKind(t *testing.T) {
 
 // An account disabled and enabled again (or given a new password) lets in the
 // sessions that log in afterwards: the watcher, reading the change late, must
-// end only the sessions that were in before it.
+// end only the sessions whose login read the account before the change, by
+// change IDs, not clocks: a login checked while the change was being written
+// read the old account, whatever time it carries, and other processes' clocks
+// differ from ours.
 func TestAccountChangeEndsOnlySessionsFromBeforeIt(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
@@ -41,6 +47,7 @@ func TestAccountChangeEndsOnlySessionsFromBeforeIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	db.PasswordCost = bcrypt.MinCost
 	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
 		t.Fatal(err)
 	}
@@ -48,31 +55,56 @@ func TestAccountChangeEndsOnlySessionsFromBeforeIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	changedAt := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return changedAt }
+	db.Now = func() time.Time { return changedAt } // the clock of the process that changes bob
 	registry := session.NewRegistry()
 	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
-	loginAt := func(at time.Time) (closed *atomic.Bool) {
+	// authenticate checks bob's password as AuthUser does; loggedIn then lets
+	// the session in, with the time its clock says.
+	authenticate := func() store.FTPAccount {
+		t.Helper()
+		a, err := db.AuthenticateFTP(ctx, "bob", "bob-password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	loggedIn := func(a store.FTPAccount, at time.Time) (closed *atomic.Bool) {
 		closed = new(atomic.Bool)
 		s := session.New("127.0.0.1", 40000, at, func() { closed.Store(true) })
-		s.LoggedIn("bob", "acme", "", false, at)
+		c := &conn{cc: encryptedClient{}, session: s}
+		c.seenChange.Store(a.SeenChange)
+		s.LoggedIn(a.Login, a.Customer, "", true, at)
+		srv.conns.Store(s.ID(), c)
 		registry.Add(s)
 		return closed
 	}
 
-	before := loginAt(changedAt.Add(-time.Second))
+	before := loggedIn(authenticate(), changedAt.Add(-time.Second))
+	// Checked before the change was written, let in with a clock past its stamp.
+	overlapping := authenticate()
 	if err := db.SetFTPDisabled(ctx, "bob", true); err != nil {
 		t.Fatal(err)
 	}
+	overlap := loggedIn(overlapping, changedAt.Add(time.Second))
 	if err := db.SetFTPDisabled(ctx, "bob", false); err != nil {
 		t.Fatal(err)
 	}
-	after := loginAt(changedAt.Add(time.Second))
+	// Checked after, with a clock behind the stamp.
+	after := loggedIn(authenticate(), changedAt.Add(-time.Minute))
 
 	srv.endChangedAccounts(ctx, 0)
 	if !before.Load() {
 		t.Error("the session from before the account was disabled is still open")
 	}
+	if !overlap.Load() {
+		t.Error("the session whose login read the account before it was disabled is still open")
+	}
 	if after.Load() {
 		t.Error("the session that logged in after the account was enabled again was closed")
 	}
 }
+
+// encryptedClient is a control connection under TLS, which drop does not write to.
+type encryptedClient struct{ ftpserver.ClientContext }
+
+func (encryptedClient) HasTLSForControl() bool { return true }

@@ -82,3 +82,52 @@ func TestAccountChangesEndSessionsElsewhere(t *testing.T) {
 		t.Errorf("after the last change: %v (last %d)", more, last)
 	}
 }
+
+// A login carries the newest change to its account it saw, also when its
+// password was remembered, so that a server ends it by the changes it did not see.
+func TestAuthenticateFTPSeesTheNewestChange(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	for _, login := range []string{"bob", "carol"} {
+		if err := db.AddFTPAccount(ctx, login, "acme", login+"-password"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := func(login string) int64 {
+		t.Helper()
+		a, err := db.AuthenticateFTP(ctx, login, login+"-password")
+		if err != nil {
+			t.Fatalf("%s: %v", login, err)
+		}
+		return a.SeenChange
+	}
+	if got := seen("bob"); got != 0 {
+		t.Errorf("an account never changed: SeenChange %d, want 0", got)
+	}
+	if err := db.SetFTPDisabled(ctx, "bob", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetFTPDisabled(ctx, "bob", false); err != nil {
+		t.Fatal(err)
+	}
+	disabled, _ := db.LastAccountChange(ctx)
+	if got := seen("bob"); got != disabled {
+		t.Errorf("after bob was disabled and enabled: SeenChange %d, want the change %d", got, disabled)
+	}
+	if err := db.SetFTPDisabled(ctx, "carol", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetFTPDisabled(ctx, "carol", false); err != nil {
+		t.Fatal(err)
+	}
+	carols, _ := db.LastAccountChange(ctx)
+	if got := seen("bob"); got != disabled { // remembered password, no bcrypt: still read
+		t.Errorf("a change to carol moved bob's SeenChange to %d, want %d", got, disabled)
+	}
+	if got := seen("carol"); got != carols || carols <= disabled {
+		t.Errorf("carol's SeenChange %d, want her change %d", got, carols)
+	}
+}

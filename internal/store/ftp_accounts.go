@@ -14,6 +14,10 @@ type FTPAccount struct {
 	Customer string
 	// IdleTimeout overrides the server's idle timeout for this account; 0 keeps it.
 	IdleTimeout time.Duration
+	// SeenChange is the ID of the newest AccountChange to the login when
+	// AuthenticateFTP read the account (0 if none): a session keeps through the
+	// changes up to it, as the login already saw them. Listings leave it 0.
+	SeenChange int64
 }
 
 // AddFTPAccount creates an FTP account for an existing customer.
@@ -43,6 +47,8 @@ func (db *DB) AddFTPAccount(ctx context.Context, login, customer, password strin
 
 // AuthenticateFTP checks an FTP login. A wrong password, an unknown login and a
 // disabled account all return ErrBadCredentials, after the same slow comparison.
+// The account and its newest change (SeenChange) are read in one statement, so
+// from one snapshot: a change the login did not see is one its session must end by.
 func (db *DB) AuthenticateFTP(ctx context.Context, login, password string) (FTPAccount, error) {
 	var (
 		a        FTPAccount
@@ -50,9 +56,10 @@ func (db *DB) AuthenticateFTP(ctx context.Context, login, password string) (FTPA
 		disabled bool
 		idle     int64
 	)
-	err := db.db.QueryRowContext(ctx, `SELECT a.login, c.name, a.password_hash, a.disabled, a.idle_timeout_seconds
+	err := db.db.QueryRowContext(ctx, `SELECT a.login, c.name, a.password_hash, a.disabled, a.idle_timeout_seconds,
+			(SELECT coalesce(max(ch.id), 0) FROM ftp_account_changes ch WHERE ch.login = a.login)
 		FROM ftp_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.login = ?`, login).
-		Scan(&a.Login, &a.Customer, &hash, &disabled, &idle)
+		Scan(&a.Login, &a.Customer, &hash, &disabled, &idle, &a.SeenChange)
 	a.IdleTimeout = time.Duration(idle) * time.Second
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return FTPAccount{}, err
@@ -124,18 +131,18 @@ func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string,
 	})
 }
 
-// AccountChange is a change to an FTP account that ends its sessions.
+// AccountChange is a change to an FTP account that ends its sessions. IDs grow
+// in the order changes commit; FTPAccount.SeenChange compares with them.
 type AccountChange struct {
 	ID     int64
 	Login  string
-	Change string    // ChangePassword, ChangeDisabled or ChangeDeleted
-	At     time.Time // when it was made
+	Change string // ChangePassword, ChangeDisabled or ChangeDeleted
 }
 
 // AccountChangesAfter returns the changes recorded after the one with ID after,
 // oldest first; LastAccountChange gives where to start.
 func (db *DB) AccountChangesAfter(ctx context.Context, after int64) ([]AccountChange, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, login, change, changed_at FROM ftp_account_changes WHERE id > ? ORDER BY id`, after)
+	rows, err := db.db.QueryContext(ctx, `SELECT id, login, change FROM ftp_account_changes WHERE id > ? ORDER BY id`, after)
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +150,9 @@ func (db *DB) AccountChangesAfter(ctx context.Context, after int64) ([]AccountCh
 	var out []AccountChange
 	for rows.Next() {
 		var c AccountChange
-		var at string
-		if err := rows.Scan(&c.ID, &c.Login, &c.Change, &at); err != nil {
+		if err := rows.Scan(&c.ID, &c.Login, &c.Change); err != nil {
 			return nil, err
 		}
-		c.At = parseTime(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()
