@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-var allMeasures = []string{"retr", "stor", "retr-parallel", "logins", "idle-memory", "list", "disconnect", "push"}
+var allMeasures = []string{"retr", "retr-curl", "retr-lftp", "stor", "retr-parallel", "retr-parallel-curl", "retr-parallel-lftp", "logins", "idle-memory", "list", "disconnect", "push"}
 
 type bench struct {
 	cfg           config
@@ -50,6 +50,18 @@ func (b *bench) measure(ctx context.Context, name string) error {
 	case "retr-parallel":
 		return b.alternate(ctx, row{measure: fmt.Sprintf("%d parallel RETR of the %s file, aggregate", b.cfg.parallel, b.cfg.fileSize),
 			target: "at least vsftpd's aggregate", unit: "GB/s", higherIsBetter: true, wantRatio: 1, cpuUnit: "s/GB", cpuScale: 1}, b.retrParallel)
+	case "retr-curl", "retr-lftp", "retr-parallel-curl", "retr-parallel-lftp":
+		t, n := curlTool, 1
+		if strings.HasSuffix(name, "lftp") {
+			t = lftpTool
+		}
+		what := fmt.Sprintf("RETR of a %s file with %s, one client", b.cfg.fileSize, t.name)
+		if strings.HasPrefix(name, "retr-parallel") {
+			n = b.cfg.parallel
+			what = fmt.Sprintf("%d parallel RETR of the %s file with %s, aggregate", n, b.cfg.fileSize, t.name)
+		}
+		return b.alternate(ctx, row{measure: what, target: "at least vsftpd's speed", unit: "GB/s",
+			higherIsBetter: true, wantRatio: 1}, b.toolRetr(t, n))
 	case "logins":
 		return b.alternate(ctx, row{measure: fmt.Sprintf("logins per second, %d clients repeating logins (ftppanel: bcrypt cost %d; vsftpd: anonymous, no password check)",
 			b.cfg.loginClients, b.cfg.bcryptCost),
