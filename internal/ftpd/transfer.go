@@ -129,8 +129,8 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 // that closes the connection ends it at once), and reports progress every
 // reportEvery from the file's offset, which the kernel moves on with each
 // sendfile call. Cutting the loop into chunks for the reports cost a return
-// and a new call at each chunk's end: 17% more context switches per GiB with 8
-// fast clients, and a chunk's end wakes the runtime's scheduler.
+// and a new call at each chunk's end: 23% more context switches per GiB with 8
+// fast clients (docs/benchmarks.md).
 func (f *transferFile) sendFile(tc *net.TCPConn, from int64) (int64, error) {
 	var counted int64 // the ticker's until it has stopped
 	done := make(chan struct{})
