@@ -10,7 +10,7 @@ SCREENSHOTS := $(CURDIR)/screenshots
 AXE_VERSION := 4.14.1
 AXE_JS := $(CURDIR)/.cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run build test check-generated generate lint bench bench-go bench-servers soak axe docker-check docs
+.PHONY: run build test check-generated generate lint bench bench-go bench-servers bench-retr soak axe docker-check docs
 
 run: build
 	./bin/ftppanel serve --data $(DATA)
@@ -82,7 +82,8 @@ $(AXE_JS):
 # Benchmarks print numbers; they assert nothing and are not part of `make test`.
 # bench-go: the Go micro-benchmarks. bench-servers: cmd/ftpbench measures ftppanel
 # against vsftpd (installed with apt-get when missing and run as root) and writes
-# docs/benchmarks.md; BENCH_FLAGS=-quick makes every measure small.
+# docs/benchmarks.md; BENCH_FLAGS=-quick makes every measure small. bench-retr: the
+# downloads alone (the benchmark's client, curl, lftp), printed, docs left as they are.
 bench: bench-go bench-servers
 
 bench-go:
@@ -91,6 +92,10 @@ bench-go:
 
 bench-servers: build
 	$(GO) run ./cmd/ftpbench -ftppanel bin/ftppanel -commit "$$(git describe --always --dirty)" -out docs/benchmarks.md $(BENCH_FLAGS)
+
+bench-retr: build
+	$(GO) run ./cmd/ftpbench -ftppanel bin/ftppanel -commit "$$(git describe --always --dirty)" -out - \
+		-measures retr,retr-curl,retr-lftp,retr-parallel,retr-parallel-curl,retr-parallel-lftp $(BENCH_FLAGS)
 
 # Every fuzz target (func FuzzX in any package) for FUZZTIME each; `make test`
 # runs only their seed inputs, as ordinary tests.

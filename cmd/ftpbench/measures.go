@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-var allMeasures = []string{"retr", "stor", "retr-parallel", "logins", "idle-memory", "list", "disconnect", "push"}
+var allMeasures = []string{"retr", "retr-curl", "retr-lftp", "stor", "retr-parallel", "retr-parallel-curl", "retr-parallel-lftp", "logins", "idle-memory", "list", "disconnect", "push"}
 
 type bench struct {
 	cfg           config
@@ -37,6 +37,9 @@ type bench struct {
 	// cpuAfter is the server's CPU time read when the last round's work was done
 	// and its sessions still open (so none of their processes has exited), or 0.
 	cpuAfter time.Duration
+	// cpuBefore, when the last round set it, is the server's CPU time read once
+	// its clients had logged in: a first login's bcrypt is no transfer's work.
+	cpuBefore time.Duration
 }
 
 func (b *bench) measure(ctx context.Context, name string) error {
@@ -50,6 +53,18 @@ func (b *bench) measure(ctx context.Context, name string) error {
 	case "retr-parallel":
 		return b.alternate(ctx, row{measure: fmt.Sprintf("%d parallel RETR of the %s file, aggregate", b.cfg.parallel, b.cfg.fileSize),
 			target: "at least vsftpd's aggregate", unit: "GB/s", higherIsBetter: true, wantRatio: 1, cpuUnit: "s/GB", cpuScale: 1}, b.retrParallel)
+	case "retr-curl", "retr-lftp", "retr-parallel-curl", "retr-parallel-lftp":
+		t, n := curlTool, 1
+		if strings.HasSuffix(name, "lftp") {
+			t = lftpTool
+		}
+		what := fmt.Sprintf("RETR of a %s file with %s, one client", b.cfg.fileSize, t.name)
+		if strings.HasPrefix(name, "retr-parallel") {
+			n = b.cfg.parallel
+			what = fmt.Sprintf("%d parallel RETR of the %s file with %s, aggregate", n, b.cfg.fileSize, t.name)
+		}
+		return b.alternate(ctx, row{measure: what, target: "at least vsftpd's speed", unit: "GB/s",
+			higherIsBetter: true, wantRatio: 1}, b.toolRetr(t, n))
 	case "logins":
 		return b.alternate(ctx, row{measure: fmt.Sprintf("logins per second, %d clients repeating logins (ftppanel: bcrypt cost %d; vsftpd: anonymous, no password check)",
 			b.cfg.loginClients, b.cfg.bcryptCost),
@@ -85,9 +100,12 @@ func (b *bench) alternate(ctx context.Context, r row, once func(*server) (float6
 				return ctx.Err()
 			}
 			s := servers[(i+round)%len(servers)]
-			b.work, b.cpuAfter = 0, 0
+			b.work, b.cpuAfter, b.cpuBefore = 0, 0, 0
 			cpuBefore := cpuTime(s)
 			v, err := once(s)
+			if b.cpuBefore != 0 {
+				cpuBefore = b.cpuBefore
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
@@ -142,6 +160,7 @@ func (b *bench) retrOnce(s *server) (float64, error) {
 	}
 	defer c.quit()
 	buf := make([]byte, 1<<20)
+	b.cpuBefore = cpuTime(s)
 	start := time.Now()
 	n, err := c.retr(s.bigFile, buf)
 	took := time.Since(start)
@@ -166,6 +185,7 @@ func (b *bench) storOnce(s *server) (float64, error) {
 		block[i] = byte(i*31 + i>>8)
 	}
 	size := int64(b.cfg.fileSize)
+	b.cpuBefore = cpuTime(s)
 	start := time.Now()
 	err = c.stor(s.storName, size, block)
 	took := time.Since(start)
@@ -195,6 +215,7 @@ func (b *bench) retrParallel(s *server) (float64, error) {
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, n)
+	b.cpuBefore = cpuTime(s)
 	start := time.Now()
 	for i, c := range conns {
 		wg.Add(1)
