@@ -23,14 +23,14 @@ import (
 	"github.com/ftppanel/ftppanel/internal/store"
 )
 
+// The tests here run the FTP server on its own, as ftpserverlib's tests do: a
+// real server on a loopback port, with a real SQLite store and session registry,
+// spoken to by a real FTP client or line by line over a raw control connection.
+
 // TestMain fails the package when a test leaves a goroutine behind.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
-
-// The tests here run the FTP server on its own, as ftpserverlib's tests do: a
-// real server on a loopback port, with a real SQLite store and session registry,
-// spoken to by a real FTP client or line by line over a raw control connection.
 
 // testCustomer owns every account the tests add.
 const testCustomer = "acme"
@@ -178,35 +178,28 @@ func (ts *testServer) disconnect(id string) {
 // ended waits for the session to be written to history and returns the entry.
 func (ts *testServer) ended(id string) store.HistoryEntry {
 	ts.t.Helper()
-	var found store.HistoryEntry
-	waitFor(ts.t, "session "+id+" in history", func() bool {
-		entries, err := ts.db.History(context.Background(), store.HistoryQuery{Limit: 1000})
-		if err != nil {
-			ts.t.Fatal(err)
-		}
-		for _, e := range entries {
-			if e.SessionID == id {
-				found = e
-				return true
-			}
-		}
-		return false
-	})
-	return found
+	return ts.endedWhere("session "+id, func(e store.HistoryEntry) bool { return e.SessionID == id })
 }
 
 // endedFrom is ended for the session whose client used local as its address.
 func (ts *testServer) endedFrom(local net.Addr) store.HistoryEntry {
 	ts.t.Helper()
 	a := local.(*net.TCPAddr)
+	return ts.endedWhere("the session from "+a.String(), func(e store.HistoryEntry) bool {
+		return e.RemoteIP == a.IP.String() && e.RemotePort == a.Port
+	})
+}
+
+func (ts *testServer) endedWhere(what string, match func(store.HistoryEntry) bool) store.HistoryEntry {
+	ts.t.Helper()
 	var found store.HistoryEntry
-	waitFor(ts.t, "the session from "+a.String()+" in history", func() bool {
+	waitFor(ts.t, what+" in history", func() bool {
 		entries, err := ts.db.History(context.Background(), store.HistoryQuery{Limit: 1000})
 		if err != nil {
 			ts.t.Fatal(err)
 		}
 		for _, e := range entries {
-			if e.RemoteIP == a.IP.String() && e.RemotePort == a.Port {
+			if match(e) {
 				found = e
 				return true
 			}
