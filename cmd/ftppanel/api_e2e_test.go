@@ -84,6 +84,7 @@ func apiErrorMessage(t testing.TB, r response, status int) string {
 }
 
 func TestAPITokensSeeAndTouchOnlyTheirScope(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -172,6 +173,7 @@ func TestAPITokensSeeAndTouchOnlyTheirScope(t *testing.T) {
 }
 
 func TestAPIRefusesRequestsWithoutAValidToken(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -228,6 +230,7 @@ func TestAPIRefusesRequestsWithoutAValidToken(t *testing.T) {
 }
 
 func TestAPIDisconnectByIDClosesTheConnection(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -266,6 +269,7 @@ func TestAPIDisconnectByIDClosesTheConnection(t *testing.T) {
 }
 
 func TestAPIDisconnectAllSessionsOfALogin(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	for _, login := range []string{"bob", "bobby", "carol"} {
@@ -332,6 +336,7 @@ func TestAPIDisconnectAllSessionsOfALogin(t *testing.T) {
 }
 
 func TestAPIFilters(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -379,6 +384,7 @@ func TestAPIFilters(t *testing.T) {
 }
 
 func TestAPIAnswersJSONForWrongMethodsAndPaths(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	token := in.apiToken("admin")
 	script := in.browser()

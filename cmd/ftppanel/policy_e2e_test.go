@@ -39,6 +39,7 @@ func (in *instance) greeting(ip string) (string, net.Conn) {
 }
 
 func TestConnectionLimits(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--max-sessions", "4", "--max-sessions-per-ip", "2", "--max-sessions-per-login", "1")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -78,6 +79,7 @@ func TestConnectionLimits(t *testing.T) {
 }
 
 func TestRepeatedFailedLoginsBanTheAddress(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "3", "--ban-time", "10m")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -142,6 +144,7 @@ func TestRepeatedFailedLoginsBanTheAddress(t *testing.T) {
 }
 
 func TestTimeoutsBeforeAndAfterLogin(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--login-timeout", "1s", "--idle-timeout", "1h")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -189,6 +192,7 @@ func TestTimeoutsBeforeAndAfterLogin(t *testing.T) {
 }
 
 func TestChangingAnAccountEndsItsSessions(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -222,6 +226,7 @@ func TestChangingAnAccountEndsItsSessions(t *testing.T) {
 }
 
 func TestFTPS(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--require-tls")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -287,6 +292,7 @@ func (in *instance) openStore() *store.DB {
 // TestPublicHostInPassiveReplies: behind NAT the passive reply names the public
 // address, not the one the server sees.
 func TestPublicHostInPassiveReplies(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--public-host", "203.0.113.9")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -303,6 +309,7 @@ func TestPublicHostInPassiveReplies(t *testing.T) {
 // TestMonitoringChecksAreNotBanned: a check that connects and quits politely is
 // no attack; connections dropped without a login count, half a failure each.
 func TestMonitoringChecksAreNotBanned(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "2")
 	for i := 0; i < 6; i++ {
 		probe := in.rawDialFrom("127.0.0.2")
@@ -368,6 +375,7 @@ func (in *instance) bansOn(ip string) []store.Ban {
 // once, for the first ban's time, in one row; lifting that row lets the address
 // in at once; a burst after that ban ended bans for twice as long.
 func TestABurstOfFailuresBansOnce(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "3", "--ban-time", "10m")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -411,6 +419,7 @@ func TestABurstOfFailuresBansOnce(t *testing.T) {
 // TestOneBanPerAddressWhoeverBans: failures during an admin's ban add nothing,
 // and an admin banning an address the store has banned already extends that ban.
 func TestOneBanPerAddressWhoeverBans(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "3", "--ban-time", "10m")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
