@@ -64,10 +64,11 @@ func TestAccountIdleTimeout(t *testing.T) {
 	}
 }
 
-// A transfer under way is never idle, however slowly the client reads.
+// A transfer under way is never idle, however slowly the client reads. (The
+// timeout leaves carol time to start her download after logging in.)
 func TestTransferIsNeverIdle(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, func(c *Config) { c.IdleTimeout = 500 * time.Millisecond })
+	ts := startServer(t, func(c *Config) { c.IdleTimeout = 2 * time.Second })
 	ts.addAccount("bob")
 	ts.addAccount("carol")
 	const size = 32 << 20
@@ -86,7 +87,7 @@ func TestTransferIsNeverIdle(t *testing.T) {
 	// while it is still stalled.
 	bob := ts.dial()
 	bob.login("bob")
-	if line := bob.line(); line != "421 Idle for 500ms; closing." {
+	if line := bob.line(); line != "421 Idle for 2s; closing." {
 		t.Errorf("bob idle got %q", line)
 	}
 	// The whole file arrives and the server says the transfer is complete.
