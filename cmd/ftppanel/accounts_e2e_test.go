@@ -63,6 +63,7 @@ func (in *instance) auditFor(action, login string) (store.AuditEntry, bool) {
 }
 
 func TestAccountsPage(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -276,6 +277,7 @@ func TestAccountsPage(t *testing.T) {
 // TestAccountCommands changes accounts with the command line while the server
 // runs: the server ends the sessions on its own.
 func TestAccountCommands(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

@@ -44,6 +44,7 @@ func tableRow(table, id string) []string {
 }
 
 func TestCLISessionsAndDisconnectTalkToTheRunningServer(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -145,6 +146,7 @@ func TestCLISessionsAndDisconnectTalkToTheRunningServer(t *testing.T) {
 }
 
 func TestCLIAPICommandsExplainWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -210,6 +212,7 @@ func TestCLIAPICommandsExplainWhatIsWrong(t *testing.T) {
 }
 
 func TestCLITokenCommands(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme")
 
@@ -257,6 +260,7 @@ func TestCLITokenCommands(t *testing.T) {
 }
 
 func TestCLIAPICommandsHelp(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -86,6 +86,7 @@ func apiErrorMessage(t testing.TB, r response, status int) string {
 }
 
 func TestAPITokensSeeAndTouchOnlyTheirScope(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -174,6 +175,7 @@ func TestAPITokensSeeAndTouchOnlyTheirScope(t *testing.T) {
 }
 
 func TestAPIRefusesRequestsWithoutAValidToken(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -230,6 +232,7 @@ func TestAPIRefusesRequestsWithoutAValidToken(t *testing.T) {
 }
 
 func TestAPIDisconnectByIDClosesTheConnection(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -268,6 +271,7 @@ func TestAPIDisconnectByIDClosesTheConnection(t *testing.T) {
 }
 
 func TestAPIDisconnectAllSessionsOfALogin(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	for _, login := range []string{"bob", "bobby", "carol"} {
@@ -334,6 +338,7 @@ func TestAPIDisconnectAllSessionsOfALogin(t *testing.T) {
 }
 
 func TestAPIFilters(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -381,6 +386,7 @@ func TestAPIFilters(t *testing.T) {
 }
 
 func TestAPIAnswersJSONForWrongMethodsAndPaths(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	token := in.apiToken("admin")
 	script := in.browser()

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuditPage(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -130,6 +131,7 @@ func TestAuditPage(t *testing.T) {
 
 // TestAuditPages pages through more entries than one page holds.
 func TestAuditPages(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	db := in.openDB()

@@ -14,6 +14,7 @@ import (
 
 // TestBrowserAccessibility runs axe-core on every page and state a user meets.
 func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
 	axe := axeScript(t)
 	in := start(t)
 	in.addCustomer("acme")
@@ -89,6 +90,7 @@ func TestBrowserAccessibility(t *testing.T) {
 // TestBrowserShowsLocalTimes checks that times are shown in the viewer's time
 // zone, with the exact time on hover.
 func TestBrowserShowsLocalTimes(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -126,6 +128,7 @@ func TestBrowserShowsLocalTimes(t *testing.T) {
 // phone it turns into cards that fit, with each value labelled and Disconnect in
 // reach.
 func TestBrowserLayout(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

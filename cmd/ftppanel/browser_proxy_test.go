@@ -16,6 +16,7 @@ import (
 // and opened from the host's control panel with a one-time sign-in link.
 
 func TestBrowserUnderBasePath(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--base-path", basePath)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -46,6 +47,7 @@ func TestBrowserUnderBasePath(t *testing.T) {
 }
 
 func TestBrowserSignInLinkFromHostPanel(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--base-path", basePath)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

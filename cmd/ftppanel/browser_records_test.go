@@ -34,6 +34,7 @@ func (tb *tab) openWithRows(path, sel string) {
 // it with the form, come back to the filtered view by its address, and read it
 // in its own time zone and on a phone.
 func TestBrowserHistory(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

@@ -16,6 +16,7 @@ import (
 const confirmDialog = "#confirm-disconnect"
 
 func TestBrowserSignInShowsEmptyList(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	chrome := startChromium(t)
 	admin := in.newTab(t, chrome, "admin")
@@ -62,6 +63,7 @@ func TestBrowserSignInShowsEmptyList(t *testing.T) {
 }
 
 func TestBrowserSessionAppearsAfterReload(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -94,6 +96,7 @@ func TestBrowserSessionAppearsAfterReload(t *testing.T) {
 }
 
 func TestBrowserDisconnectThroughDialog(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -132,6 +135,7 @@ func TestBrowserDisconnectThroughDialog(t *testing.T) {
 }
 
 func TestBrowserDisconnectWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -168,6 +172,7 @@ func TestBrowserDisconnectWithoutJavaScript(t *testing.T) {
 }
 
 func TestBrowserDisconnectWithKeyboard(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -218,6 +223,7 @@ func TestBrowserDisconnectWithKeyboard(t *testing.T) {
 }
 
 func TestBrowserCustomerSeesOnlyOwnSessions(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestDisconnectSeveralSessionsAtOnce(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -96,6 +97,7 @@ func TestDisconnectSeveralSessionsAtOnce(t *testing.T) {
 }
 
 func TestDisconnectAndBanAnAddress(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

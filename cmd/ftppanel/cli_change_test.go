@@ -15,6 +15,7 @@ import (
 // The commands that change what exists: FTP accounts and panel passwords.
 
 func TestCLIChangesFTPAccounts(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -89,6 +90,7 @@ func TestCLIChangesFTPAccounts(t *testing.T) {
 }
 
 func TestCLIChangesPanelPasswords(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme")
 	in.mustCLI("ops-password\n", "admin", "add", "ops")
@@ -140,6 +142,7 @@ func TestCLIChangesPanelPasswords(t *testing.T) {
 }
 
 func TestCLIChangeCommandsHelp(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir() + "/data"
 	for _, tc := range []struct {
 		args []string

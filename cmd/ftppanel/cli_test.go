@@ -91,6 +91,7 @@ func ftpAccount(t *testing.T, db *store.DB, login, password string) string {
 }
 
 func TestCLIRejectsInvalidNames(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme") // so that a wrong FTP login is the only thing wrong
 	homes := tree(t, filepath.Join(in.data, "home"))
@@ -129,6 +130,7 @@ func TestCLIRejectsInvalidNames(t *testing.T) {
 }
 
 func TestCLIRefusesDuplicates(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -168,6 +170,7 @@ func TestCLIRefusesDuplicates(t *testing.T) {
 }
 
 func TestCLIFTPUserNeedsAnExistingCustomer(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme")
 	outside := tree(t, filepath.Dir(in.data))
@@ -195,6 +198,7 @@ func TestCLIFTPUserNeedsAnExistingCustomer(t *testing.T) {
 }
 
 func TestCLIPasswords(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	in.addCustomer("acme")
 	const (
@@ -255,6 +259,7 @@ func TestCLIPasswords(t *testing.T) {
 }
 
 func TestCLIFlagsBeforeOrAfterTheName(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	for _, tc := range []struct {
 		name string // whose password is NAME-password
@@ -285,6 +290,7 @@ func TestCLIFlagsBeforeOrAfterTheName(t *testing.T) {
 }
 
 func TestCLIHelp(t *testing.T) {
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "data")
 	for _, tc := range []struct {
 		args []string
@@ -325,6 +331,7 @@ func TestCLIHelp(t *testing.T) {
 }
 
 func TestCLIBadCommandLines(t *testing.T) {
+	t.Parallel()
 	in := offline(t)
 	out := in.mustFail("", []string{"frobnicate"}, `unknown command "frobnicate"`)
 	if !strings.Contains(out, "Usage:") {
@@ -354,6 +361,7 @@ func TestCLIBadCommandLines(t *testing.T) {
 }
 
 func TestCLIAddedFTPAccountLogsInToARunningServer(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -387,6 +395,7 @@ func buildBinary(t *testing.T) string {
 
 // TestMainExitStatus checks what scripts see: 1 on an error, 0 for --help.
 func TestMainExitStatus(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "data")
 	for _, tc := range []struct {

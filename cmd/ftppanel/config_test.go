@@ -60,6 +60,7 @@ func printedConfig(t *testing.T, out string) map[string][2]string {
 }
 
 func TestConfigPrecedence(t *testing.T) {
+	t.Parallel()
 	file := writeConfig(t, `
 # ftppanel's settings
 ftp-addr = ":2100"
@@ -130,6 +131,7 @@ func serveFlags(t *testing.T) *flag.FlagSet {
 }
 
 func TestConfigRefusesBadFilesAndValues(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, file string
 		env        map[string]string
@@ -197,6 +199,7 @@ func TestConfigRefusesBadFilesAndValues(t *testing.T) {
 }
 
 func TestServeFromEnvironmentAndConfigFile(t *testing.T) {
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "data")
 	file := writeConfig(t, `
 ftp-addr = "127.0.0.1:0"
@@ -246,6 +249,7 @@ passive-ports = "40000-40999"
 }
 
 func TestServeHelpListsEveryOptionWithItsVariable(t *testing.T) {
+	t.Parallel()
 	_, help, err := runCmd(t, testEnv, "serve", "--help")
 	if err != nil {
 		t.Fatalf("serve --help: %v", err)
@@ -264,6 +268,7 @@ func TestServeHelpListsEveryOptionWithItsVariable(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, testEnv, "version")
 	if err != nil {
 		t.Fatal(err)
@@ -275,6 +280,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestPrintConfigMasksSecrets(t *testing.T) {
+	t.Parallel()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.String("smtp-password", "", "")
 	fs.String("api-token", "", "")

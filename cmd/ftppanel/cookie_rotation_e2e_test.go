@@ -24,6 +24,7 @@ func (b *browser) cookie(name string) string {
 // Changing one's own panel password gives the browser that changed it a new
 // sign-in cookie: a copy of the old one, taken before, no longer signs anyone in.
 func TestChangingYourPasswordRotatesYourCookie(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	laptop := in.signIn("acme", "acme-password")

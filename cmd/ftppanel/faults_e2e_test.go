@@ -60,6 +60,7 @@ func vanish(c net.Conn) {
 // without QUIT. Its row leaves the panel, history says the client dropped and
 // counts no file uploaded, and the log names the upload as interrupted.
 func TestClientVanishingMidUploadEndsItsSession(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -126,6 +127,7 @@ func TestClientVanishingMidUploadEndsItsSession(t *testing.T) {
 // reach of its Disconnect, for a session the list no longer shows, nor end in
 // a clean end of file that a client could take for the whole file.
 func TestClientLeavingMidDownloadStopsIt(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -190,6 +192,7 @@ func TestClientLeavingMidDownloadStopsIt(t *testing.T) {
 // converted, also past the server's 256 KiB progress chunks and in lines longer
 // than a chunk. It once stopped at 262,142 bytes with the server spinning.
 func TestASCIIModeUploadArrivesWhole(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -228,6 +231,7 @@ func TestASCIIModeUploadArrivesWhole(t *testing.T) {
 // its connections close, serve returns cleanly, and after a restart on the same
 // data directory every one of the 20 sessions has exactly one history row.
 func TestStopDuringTransfersClosesEverySessionAndKeepsHistory(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -408,6 +412,7 @@ func freezeDatabase(t *testing.T, data string) (thaw func()) {
 // says so plainly, without internals, and the FTP server goes on serving. Once the
 // file can be written again, nothing that happened meanwhile is missing.
 func TestUnwritableDatabase(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

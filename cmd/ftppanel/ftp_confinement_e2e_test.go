@@ -87,6 +87,7 @@ func (in *instance) checkNoLeak(t *testing.T, what, text string) {
 }
 
 func TestFTPAccountLandsInItsOwnHome(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -174,6 +175,7 @@ func TestFTPAccountLandsInItsOwnHome(t *testing.T) {
 // TestSymlinksOutOfTheHomeLeadNowhere places links in a home, as a careless
 // operator or an unpacked archive could, and checks FTP does not follow them out.
 func TestSymlinksOutOfTheHomeLeadNowhere(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -285,6 +287,7 @@ func TestSymlinksOutOfTheHomeLeadNowhere(t *testing.T) {
 }
 
 func TestFTPRepliesNeverNameTheDataDirectory(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -371,6 +374,7 @@ func TestFTPRepliesNeverNameTheDataDirectory(t *testing.T) {
 }
 
 func TestSiteCommandsAndActiveModeAreRefused(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -415,6 +419,7 @@ func TestSiteCommandsAndActiveModeAreRefused(t *testing.T) {
 }
 
 func TestUploadThenDownloadRoundTrips(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -471,6 +476,7 @@ func TestUploadThenDownloadRoundTrips(t *testing.T) {
 }
 
 func TestFailedLoginsLookAlike(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

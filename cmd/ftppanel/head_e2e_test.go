@@ -8,6 +8,7 @@ import (
 // Uptime checks ask with HEAD: every address that answers GET answers HEAD the
 // same way, without a body, and the live stream's HEAD does not stay open.
 func TestHEADIsAnsweredWhereverGETIs(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	admin := in.signInAdmin()
 	anonymous := in.browser()

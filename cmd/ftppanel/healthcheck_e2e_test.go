@@ -6,6 +6,7 @@ import (
 )
 
 func TestHealthcheck(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	addr := strings.TrimPrefix(in.panelURL, "http://")
 	_, port, _ := strings.Cut(addr, ":")

@@ -29,6 +29,7 @@ func (in *instance) endedAs(local net.Addr) store.HistoryEntry {
 }
 
 func TestHistoryRecordsHowEachSessionEnded(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -97,6 +98,7 @@ func TestHistoryRecordsHowEachSessionEnded(t *testing.T) {
 }
 
 func TestHistoryRecordsIdleTimeoutsAndShutdowns(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--idle-timeout", "1s")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

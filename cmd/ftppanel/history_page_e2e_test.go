@@ -14,6 +14,7 @@ import (
 )
 
 func TestHistoryPage(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -173,6 +174,7 @@ func TestHistoryPage(t *testing.T) {
 // TestHistoryPagesKeepFilters pages through more ended sessions than one page
 // holds, with a filter, as Newer and Older lead.
 func TestHistoryPagesKeepFilters(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	db := in.openDB()

@@ -93,6 +93,7 @@ func (b *browser) strictEvents(query string) <-chan streamEvent {
 // rows and let the client add its own fields), and control and bidirectional
 // characters show as escapes in the page, the stream, the API, history and audit.
 func TestClientChosenTextIsShownAsEscapes(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")

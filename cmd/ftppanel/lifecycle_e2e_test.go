@@ -8,6 +8,7 @@ import (
 )
 
 func TestShutdownClosesEverySession(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -29,6 +30,7 @@ func TestShutdownClosesEverySession(t *testing.T) {
 }
 
 func TestRestartKeepsAccountsAndAudit(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	if in.adminPW == "" {
 		t.Fatal("the first start must print the admin password")
@@ -55,6 +57,7 @@ func TestRestartKeepsAccountsAndAudit(t *testing.T) {
 }
 
 func TestPanelAnswersBadRequestsPlainly(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -161,6 +164,7 @@ func TestPanelAnswersBadRequestsPlainly(t *testing.T) {
 // TestASessionCannotLogInAgainAsSomeoneElse: a second USER/PASS on a live session
 // would move it to another customer's panel.
 func TestASessionCannotLogInAgainAsSomeoneElse(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")

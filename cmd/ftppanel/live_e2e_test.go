@@ -72,6 +72,7 @@ func nextEvent(t *testing.T, events <-chan string, what string, cond func(string
 }
 
 func TestTheListUpdatesItselfWithoutReload(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -136,6 +137,7 @@ func loginsInOrder(html string) []string {
 }
 
 func TestListFiltersSortsAndPages(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMetricsParseAndCount(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--metrics-addr", "127.0.0.1:0")
 	m := regexp.MustCompile(`Metrics at (http://\S+/metrics)`).FindStringSubmatch(in.stdout.String())
 	if m == nil {

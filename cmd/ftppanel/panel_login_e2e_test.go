@@ -13,6 +13,7 @@ import (
 // password, against the real server.
 
 func TestPanelSignInLocksAfterFailures(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -72,6 +73,7 @@ func TestPanelSignInLocksAfterFailures(t *testing.T) {
 }
 
 func TestChangePanelPassword(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	laptop, phone := in.signIn("acme", "acme-password"), in.signIn("acme", "acme-password")
@@ -137,6 +139,7 @@ func TestChangePanelPassword(t *testing.T) {
 }
 
 func TestPanelSignInLockOptions(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--panel-lock-after", "2", "--panel-lock-time", "90s", "--panel-failed-login-delay", "0")
 	in.addCustomer("acme")
 	for range 2 {

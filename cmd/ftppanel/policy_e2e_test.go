@@ -39,6 +39,7 @@ func (in *instance) greeting(ip string) (string, net.Conn) {
 }
 
 func TestConnectionLimits(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--max-sessions", "4", "--max-sessions-per-ip", "2", "--max-sessions-per-login", "1")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -78,6 +79,7 @@ func TestConnectionLimits(t *testing.T) {
 }
 
 func TestRepeatedFailedLoginsBanTheAddress(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "3", "--ban-time", "10m")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -142,6 +144,7 @@ func TestRepeatedFailedLoginsBanTheAddress(t *testing.T) {
 }
 
 func TestTimeoutsBeforeAndAfterLogin(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--login-timeout", "1s", "--idle-timeout", "1h")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -178,13 +181,18 @@ func TestTimeoutsBeforeAndAfterLogin(t *testing.T) {
 		t.Errorf("bob idle got %q, %v", line, err)
 	}
 	// bob was dropped after a second of quiet; carol's stalled download is a
-	// transfer in progress, which is never idle.
-	if n, err := io.ReadFull(r, make([]byte, 1024)); err != nil || n != 1024 {
-		t.Errorf("carol's download was cut: %v", err)
+	// transfer in progress, which is never idle: all of it arrives. (A cut one
+	// still yields megabytes from socket buffers before the reset.)
+	if n, err := io.Copy(io.Discard, r); err != nil || n != 32<<20-1024 {
+		t.Errorf("carol's download was cut after %d bytes: %v", 1024+n, err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("carol's download did not end well: %v", err)
 	}
 }
 
 func TestChangingAnAccountEndsItsSessions(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -218,6 +226,7 @@ func TestChangingAnAccountEndsItsSessions(t *testing.T) {
 }
 
 func TestFTPS(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--require-tls")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -283,6 +292,7 @@ func (in *instance) openStore() *store.DB {
 // TestPublicHostInPassiveReplies: behind NAT the passive reply names the public
 // address, not the one the server sees.
 func TestPublicHostInPassiveReplies(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--public-host", "203.0.113.9")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -299,6 +309,7 @@ func TestPublicHostInPassiveReplies(t *testing.T) {
 // TestMonitoringChecksAreNotBanned: a check that connects and quits politely is
 // no attack; connections dropped without a login count, half a failure each.
 func TestMonitoringChecksAreNotBanned(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "2")
 	for i := 0; i < 6; i++ {
 		probe := in.rawDialFrom("127.0.0.2")
@@ -364,6 +375,7 @@ func (in *instance) bansOn(ip string) []store.Ban {
 // once, for the first ban's time, in one row; lifting that row lets the address
 // in at once; a burst after that ban ended bans for twice as long.
 func TestABurstOfFailuresBansOnce(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "3", "--ban-time", "10m")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -407,6 +419,7 @@ func TestABurstOfFailuresBansOnce(t *testing.T) {
 // TestOneBanPerAddressWhoeverBans: failures during an admin's ban add nothing,
 // and an admin banning an address the store has banned already extends that ban.
 func TestOneBanPerAddressWhoeverBans(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--ban-after", "3", "--ban-time", "10m")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

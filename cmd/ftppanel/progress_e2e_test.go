@@ -9,6 +9,7 @@ import (
 // exactly the bytes the client has sent, and the percentage of the size it
 // announced with ALLO.
 func TestProgressShowsWhatTheClientSent(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

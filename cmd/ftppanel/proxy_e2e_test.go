@@ -33,6 +33,7 @@ func links(page string) []string {
 // under the prefix and works, and so do redirects, cookies, the live stream
 // and the API.
 func TestBasePath(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--base-path", basePath+"/")
 	if !strings.HasSuffix(in.panelURL, basePath) {
 		t.Fatalf("serve printed the panel at %s, want it under %s", in.panelURL, basePath)
@@ -216,6 +217,7 @@ func (b *browser) apiPost(path, token, body string, headers ...string) response 
 }
 
 func TestLoginLinks(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -329,6 +331,7 @@ func TestLoginLinks(t *testing.T) {
 const signInCookieName = "ftppanel_session"
 
 func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
 	// What a request through a proxy says: the client is 203.0.113.7 on HTTPS,
 	// asking for panel.example.com.
 	forwarded := []string{"X-Forwarded-For", "198.51.100.1, 203.0.113.7", "X-Forwarded-Proto", "https",
@@ -388,6 +391,7 @@ func TestTrustedProxies(t *testing.T) {
 }
 
 func TestFrameAncestors(t *testing.T) {
+	t.Parallel()
 	b := start(t).browser()
 	r := b.get("/login")
 	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none';") || r.header.Get("X-Frame-Options") != "DENY" {
@@ -431,6 +435,7 @@ func TestFrameAncestors(t *testing.T) {
 // --public-url fixes where sign-in links point, whatever a request's Host or a
 // proxy's headers say.
 func TestPublicURL(t *testing.T) {
+	t.Parallel()
 	in := start(t, "--public-url", "https://ftp.example.com/panel/", "--trusted-proxies", "127.0.0.0/8")
 	in.addCustomer("acme")
 	admin := in.apiToken("admin")

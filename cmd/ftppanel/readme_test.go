@@ -45,6 +45,7 @@ func configReference(fs *flag.FlagSet) string {
 // is the table configReference makes from serve's flags, so a new or changed
 // flag fails this test until `make docs` writes it there.
 func TestREADMEConfigReference(t *testing.T) {
+	t.Parallel()
 	const path = "../../README.md"
 	text, err := os.ReadFile(path)
 	if err != nil {
@@ -72,6 +73,7 @@ func TestREADMEConfigReference(t *testing.T) {
 // TestConfigReferenceNamesEveryOption makes sure the reference can fail: it
 // has a row for each option, with its variable.
 func TestConfigReferenceNamesEveryOption(t *testing.T) {
+	t.Parallel()
 	fs := serveFlags(t)
 	ref := configReference(fs)
 	fs.VisitAll(func(f *flag.Flag) {

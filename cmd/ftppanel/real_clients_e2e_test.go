@@ -66,6 +66,7 @@ func TestNeedToolFailsUnderCI(t *testing.T) {
 // TestCurlTransfersEndCleanly guards against the reset used for disconnects leaking
 // into ordinary transfers: curl must download and list without an error.
 func TestCurlTransfersEndCleanly(t *testing.T) {
+	t.Parallel()
 	curl := needTool(t, "curl")
 	in := start(t)
 	in.addCustomer("acme")
@@ -104,6 +105,7 @@ func TestCurlTransfersEndCleanly(t *testing.T) {
 // TestLftpMirrorsASite drives the server the way site owners deploy: lftp mirrors a
 // local directory tree up, then back down.
 func TestLftpMirrorsASite(t *testing.T) {
+	t.Parallel()
 	lftp := needTool(t, "lftp")
 	in := start(t)
 	in.addCustomer("acme")

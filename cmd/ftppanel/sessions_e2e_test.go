@@ -14,6 +14,7 @@ import (
 )
 
 func TestSessionsPageShowsWhoIsConnected(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	admin := in.signInAdmin()
 
@@ -65,6 +66,7 @@ func TestSessionsPageShowsWhoIsConnected(t *testing.T) {
 }
 
 func TestDisconnectThroughConfirmationPage(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -132,6 +134,7 @@ func TestDisconnectThroughConfirmationPage(t *testing.T) {
 // TestDisconnectIsInstantInEveryState checks that a confirmed disconnect closes the
 // client's connections in each state a session can be in, and frees what it held.
 func TestDisconnectIsInstantInEveryState(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	admin := in.signInAdmin()
@@ -275,6 +278,7 @@ func pasvPort(t testing.TB, reply string) int {
 }
 
 func TestCustomersSeeAndTouchOnlyTheirOwnSessions(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")
@@ -332,6 +336,7 @@ func TestCustomersSeeAndTouchOnlyTheirOwnSessions(t *testing.T) {
 }
 
 func TestCrossOriginPostsAreRefused(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
@@ -372,6 +377,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 }
 
 func TestTwoAdminsConfirmingTheSameDisconnect(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")

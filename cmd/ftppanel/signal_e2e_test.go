@@ -20,6 +20,7 @@ import (
 // TestSIGTERMClosesSessionsAndExitsZero runs the real binary, as a service manager
 // would, and stops it with SIGTERM while a client is logged in.
 func TestSIGTERMClosesSessionsAndExitsZero(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "data")
 	env := append(os.Environ(), costEnv+"=4")
@@ -89,6 +90,7 @@ func TestSIGTERMClosesSessionsAndExitsZero(t *testing.T) {
 
 // TestServeRefusesAPortInUse: a taken address is a clear error and exit status 1.
 func TestServeRefusesAPortInUse(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestTokensFromThePanel(t *testing.T) {
+	t.Parallel()
 	in := start(t)
 	in.addCustomer("acme")
 	in.addCustomer("globex")

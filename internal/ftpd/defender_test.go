@@ -3,9 +3,13 @@ package ftpd
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -183,5 +187,163 @@ func TestFailuresFromOneAddressDoNotWaitForAnother(t *testing.T) {
 	}
 	if _, err := db.ActiveBan(ctx, stalled); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("one failure banned its address: %v", err)
+	}
+}
+
+// The defender on a running server: what guessers and their neighbours see.
+
+// banned sets a server to ban after three failures, for ten minutes at first.
+func banned(c *Config) {
+	c.BanAfter, c.BanWindow, c.BanTime = 3, 15*time.Minute, 10*time.Minute
+}
+
+func TestWrongPasswordsBanTheAddress(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, banned)
+	ts.addAccount("bob")
+	bystander := ts.dialFrom("127.0.0.2") // logged in from the guesser's address
+	bystander.login("bob")
+	bystanderID := ts.sessionOf("bob")
+	elsewhere := ts.dialFrom("127.0.0.3")
+	elsewhere.login("bob")
+
+	for i := range 2 {
+		guess := ts.dialFrom("127.0.0.2")
+		guess.cmd(331, "USER bob")
+		if msg := guess.cmd(530, "PASS guess-%d", i); msg != "Login incorrect." {
+			t.Errorf("a wrong password got %q", msg)
+		}
+	}
+	// The third wrong password bans the address, the guesser's connection first.
+	guess := ts.dialFrom("127.0.0.2")
+	guess.cmd(331, "USER bob")
+	if msg := guess.cmd(421, "PASS guess-2"); msg != "This address is banned." {
+		t.Errorf("the banning guess got %q", msg)
+	}
+	if err := guess.closed(); err != nil {
+		t.Error(err)
+	}
+	if err := bystander.closed(); err != nil {
+		t.Errorf("sessions from a banned address stay: %v", err)
+	}
+	if e := ts.ended(bystanderID); e.EndReason != "banned" {
+		t.Errorf("the bystander's session ended as %q, want banned", e.EndReason)
+	}
+
+	bans, err := ts.db.Bans(context.Background())
+	if err != nil || len(bans) != 1 || bans[0].IP != "127.0.0.2" || bans[0].CreatedBy != "defender" ||
+		bans[0].Until.Sub(bans[0].CreatedAt).Round(time.Second) != 10*time.Minute {
+		t.Fatalf("bans = %+v, %v; want one of 10m on 127.0.0.2 by the defender", bans, err)
+	}
+	audit, err := ts.db.AuditEntries(context.Background(), 100)
+	if err != nil || len(audit) != 1 || audit[0].Actor != "defender" || audit[0].Action != "ban" || audit[0].RemoteIP != "127.0.0.2" {
+		t.Errorf("audit = %+v, %v; want the defender's ban of 127.0.0.2", audit, err)
+	}
+
+	// Refused at once, even with the right password.
+	if reply := ts.refusedFrom("127.0.0.2"); !strings.HasPrefix(reply, "421 This address is banned until ") {
+		t.Errorf("a banned address got %q", reply)
+	}
+	// Another address is untouched, its open sessions and its new ones.
+	elsewhere.cmd(200, "NOOP")
+	ts.dialFrom("127.0.0.3").login("bob")
+}
+
+func TestBannedAddressIsRefusedBeforeAnyPassword(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, banned)
+	ts.addAccount("bob")
+	ban, err := ts.db.AddBan(context.Background(), store.Ban{IP: "127.0.0.2", Reason: "by hand", CreatedBy: "ops", Until: store.Forever})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply := ts.refusedFrom("127.0.0.2"); reply != "421 This address is banned until the ban is lifted." {
+		t.Errorf("a permanently banned address got %q", reply)
+	}
+	// The library never saw the connection: no session began, none ended.
+	var ended int64
+	for _, n := range ts.registry.Totals().EndedBy {
+		ended += n
+	}
+	if n := ts.registry.Len(); n != 0 || ended != 0 {
+		t.Errorf("a refused connection made sessions: %d live, %d ended", n, ended)
+	}
+	ts.dialFrom("127.0.0.3").login("bob")
+
+	// Lifted, the address is let in at once.
+	if _, err := ts.db.LiftBan(context.Background(), ban.ID, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	ts.dialFrom("127.0.0.2").login("bob")
+}
+
+// refusedFrom connects from ip, sends the right login at once, and returns the
+// one line the server says before it closes the connection.
+func (ts *testServer) refusedFrom(ip string) string {
+	ts.t.Helper()
+	r := ts.connectFrom(ip)
+	// Sent before any reply is read: a server that read it would log in.
+	r.conn.Write([]byte("USER bob\r\nPASS bob-password\r\n"))
+	r.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	reply, err := io.ReadAll(r.conn)
+	if err != nil && !errors.Is(err, syscall.ECONNRESET) {
+		ts.t.Fatalf("read from a refused connection: %v", err)
+	}
+	if strings.Count(string(reply), "\n") != 1 {
+		ts.t.Fatalf("a refused connection got %q, want one line and then the end", reply)
+	}
+	return strings.TrimSpace(string(reply))
+}
+
+// Wrong passwords sent at once on many connections make one ban, of the first
+// ban's length: failures during a ban add nothing.
+func TestABurstOfWrongPasswordsBansOnce(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, banned)
+	ts.addAccount("bob")
+	guesses := make([]*rawConn, 20)
+	for i := range guesses {
+		guesses[i] = ts.dialFrom("127.0.0.2")
+		guesses[i].cmd(331, "USER bob")
+	}
+	var wg sync.WaitGroup
+	for i, g := range guesses {
+		wg.Go(func() { g.text.PrintfLine("PASS wrong-%d", i) })
+	}
+	wg.Wait()
+	for _, g := range guesses {
+		if err := g.closed(); err != nil {
+			t.Fatal(err)
+		}
+		ts.endedFrom(g.conn.LocalAddr())
+	}
+	bans, err := ts.db.Bans(context.Background())
+	if err != nil || len(bans) != 1 || bans[0].Until.Sub(bans[0].CreatedAt).Round(time.Second) != 10*time.Minute {
+		t.Fatalf("bans after one burst = %+v, %v; want one of 10m", bans, err)
+	}
+}
+
+// Monitoring checks connect, read the greeting and quit: no attack. Connections
+// dropped without a login count, half a failure each.
+func TestQuitWithoutLoginIsNotAFailure(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, func(c *Config) { c.BanAfter, c.BanWindow, c.BanTime = 2, 15*time.Minute, 10*time.Minute })
+	for range 6 {
+		probe := ts.dialFrom("127.0.0.2")
+		probe.cmd(221, "QUIT")
+		if err := probe.closed(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts.dialFrom("127.0.0.2")
+	for range 4 {
+		ts.dialFrom("127.0.0.3").conn.Close()
+	}
+	waitFor(t, "dropped connections to ban their address", func() bool {
+		bans, err := ts.db.Bans(context.Background())
+		return err == nil && len(bans) == 1 && bans[0].IP == "127.0.0.3"
+	})
+	if reply := ts.refusedFrom("127.0.0.3"); !strings.HasPrefix(reply, "421 This address is banned until ") {
+		t.Errorf("an address that dropped four connections got %q", reply)
 	}
 }
