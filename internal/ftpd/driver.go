@@ -135,10 +135,37 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		return nil, errLoginIncorrect
 	}
 	c.home = home
-	c.seenChange.Store(account.SeenChange) // before the session shows the login to the watcher
-	c.session.SetIdleTimeout(account.IdleTimeout)
-	c.session.LoggedIn(account.Login, account.Customer, cc.GetClientVersion(), cc.HasTLSForControl(), d.srv.now())
+	if !d.srv.loggedIn(c, account, cc.GetClientVersion(), cc.HasTLSForControl()) {
+		return nil, errLoginIncorrect
+	}
 	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log}, nil
+}
+
+// loggedIn shows the login on c's session, unless a change to the account (a
+// new password, disabled, deleted) was written while the login was checked: the
+// server's watcher may have read that change while the session showed no login
+// yet, and so would never end it. Then it ends the session for that change and
+// reports false. Whatever the watcher reads after this either lists the session
+// or was seen here.
+func (s *Server) loggedIn(c *conn, a store.FTPAccount, client string, tls bool) bool {
+	c.seenChange.Store(a.SeenChange) // before the session shows the login to the watcher
+	c.session.SetIdleTimeout(a.IdleTimeout)
+	c.session.LoggedIn(a.Login, a.Customer, client, tls, s.now())
+	change, err := s.store.AccountChangeSince(context.Background(), a.Login, a.SeenChange)
+	if err != nil {
+		s.log.Error("read account changes", slog.String("login", a.Login), slog.Any("error", err))
+		return true // the watcher's next look still finds the change, with the session listed
+	}
+	kind, ok := accountChangeEnds[change]
+	if !ok {
+		return true
+	}
+	c.session.EndedBy(kind)
+	if !tls {
+		c.control.say("421 " + sentence(change) + "; closing.")
+	}
+	c.control.kill()
+	return false
 }
 
 // PostAuthMessage gives every failed login the same reply.

@@ -2,7 +2,10 @@ package ftpd
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -108,3 +111,55 @@ func TestAccountChangeEndsOnlySessionsFromBeforeIt(t *testing.T) {
 type encryptedClient struct{ ftpserver.ClientContext }
 
 func (encryptedClient) HasTLSForControl() bool { return true }
+
+// The watcher's tick can fall between a login's read of the account and the
+// moment its session shows the login (the password check, the limits, the home
+// directory): the watcher then reads the change, lists no session of bob, and
+// moves past the change for good. loggedIn looks once more and ends the session.
+func TestAccountChangeDuringALoginEndsIt(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.PasswordCost = bcrypt.MinCost
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
+		t.Fatal(err)
+	}
+	registry := session.NewRegistry()
+	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
+	last, err := db.LastAccountChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, client := net.Pipe()
+	defer client.Close()
+	s := session.New("127.0.0.1", 40000, time.Now(), func() {})
+	c := &conn{cc: encryptedClient{}, session: s, control: &controlConn{Conn: server}}
+	srv.conns.Store(s.ID(), c)
+	registry.Add(s) // connected, not logged in yet
+
+	a, err := db.AuthenticateFTP(ctx, "bob", "bob-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetFTPDisabled(ctx, "bob", true); err != nil { // an admin disables bob meanwhile
+		t.Fatal(err)
+	}
+	last = srv.endChangedAccounts(ctx, last) // the watcher's tick: no session of bob is listed yet
+	if srv.loggedIn(c, a, "", true) {
+		t.Error("the login went on although bob was disabled while it was checked")
+	}
+	srv.endChangedAccounts(ctx, last)
+	client.SetReadDeadline(time.Now().Add(10 * time.Second)) // a failure, not a hang
+	if _, err := client.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("bob's control connection is still open: %v", err)
+	}
+	if got := s.Snapshot(time.Now()).EndReason.Kind; got != session.EndAccountDisabled {
+		t.Errorf("the session ended as %q, want %q", got, session.EndAccountDisabled)
+	}
+}

@@ -164,3 +164,15 @@ func (db *DB) LastAccountChange(ctx context.Context) (int64, error) {
 	err := db.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM ftp_account_changes`).Scan(&id)
 	return id, err
 }
+
+// AccountChangeSince returns the newest change to login recorded after the one
+// with ID after (an FTPAccount's SeenChange), or "" when there is none.
+func (db *DB) AccountChangeSince(ctx context.Context, login string, after int64) (string, error) {
+	var change string
+	err := db.db.QueryRowContext(ctx, `SELECT change FROM ftp_account_changes WHERE login = ? AND id > ?
+		ORDER BY id DESC LIMIT 1`, login, after).Scan(&change)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return change, err
+}
