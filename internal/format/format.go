@@ -30,4 +30,3 @@ func Duration(d time.Duration) string {
 		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
 	}
 }
-
