@@ -27,7 +27,7 @@ func (c *cli) disconnect(ctx context.Context, args []string) error {
 			return err
 		}
 	} else if !session.ValidID(positional[0]) {
-		return fmt.Errorf("%q is not a session ID; \"%s sessions\" lists them", printable(positional[0]), c.prog)
+		return fmt.Errorf("%q is not a session ID; \"%s sessions\" lists them", positional[0], c.prog)
 	}
 	api, err := c.newAPIClient(*panelURL)
 	if err != nil {

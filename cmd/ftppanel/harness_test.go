@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,6 +84,9 @@ type instance struct {
 
 var listenLine = regexp.MustCompile(`FTP server listening on (\S+) .*\nWeb panel listening on (\S+)\n`)
 
+// instances counts the servers the tests start.
+var instances atomic.Int64
+
 // start runs "ftppanel serve", with extra flags, on a fresh data directory.
 func start(t testing.TB, extra ...string) *instance {
 	return startIn(t, t.TempDir(), extra...)
@@ -94,8 +98,11 @@ func startIn(t testing.TB, dataDir string, extra ...string) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{t: t, data: dataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
+	// Each instance its own hundred passive ports, so that tests running in
+	// parallel never hand out each other's just-released ports.
+	low := 40000 + 100*int(instances.Add(1)%10)
 	args := []string{"ftppanel", "serve", "--data", dataDir,
-		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", "40000-40999",
+		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", fmt.Sprintf("%d-%d", low, low+99),
 		// Every test client comes from 127.0.0.1, and wrong passwords are tried on
 		// purpose: the tests of these limits set them again, later flags winning.
 		"--max-sessions-per-ip", "0", "--failed-login-delay", "0s"}

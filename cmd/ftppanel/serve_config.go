@@ -27,6 +27,9 @@ const defaultHTTPAddr = "127.0.0.1:8080"
 // connection; zero is the FTP server's default. Tests shorten it.
 var ftpConnectionTimeout time.Duration
 
+// maxBanTime is the longest first ban --ban-time takes: 30 days.
+const maxBanTime = 30 * 24 * time.Hour
+
 // serveConfig is every option of "serve", parsed and, after check, usable.
 type serveConfig struct {
 	DataDir string
@@ -175,6 +178,10 @@ func (cfg *serveConfig) check() error {
 			if o.d < time.Second {
 				return invalid(o.name, "%s: must be at least 1s (--ban-after 0 turns bans off)", o.d)
 			}
+		}
+		// Repeats double the first ban up to 64 times: keep the longest one countable.
+		if cfg.BanTime > maxBanTime {
+			return invalid("ban-time", "%s: must be at most %s", cfg.BanTime, maxBanTime)
 		}
 	}
 	for _, o := range []struct {

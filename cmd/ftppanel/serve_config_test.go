@@ -46,6 +46,7 @@ func TestServeConfigCheck(t *testing.T) {
 		{"per login negative", func(c *serveConfig) { c.MaxSessionsPerLogin = -5 }, "max-sessions-per-login", "-5: must be 0 or more"},
 		{"ban after negative", func(c *serveConfig) { c.BanAfter = -2 }, "ban-after", "must be 0 or more"},
 		{"ban time zero", func(c *serveConfig) { c.BanTime = 0 }, "ban-time", "0s: must be at least 1s"},
+		{"ban time too long", func(c *serveConfig) { c.BanTime = 50000 * time.Hour }, "ban-time", "must be at most 720h0m0s"},
 		{"ban window negative", func(c *serveConfig) { c.BanWindow = -time.Minute }, "ban-window", "must be at least 1s"},
 		{"login timeout negative", func(c *serveConfig) { c.LoginTimeout = -time.Second }, "login-timeout", "-1s: must be 0 or more"},
 		{"failed login delay negative", func(c *serveConfig) { c.FailedLoginDelay = -time.Second }, "failed-login-delay", "must be 0 or more"},

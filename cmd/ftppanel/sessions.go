@@ -55,12 +55,12 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 	return tw.Flush()
 }
 
-// cell is a table cell: printable, "-" when empty.
 // printable shows text from the server as the panel does: control and
 // bidirectional characters as escapes, so a name an FTP client chose cannot drive
 // the operator's terminal.
 func printable(s string) string { return session.Visible(s, session.MaxFileLen) }
 
+// cell is a table cell: printable, "-" when empty.
 func cell(s string) string {
 	if s == "" {
 		return "-"
