@@ -45,18 +45,7 @@ func TestAccountChangesEndAsTheirOwnKind(t *testing.T) {
 // differ from ours.
 func TestAccountChangeEndsOnlySessionsFromBeforeIt(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.PasswordCost = bcrypt.MinCost
-	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
-		t.Fatal(err)
-	}
+	db := storeWithBob(t)
 	changedAt := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return changedAt } // the clock of the process that changes bob
 	registry := session.NewRegistry()
@@ -118,18 +107,7 @@ func (encryptedClient) HasTLSForControl() bool { return true }
 // moves past the change for good. loggedIn looks once more and ends the session.
 func TestAccountChangeDuringALoginEndsIt(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.PasswordCost = bcrypt.MinCost
-	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
-		t.Fatal(err)
-	}
+	db := storeWithBob(t)
 	registry := session.NewRegistry()
 	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
 	last, err := db.LastAccountChange(ctx)
@@ -162,4 +140,24 @@ func TestAccountChangeDuringALoginEndsIt(t *testing.T) {
 	if got := s.Snapshot(time.Now()).EndReason.Kind; got != session.EndAccountDisabled {
 		t.Errorf("the session ended as %q, want %q", got, session.EndAccountDisabled)
 	}
+}
+
+// storeWithBob is a store on a fresh SQLite file with customer acme and its FTP
+// account bob (password "bob-password", hashed cheaply).
+func storeWithBob(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "ftppanel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.PasswordCost = bcrypt.MinCost
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
