@@ -22,7 +22,7 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	pw, err := readNewPassword(r.PostForm)
 	if err != nil {
-		live := len(p.registry.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
+		live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 		p.render(w, r, http.StatusBadRequest, templates.AccountPasswordView(templates.AccountPasswordPage{
 			Page: page(r, "New password for "+a.Login), Row: p.accountRow(a, live), Error: err.Error(),
 		}))

@@ -13,7 +13,7 @@ func (p *Panel) showAccountPassword(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	live := len(p.registry.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
+	live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 	p.render(w, r, http.StatusOK, templates.AccountPasswordView(templates.AccountPasswordPage{
 		Page: page(r, "New password for "+a.Login),
 		Row:  p.accountRow(a, live),

@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -76,7 +77,7 @@ func (p *Panel) idleTimeoutText(d time.Duration) string {
 // liveSessions counts the user's live FTP sessions by login.
 func (p *Panel) liveSessions(u store.User) map[string]int {
 	n := map[string]int{}
-	for _, s := range p.registry.List(scope(u), session.Filter{}) {
+	for _, s := range p.sessions.List(scope(u), session.Filter{}) {
 		if s.Login != "" {
 			n[s.Login]++
 		}
@@ -141,14 +142,18 @@ func passwordRule(err error) error {
 func (p *Panel) changeAccount(r *http.Request, action string, a store.FTPAccountInfo, change func() error) (int, error) {
 	u := currentUser(r)
 	filter := session.Filter{ExactLogin: a.Login}
-	closed := p.registry.DisconnectMatching(scope(u), filter, u.Name)
+	closed, unanswered := p.sessions.DisconnectMatching(scope(u), filter, u.Name)
 	err := change()
 	if err == nil {
-		closed = append(closed, p.registry.DisconnectMatching(scope(u), filter, u.Name)...)
+		more, again := p.sessions.DisconnectMatching(scope(u), filter, u.Name)
+		closed, unanswered = append(closed, more...), cmp.Or(again, unanswered)
 	}
 	detail := "no live sessions"
 	if len(closed) > 0 {
 		detail = templates.SessionCountText(len(closed)) + " disconnected"
+	}
+	if unanswered != nil {
+		detail += "; " + unanswered.Error()
 	}
 	if err != nil {
 		if len(closed) == 0 {

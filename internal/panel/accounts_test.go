@@ -208,7 +208,7 @@ func (f *authzFixture) idle(t *testing.T, login string, d time.Duration) {
 // change is being made is disconnected too, by the panel, and counted.
 func TestAccountChangeCatchesLoginsInBetween(t *testing.T) {
 	f := newAuthzFixture(t, newAuthzTemplate(t))
-	p := &Panel{store: f.db, registry: f.registry, log: slog.New(slog.DiscardHandler), now: time.Now}
+	p := &Panel{store: f.db, sessions: Local{f.registry}, log: slog.New(slog.DiscardHandler), now: time.Now}
 	acme, err := f.db.AuthenticatePanelUser(t.Context(), "acme", "acme-password")
 	if err != nil {
 		t.Fatal(err)

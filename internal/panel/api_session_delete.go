@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -20,7 +21,11 @@ func (p *Panel) apiDisconnectSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	snap, err := p.registry.Disconnect(id, scope(u), u.Name)
+	snap, err := p.sessions.Disconnect(id, scope(u), u.Name)
+	if nerr := (*session.NodeError)(nil); errors.As(err, &nerr) {
+		p.apiNodeDown(w, r, nerr)
+		return
+	}
 	if err != nil {
 		p.apiSessionNotFound(w, r)
 		return

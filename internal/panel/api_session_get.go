@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -19,7 +20,11 @@ func (p *Panel) apiGetSession(w http.ResponseWriter, r *http.Request) {
 		p.apiSessionNotFound(w, r)
 		return
 	}
-	snap, err := p.registry.Get(id, scope(currentUser(r)))
+	snap, err := p.sessions.Get(id, scope(currentUser(r)))
+	if nerr := (*session.NodeError)(nil); errors.As(err, &nerr) {
+		p.apiNodeDown(w, r, nerr)
+		return
+	}
 	if err != nil {
 		p.apiSessionNotFound(w, r)
 		return

@@ -20,9 +20,14 @@ func (p *Panel) apiDisconnectLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	closed := p.disconnectLogin(u, login)
+	closed, err := p.disconnectLogin(u, login)
 	for _, snap := range closed {
 		p.auditAPIDisconnect(r, snap)
+	}
+	if err != nil {
+		// Some node did not answer: its sessions of the login may still be there.
+		p.apiNodeDown(w, r, err)
+		return
 	}
 	p.writeJSON(w, r, http.StatusOK, struct {
 		Disconnected int `json:"disconnected"`
@@ -30,7 +35,7 @@ func (p *Panel) apiDisconnectLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // disconnectLogin closes, all at once, the sessions whose login is exactly login
-// and returns them.
-func (p *Panel) disconnectLogin(u store.User, login string) []session.Snapshot {
-	return p.registry.DisconnectMatching(scope(u), session.Filter{ExactLogin: login}, u.Name)
+// and returns them; the error names a node that did not answer.
+func (p *Panel) disconnectLogin(u store.User, login string) ([]session.Snapshot, error) {
+	return p.sessions.DisconnectMatching(scope(u), session.Filter{ExactLogin: login}, u.Name)
 }

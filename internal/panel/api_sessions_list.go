@@ -26,7 +26,7 @@ func (p *Panel) apiListSessions(w http.ResponseWriter, r *http.Request) {
 			session.StateIdle, session.StateUploading, session.StateDownloading, session.StateListing, session.StateNotLoggedIn))
 		return
 	}
-	snaps := p.registry.List(scope(currentUser(r)), filter)
+	snaps := p.sessions.List(scope(currentUser(r)), filter)
 	out := struct {
 		Sessions []apiSession `json:"sessions"`
 	}{make([]apiSession, len(snaps))}

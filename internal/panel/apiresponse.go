@@ -71,3 +71,9 @@ func (p *Panel) refuseCrossOrigin(w http.ResponseWriter, r *http.Request) {
 	}
 	p.crossOrigin(w, r)
 }
+
+// apiNodeDown answers 503 for a node that did not answer; err is a
+// *session.NodeError, whose text names the node.
+func (p *Panel) apiNodeDown(w http.ResponseWriter, r *http.Request, err error) {
+	p.apiError(w, r, http.StatusServiceUnavailable, err.Error())
+}

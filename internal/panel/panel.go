@@ -15,8 +15,13 @@ import (
 type Config struct {
 	Store    *store.DB
 	Registry *session.Registry
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// Sessions, when set, is where the panel finds sessions instead of Registry:
+	// the fleet's view of every node.
+	Sessions Sessions
+	// Fleet, when set, tells the panel about the fleet's nodes.
+	Fleet  Fleet
+	Logger *slog.Logger
+	Now    func() time.Time
 	// BasePath is the path prefix the panel is served under ("/ftp-sessions",
 	// checked by CleanBasePath), "" for none.
 	BasePath string
@@ -40,7 +45,8 @@ type Config struct {
 // Panel serves the web panel.
 type Panel struct {
 	store    *store.DB
-	registry *session.Registry
+	sessions Sessions
+	fleet    Fleet
 	log      *slog.Logger
 	now      func() time.Time
 
@@ -56,10 +62,13 @@ type Panel struct {
 
 // New returns the panel's HTTP handler.
 func New(cfg Config) http.Handler {
-	p := &Panel{store: cfg.Store, registry: cfg.Registry, log: cfg.Logger, now: cfg.Now,
+	p := &Panel{store: cfg.Store, sessions: cfg.Sessions, fleet: cfg.Fleet, log: cfg.Logger, now: cfg.Now,
 		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning,
 		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		frameAncestors: "'none'"}
+	if p.sessions == nil {
+		p.sessions = Local{cfg.Registry}
+	}
 	if p.log == nil {
 		p.log = slog.Default()
 	}

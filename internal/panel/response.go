@@ -2,11 +2,13 @@ package panel
 
 import (
 	stdbytes "bytes"
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/a-h/templ"
 
+	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/templates"
 )
 
@@ -72,7 +74,24 @@ func (p *Panel) crossOrigin(w http.ResponseWriter, r *http.Request) {
 		"This form was sent from another site, so it was refused and nothing was changed.")
 }
 
+// sessionMissing answers for a session that Sessions could not find: 503 when
+// err says a node did not answer, else the session has ended.
+func (p *Panel) sessionMissing(w http.ResponseWriter, r *http.Request, err error) {
+	if nerr := (*session.NodeError)(nil); errors.As(err, &nerr) {
+		p.nodeDown(w, r, nerr)
+		return
+	}
+	p.sessionEnded(w, r)
+}
+
 func (p *Panel) sessionEnded(w http.ResponseWriter, r *http.Request) {
 	p.showError(w, r, http.StatusNotFound, "Session not found",
 		"This FTP session has already ended, or it does not exist.")
+}
+
+// nodeDown answers that the node holding a session did not answer, so nothing
+// can be reported as done; err is a *session.NodeError.
+func (p *Panel) nodeDown(w http.ResponseWriter, r *http.Request, err error) {
+	p.showError(w, r, http.StatusServiceUnavailable, "Node did not answer",
+		"The panel asked, but "+err.Error()+": the session may still be connected. Try again in a moment.")
 }

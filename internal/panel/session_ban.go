@@ -18,9 +18,9 @@ import (
 // session from it; each is audited.
 func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	snap, err := p.registry.Get(id, session.AllSessions())
+	snap, err := p.sessions.Get(id, session.AllSessions())
 	if !session.ValidID(id) || err != nil {
-		p.sessionEnded(w, r)
+		p.sessionMissing(w, r, err)
 		return
 	}
 	until, label, err := banUntil(r.PostFormValue("duration"), p.now())
@@ -45,11 +45,15 @@ func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 		banned = "address already banned for longer"
 		flash = snap.RemoteIP + " stays banned: a longer ban is in force"
 	}
-	closed := p.registry.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name)
+	closed, err := p.sessions.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name)
 	for _, s := range closed {
 		p.audit(r, "disconnect and ban", s, activity(s)+"; "+banned)
 	}
-	setFlash(w, r, flash+" and disconnected "+templates.SessionCountText(len(closed)))
+	flash += " and disconnected " + templates.SessionCountText(len(closed))
+	if err != nil {
+		flash += "; " + err.Error() + ", so its sessions from this address may still be connected"
+	}
+	setFlash(w, r, flash)
 	seeOther(w, r, "/sessions")
 }
 

@@ -13,14 +13,14 @@ import (
 // banning it, and for how long.
 func (p *Panel) confirmBan(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	snap, err := p.registry.Get(id, session.AllSessions())
+	snap, err := p.sessions.Get(id, session.AllSessions())
 	if !session.ValidID(id) || err != nil {
-		p.sessionEnded(w, r)
+		p.sessionMissing(w, r, err)
 		return
 	}
 	p.render(w, r, http.StatusOK, templates.BanConfirmView(templates.BanConfirmPage{
 		Page:     page(r, "Disconnect and ban"),
 		Row:      p.sessionRow(snap),
-		Sessions: len(p.registry.List(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP})),
+		Sessions: len(p.sessions.List(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP})),
 	}))
 }

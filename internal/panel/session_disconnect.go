@@ -18,9 +18,9 @@ func (p *Panel) disconnectSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	snap, err := p.registry.Disconnect(id, scope(u), u.Name)
+	snap, err := p.sessions.Disconnect(id, scope(u), u.Name)
 	if err != nil {
-		p.sessionEnded(w, r)
+		p.sessionMissing(w, r, err)
 		return
 	}
 	p.audit(r, "disconnect", snap, activity(snap))

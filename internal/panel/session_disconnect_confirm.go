@@ -17,14 +17,14 @@ func (p *Panel) confirmDisconnect(w http.ResponseWriter, r *http.Request) {
 		p.sessionEnded(w, r)
 		return
 	}
-	snap, err := p.registry.Get(id, scope(currentUser(r)))
+	snap, err := p.sessions.Get(id, scope(currentUser(r)))
 	if err != nil {
-		p.sessionEnded(w, r)
+		p.sessionMissing(w, r, err)
 		return
 	}
 	same := 0
 	if snap.Login != "" {
-		same = len(p.registry.List(scope(currentUser(r)), session.Filter{ExactLogin: snap.Login}))
+		same = len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: snap.Login}))
 	}
 	p.render(w, r, http.StatusOK, templates.ConfirmView(templates.ConfirmPage{
 		Page:          page(r, "Disconnect session"),

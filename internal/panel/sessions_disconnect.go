@@ -29,10 +29,10 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	var pending []session.Snapshot
 	if login != "" {
-		pending = p.registry.List(scope(u), session.Filter{ExactLogin: login})
+		pending = p.sessions.List(scope(u), session.Filter{ExactLogin: login})
 	} else {
 		for _, id := range ids {
-			if snap, err := p.registry.Get(id, scope(u)); err == nil && session.ValidID(id) {
+			if snap, err := p.sessions.Get(id, scope(u)); err == nil && session.ValidID(id) {
 				pending = append(pending, snap)
 			}
 		}
@@ -55,17 +55,22 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 
 	// All are closed before the wait for any of them to end.
 	var closed []session.Snapshot
+	var err error // a node that did not answer
 	if login != "" {
-		closed = p.disconnectLogin(u, login)
+		closed, err = p.disconnectLogin(u, login)
 	} else {
 		ticked := make([]string, len(pending))
 		for i, s := range pending {
 			ticked[i] = s.ID
 		}
-		closed = p.registry.DisconnectIDs(ticked, scope(u), u.Name)
+		closed, err = p.sessions.DisconnectIDs(ticked, scope(u), u.Name)
 	}
 	if len(closed) == 0 {
-		p.sessionEnded(w, r)
+		if err != nil {
+			p.nodeDown(w, r, err)
+		} else {
+			p.sessionEnded(w, r)
+		}
 		return
 	}
 	names := make([]string, len(closed))
@@ -73,6 +78,10 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 		p.audit(r, "disconnect", snap, activity(snap))
 		names[i] = fmt.Sprintf("%s (%s)", displayLogin(snap), snap.RemoteIP)
 	}
-	setFlash(w, r, fmt.Sprintf("Disconnected %s: %s", templates.SessionCountText(len(closed)), strings.Join(names, ", ")))
+	flash := fmt.Sprintf("Disconnected %s: %s", templates.SessionCountText(len(closed)), strings.Join(names, ", "))
+	if err != nil {
+		flash += "; " + err.Error() + ", so its sessions may still be connected"
+	}
+	setFlash(w, r, flash)
 	seeOther(w, r, "/sessions")
 }

@@ -34,7 +34,7 @@ func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 		return // a check that the stream is there; it carries no body to wait for
 	}
 
-	changed, stop := p.registry.Watch()
+	changed, stop := p.sessions.Watch()
 	defer stop()
 	tick := time.NewTicker(liveTick)
 	defer tick.Stop()

@@ -126,7 +126,7 @@ func (q sessionsQuery) filtered() bool { return q.filter != session.Filter{} }
 func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered()}
 	if u.IsAdmin() {
-		v.Chart = trafficChart(p.registry.Traffic())
+		v.Chart = trafficChart(p.sessions.Traffic())
 	}
 
 	var rows []session.Snapshot
@@ -134,11 +134,11 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 	if !q.filtered() && q.sort == "" {
 		// The default view copies only the sessions it shows.
 		var sum session.Summary
-		rows, from, sum = p.registry.Page(scope(u), q.page, pageSize)
+		rows, from, sum = p.sessions.Page(scope(u), q.page, pageSize)
 		v.Totals, v.Total = totals(sum), sum.Sessions
 		page = from/pageSize + 1
 	} else {
-		all := p.registry.List(scope(u), session.Filter{})
+		all := p.sessions.List(scope(u), session.Filter{})
 		v.Totals = totals(session.Summarize(all))
 		matched := all[:0] // filtered in place: the list is this request's own copy
 		for _, s := range all {

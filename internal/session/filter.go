@@ -14,6 +14,7 @@ type Filter struct {
 	IP         string
 	ExactIP    string
 	State      State
+	Node       string // exact: the node holding the session
 }
 
 // Match reports whether a session passes the filter.
@@ -23,7 +24,8 @@ func (f Filter) Match(s Snapshot) bool {
 		(f.ExactIP == "" || s.RemoteIP == f.ExactIP) &&
 		strings.Contains(s.Customer, f.Customer) &&
 		strings.Contains(s.RemoteIP, f.IP) &&
-		(f.State == "" || s.State == f.State)
+		(f.State == "" || s.State == f.State) &&
+		(f.Node == "" || s.Node == f.Node)
 }
 
 // ValidState reports whether st is one of the states a session can be in.

@@ -26,6 +26,8 @@ type Registry struct {
 
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
+	// Node names this server in its sessions' snapshots; set it before use.
+	Node string
 	// EndWait bounds how long Disconnect waits for a closed session to end.
 	EndWait time.Duration
 	// OnEnd, when set before use, receives each session's last snapshot as it
@@ -44,6 +46,7 @@ func NewRegistry() *Registry {
 
 // Add registers a new session.
 func (r *Registry) Add(s *Session) {
+	s.node = r.Node
 	s.changed = r.watchers.notify
 	s.loggedIn = r.counts.logins.Add
 	r.mu.Lock()
@@ -276,6 +279,13 @@ func AllSessions() Scope { return Scope{all: true} }
 // CustomerSessions is the scope of one hosting customer: the logged-in sessions of
 // that customer's FTP accounts.
 func CustomerSessions(customer string) Scope { return Scope{customer: customer} }
+
+// All reports whether the scope is an administrator's: every session.
+func (sc Scope) All() bool { return sc.all }
+
+// Customer is the customer whose sessions the scope holds; "" for an
+// administrator's scope and for the scope that holds nothing.
+func (sc Scope) Customer() string { return sc.customer }
 
 // Allows reports whether a session is within the scope.
 func (sc Scope) Allows(s Snapshot) bool {

@@ -26,6 +26,7 @@ const (
 // timestamps written on hot paths are atomics; the rest sits behind mu.
 type Session struct {
 	id          string
+	node        string // the registry's Node, set by Add
 	remoteIP    string
 	remotePort  int
 	connectedAt time.Time
@@ -237,6 +238,7 @@ func (s *Session) End() {
 // Snapshot is a copy of a session's state at one moment, safe to keep and render.
 type Snapshot struct {
 	ID           string
+	Node         string // the node whose FTP server holds the session
 	Login        string // empty before login
 	Customer     string // empty before login
 	RemoteIP     string
@@ -275,6 +277,7 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 	up, down := s.bytesUp.Load(), s.bytesDown.Load()
 	snap := Snapshot{
 		ID:          s.id,
+		Node:        s.node,
 		Login:       s.login,
 		Customer:    s.customer,
 		RemoteIP:    s.remoteIP,

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -10,11 +11,13 @@ import (
 // list. A notification says only that something changed; a burst of changes is
 // one notification, so 10,000 busy sessions cannot flood a watcher.
 type watchers struct {
-	mu   sync.RWMutex
-	subs map[chan struct{}]struct{}
+	mu      sync.RWMutex
+	subs    map[chan struct{}]struct{}
+	version atomic.Uint64
 }
 
 func (w *watchers) notify() {
+	w.version.Add(1)
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	for c := range w.subs {
@@ -42,6 +45,11 @@ func (r *Registry) Watch() (<-chan struct{}, func()) {
 		w.mu.Unlock()
 	}
 }
+
+// Version counts the notifications Watch delivers: while it stays the same, no
+// session was added, removed or changed state (byte counts and rates move
+// without it).
+func (r *Registry) Version() uint64 { return r.watchers.version.Load() }
 
 // TrafficPoint is the server's total transfer rate at one moment.
 type TrafficPoint struct {
