@@ -1,0 +1,66 @@
+package fleet
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// ServerConfig is a NATS server run inside this node (--nats-listen), so that a
+// small fleet needs no other program. It is one server: while this node is
+// down, the fleet has no messaging.
+type ServerConfig struct {
+	Listen   string // HOST:PORT that other nodes connect to
+	Token    string // every client must present it
+	StoreDir string // where JetStream keeps the fleet's bans
+}
+
+// Server is a running in-process NATS server.
+type Server struct{ ns *server.Server }
+
+// StartServer starts a NATS server with JetStream and waits until it takes
+// connections.
+func StartServer(cfg ServerConfig) (*Server, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("an in-process NATS server needs a token")
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("--nats-listen: %w", err)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		return nil, fmt.Errorf("--nats-listen: port %q is not a number", port)
+	}
+	ns, err := server.NewServer(&server.Options{
+		Host: host, Port: p,
+		Authorization: cfg.Token,
+		JetStream:     true,
+		StoreDir:      cfg.StoreDir,
+		NoSigs:        true,
+		NoLog:         true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("NATS server: %w", err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		ns.Shutdown()
+		ns.WaitForShutdown()
+		return nil, fmt.Errorf("NATS server: not listening on %s within 10s (is the address taken?)", cfg.Listen)
+	}
+	return &Server{ns: ns}, nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string { return s.ns.Addr().String() }
+
+// Close stops the server and waits until it has stopped.
+func (s *Server) Close() {
+	s.ns.Shutdown()
+	s.ns.WaitForShutdown()
+}
