@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -17,6 +18,14 @@ type ServerConfig struct {
 	Listen   string // HOST:PORT that other nodes connect to
 	Token    string // every client must present it
 	StoreDir string // where JetStream keeps the fleet's bans
+
+	// A server of a cluster has a Name, listens for its peers at ClusterListen
+	// (HOST:PORT) and routes to the others at Routes (nats-route://HOST:PORT);
+	// every server of the cluster has the same ClusterName.
+	Name          string
+	ClusterName   string
+	ClusterListen string
+	Routes        []string
 }
 
 // Server is a running in-process NATS server.
@@ -36,14 +45,27 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--nats-listen: port %q is not a number", port)
 	}
-	ns, err := server.NewServer(&server.Options{
-		Host: host, Port: p,
+	opts := &server.Options{
+		ServerName: cfg.Name,
+		Host:       host, Port: p,
 		Authorization: cfg.Token,
 		JetStream:     true,
 		StoreDir:      cfg.StoreDir,
 		NoSigs:        true,
 		NoLog:         true,
-	})
+	}
+	if cfg.ClusterListen != "" {
+		chost, cport, err := net.SplitHostPort(cfg.ClusterListen)
+		if err != nil {
+			return nil, fmt.Errorf("NATS cluster address: %w", err)
+		}
+		opts.Cluster.Name, opts.Cluster.Host = cfg.ClusterName, chost
+		if opts.Cluster.Port, err = strconv.Atoi(cport); err != nil {
+			return nil, fmt.Errorf("NATS cluster address: port %q is not a number", cport)
+		}
+		opts.Routes = server.RoutesFromStr(strings.Join(cfg.Routes, ","))
+	}
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("NATS server: %w", err)
 	}

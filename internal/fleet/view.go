@@ -35,6 +35,10 @@ type View struct {
 
 	mu    sync.Mutex
 	cache map[string]cached
+	// owners remembers which node showed a session, so that a command for a
+	// session of a node that has since gone down fails as that node's silence,
+	// not as an ended session.
+	owners map[string]string
 }
 
 // cached is a node's answer to one list request, with the version of its
@@ -47,7 +51,9 @@ type cached struct {
 }
 
 // View returns the fleet's view of sessions.
-func (n *Node) View() *View { return &View{n: n, cache: make(map[string]cached)} }
+func (n *Node) View() *View {
+	return &View{n: n, cache: make(map[string]cached), owners: make(map[string]string)}
+}
 
 // remote reports whether a scope reaches other nodes' sessions.
 func (v *View) remote(sc session.Scope) bool { return sc.All() || v.SharedAccounts }
@@ -95,6 +101,7 @@ func (v *View) ask(nodes []nodeInfo, op string, req request, timeout time.Durati
 			if op == "page" || op == "list" {
 				v.store(key, p, out[i].rep)
 			}
+			v.remember(out[i].rep.Rows)
 		})
 	}
 	wg.Wait()
@@ -122,6 +129,33 @@ func (v *View) fromCache(key string, p nodeInfo, into *reply) bool {
 	}
 	into.Rows = rows
 	return true
+}
+
+// maxOwners bounds the sessions whose node is remembered.
+const maxOwners = 100_000
+
+func (v *View) remember(rows []session.Snapshot) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.owners)+len(rows) > maxOwners {
+		clear(v.owners)
+	}
+	for _, r := range rows {
+		v.owners[r.ID] = r.Node
+	}
+}
+
+// silentOwner is the error for a session found nowhere: the *session.NodeError
+// of the node last seen holding it when that node is not up now, else
+// ErrNotFound.
+func (v *View) silentOwner(id string) error {
+	v.mu.Lock()
+	node, ok := v.owners[id]
+	v.mu.Unlock()
+	if !ok || node == v.n.cfg.Node || slices.ContainsFunc(v.n.upPeers(), func(p nodeInfo) bool { return p.Name == node }) {
+		return session.ErrNotFound
+	}
+	return &session.NodeError{Node: node}
 }
 
 func (v *View) store(key string, p nodeInfo, rep reply) {
@@ -165,7 +199,7 @@ func (v *View) Get(id string, sc session.Scope) (session.Snapshot, error) {
 			return a.rep.Rows[0], nil
 		}
 	}
-	return session.Snapshot{}, cmp.Or(unanswered, session.ErrNotFound)
+	return session.Snapshot{}, cmp.Or(unanswered, v.silentOwner(id))
 }
 
 // List lists the sessions of every node within scope that pass the filter,
@@ -225,7 +259,7 @@ func (v *View) Disconnect(id string, sc session.Scope, by string) (session.Snaps
 	if len(closed) > 0 {
 		return closed[0], nil
 	}
-	return session.Snapshot{}, cmp.Or(err, session.ErrNotFound)
+	return session.Snapshot{}, cmp.Or(err, v.silentOwner(id))
 }
 
 // DisconnectIDs ends the sessions with these IDs on whichever nodes hold them.

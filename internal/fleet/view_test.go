@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,4 +108,107 @@ func TestSecondNodeWithATakenNameRefuses(t *testing.T) {
 		t.Fatal("a second node named a joined")
 	}
 	t.Log(err)
+}
+
+// TestCommandForASilentNodeIsNeverASuccess: b's link dies without a word (as
+// when its machine loses power); a disconnect of b's session from a fails as
+// b's silence, and b is listed down.
+func TestCommandForASilentNodeIsNeverASuccess(t *testing.T) {
+	_, url := startNATS(t)
+	a, _ := testNode(t, url, "a")
+	b, regB := testNode(t, url, "b")
+	bob := addSession(regB, "bob", "acme", "192.0.2.2")
+	v := a.View()
+	eventually(t, "a lists b's session", func() bool { return len(v.List(session.AllSessions(), session.Filter{})) == 1 })
+
+	b.nc.Close() // no leaving message: silence
+	eventually(t, "b down on a", func() bool {
+		for _, n := range v.Nodes() {
+			if n.Name == "b" {
+				return !n.Up
+			}
+		}
+		return false
+	})
+	if got := v.List(session.AllSessions(), session.Filter{}); len(got) != 0 {
+		t.Fatalf("a down node's sessions listed: %+v", got)
+	}
+	_, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin")
+	var nerr *session.NodeError
+	if !errors.As(err, &nerr) || nerr.Node != "b" {
+		t.Fatalf("disconnect of a silent node's session: %v, want node b did not answer", err)
+	}
+	select {
+	case <-bob.Done():
+		t.Fatal("b's session ended")
+	default:
+	}
+}
+
+// TestClusterWithAServerStoppedLosesNothing: nodes connected to a three-server
+// cluster go on seeing and disconnecting each other's sessions when the server
+// one of them was using stops.
+func TestClusterWithAServerStoppedLosesNothing(t *testing.T) {
+	servers, urls := startCluster(t, 3)
+	a, _ := testNode(t, urls, "a")
+	_, regB := testNode(t, urls, "b")
+	addSession(regB, "bob", "acme", "192.0.2.2")
+	v := a.View()
+	eventually(t, "a lists b's session", func() bool { return len(v.List(session.AllSessions(), session.Filter{})) == 1 })
+
+	servers[0].Close()
+	bob2 := addSession(regB, "bob2", "acme", "192.0.2.3")
+	eventually(t, "a lists b's new session after a server stopped", func() bool {
+		return len(v.List(session.AllSessions(), session.Filter{})) == 2
+	})
+	if _, err := v.Disconnect(bob2.ID(), session.AllSessions(), "admin"); err != nil {
+		t.Fatalf("disconnect across the cluster: %v", err)
+	}
+}
+
+// startCluster runs a cluster of n NATS servers with routes, and returns them
+// and a URL list naming all of them.
+func startCluster(t *testing.T, n int) ([]*Server, string) {
+	t.Helper()
+	client, cluster := freePorts(t, n), freePorts(t, n)
+	var routes, urls []string
+	for i := range n {
+		routes = append(routes, "nats-route://127.0.0.1:"+strconv.Itoa(cluster[i]))
+		urls = append(urls, "nats://fleet-token@127.0.0.1:"+strconv.Itoa(client[i]))
+	}
+	servers := make([]*Server, n)
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			srv, err := StartServer(ServerConfig{Listen: "127.0.0.1:" + strconv.Itoa(client[i]), Token: "fleet-token",
+				StoreDir: t.TempDir(), Name: "n" + strconv.Itoa(i), ClusterName: "test",
+				ClusterListen: "127.0.0.1:" + strconv.Itoa(cluster[i]), Routes: routes})
+			servers[i] = srv
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range servers {
+		t.Cleanup(s.Close)
+	}
+	return servers, strings.Join(urls, ",")
+}
+
+// freePorts finds n free loopback ports.
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports
 }
