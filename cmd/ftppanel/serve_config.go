@@ -17,7 +17,7 @@ import (
 )
 
 // serveUsage is the command line "serve --help" shows.
-const serveUsage = "serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT] [--base-path /PATH] [OPTION...]"
+const serveUsage = "serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT] [--base-path /PATH] [--nats-url URL[,URL...]] [--nats-listen HOST:PORT] [--node NAME] [OPTION...]"
 
 // defaultHTTPAddr is where the panel listens unless told otherwise; the
 // commands that talk to it look there too.
@@ -67,13 +67,21 @@ type serveConfig struct {
 	PanelLockTime    time.Duration
 	PanelFailDelay   time.Duration
 
-	passive ftpd.PortRange // PassivePorts, once checked
+	NATSURLs   natsURLsFlag
+	Node       string // after check: the host's name when the node joins a fleet without --node
+	NATSCreds  string
+	NATSCA     string
+	NATSListen string
+	NATSToken  string
+
+	passive  ftpd.PortRange         // PassivePorts, once checked
+	hostname func() (string, error) // os.Hostname when nil; tests set it
 }
 
 // defineFlags registers every option of serve but --data on fs, bound to cfg's
 // fields. Each option's default is here and nowhere else. A new option is a
 // field above, one line below, a case in check if it can be wrong, and a line
-// in ftpdConfig or panelConfig.
+// in ftpdConfig, panelConfig or fleetConfig.
 func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	// The FTP server.
 	fs.StringVar(&cfg.FTPAddr, "ftp-addr", ":2121", "FTP control `HOST:PORT`")
@@ -111,6 +119,14 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.PanelIPLockAfter, "panel-ip-lock-after", limits.AddressFailures, "lock an address (IPv6: its /64) after this many failed panel sign-ins "+within)
 	fs.DurationVar(&cfg.PanelLockTime, "panel-lock-time", limits.Lock, fmt.Sprintf("how `long` a first panel sign-in lock lasts; repeats within a day double it, up to %dh (or this, if longer)", int(limits.MaxLock/time.Hour)))
 	fs.DurationVar(&cfg.PanelFailDelay, "panel-failed-login-delay", limits.FailureDelay, "wait this `long` before answering a failed panel sign-in (0: not at all)")
+
+	// The fleet: nodes that share their sessions and bans over NATS.
+	fs.Var(&cfg.NATSURLs, "nats-url", "join the fleet through the NATS servers at `URL[,URL...]` (nats://HOST:4222, tls://...; a user and password, or a token, may go before the host: nats://TOKEN@HOST:4222)")
+	fs.StringVar(&cfg.Node, "node", "", "this node's `NAME`, unique in the fleet (default: the host name, lowercased)")
+	fs.StringVar(&cfg.NATSCreds, "nats-creds", "", "sign in to NATS with this credentials `FILE` (with --nats-url)")
+	fs.StringVar(&cfg.NATSCA, "nats-ca", "", "check the NATS servers' TLS certificates against this CA `FILE` (PEM; with --nats-url)")
+	fs.StringVar(&cfg.NATSListen, "nats-listen", "", "run the fleet's NATS server inside this node at `HOST:PORT`, for the other nodes' --nats-url (one server: see README, Fleet)")
+	fs.StringVar(&cfg.NATSToken, "nats-token", "", "the `TOKEN` every client of --nats-listen's server presents (default: one generated into DATA/nats-token), or that signs in to --nats-url servers whose URLs carry none")
 }
 
 // defaultServeConfig is serve's configuration when no option is given.
@@ -198,7 +214,7 @@ func (cfg *serveConfig) check() error {
 	if cfg.PanelFailDelay < 0 {
 		return invalid("panel-failed-login-delay", "%s: must be 0 or more", cfg.PanelFailDelay)
 	}
-	return nil
+	return cfg.checkFleet()
 }
 
 // serveFlagSet is serve's flag set, bound to a configuration, and its --data.
