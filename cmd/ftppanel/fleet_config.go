@@ -334,3 +334,16 @@ func createFile(path, text string) (created bool, err error) {
 	}
 	return true, nil
 }
+
+// nodeName is the name this node's sessions carry: --node, or when it is alone
+// and has none, the host's name when that is a valid name.
+func (cfg *serveConfig) nodeName() string {
+	if cfg.Node != "" {
+		return cfg.Node
+	}
+	host, err := cfg.lookupHostname()
+	if name := strings.ToLower(host); err == nil && nodeNameError(name) == nil {
+		return name
+	}
+	return ""
+}

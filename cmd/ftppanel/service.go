@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/fleet"
 	"github.com/ftppanel/ftppanel/internal/ftpd"
 	"github.com/ftppanel/ftppanel/internal/ftpmetrics"
 	"github.com/ftppanel/ftppanel/internal/panel"
@@ -29,6 +30,8 @@ type service struct {
 
 	db       *store.DB
 	registry *session.Registry
+	nats     *fleet.Server // the fleet's NATS server, run here with --nats-listen
+	node     *fleet.Node   // this node's membership of a fleet; nil for a node alone
 	ftp      *ftpd.Server
 	web      *http.Server
 	metrics  *http.Server
@@ -69,6 +72,10 @@ func (s *service) Run(ctx context.Context) error {
 	}
 
 	s.registry = session.NewRegistry()
+	s.registry.Node = s.cfg.nodeName()
+	if err := s.joinFleet(); err != nil {
+		return err
+	}
 	ftpCfg := s.cfg.ftpdConfig()
 	ftpCfg.TLS = tlsConfig
 	ftpCfg.Store = db
@@ -93,7 +100,7 @@ func (s *service) Run(ctx context.Context) error {
 	}
 	s.requests, s.endRequests = context.WithCancel(context.Background())
 	s.web = &http.Server{
-		Handler:           panel.New(s.cfg.panelConfig(db, s.registry, s.log.With(slog.String("component", "panel")))),
+		Handler:           panel.New(s.panelConfig()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -119,6 +126,40 @@ func (s *service) Run(ctx context.Context) error {
 	fmt.Fprintf(s.cli.stdout, "FTP server listening on %s (passive ports %s, %s)\n", s.ftp.Addr(), s.cfg.PassivePorts, security)
 	fmt.Fprintf(s.cli.stdout, "Web panel listening on http://%s%s\n", httpLn.Addr(), s.cfg.BasePath.path)
 	return nil
+}
+
+// joinFleet starts the fleet's NATS server when this node runs it, and joins
+// the fleet when the options say so.
+func (s *service) joinFleet() error {
+	fc, serverCfg, ok, err := s.cfg.fleetConfig(s.cli.stdout)
+	if err != nil || !ok {
+		return err
+	}
+	if serverCfg != nil {
+		if s.nats, err = fleet.StartServer(*serverCfg); err != nil {
+			return err
+		}
+		fc.Server = s.nats
+		fmt.Fprintf(s.cli.stdout, "NATS server for the fleet listening on %s\n", s.nats.Addr())
+	}
+	fc.Version, fc.Registry, fc.Store = currentVersion(), s.registry, s.db
+	fc.Logger = s.log.With(slog.String("component", "fleet"))
+	if s.node, err = fleet.Join(fc); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.cli.stdout, "Node %s joined the fleet\n", fc.Node)
+	return nil
+}
+
+// panelConfig is the panel's configuration: with a fleet, the panel shows and
+// controls every node's sessions.
+func (s *service) panelConfig() panel.Config {
+	pc := s.cfg.panelConfig(s.db, s.registry, s.log.With(slog.String("component", "panel")))
+	if s.node != nil {
+		v := s.node.View()
+		pc.Sessions, pc.Fleet = v, v
+	}
+	return pc
 }
 
 // startSampling starts the registry's rate sampling and the memory release.
@@ -151,8 +192,14 @@ func (s *service) Close() error {
 		s.endRequests()
 		errs = append(errs, s.web.Shutdown(ctx))
 	}
+	if s.node != nil {
+		s.node.Close() // the others hear at once that this node is leaving
+	}
 	if s.ftp != nil {
 		errs = append(errs, s.ftp.Shutdown(ctx))
+	}
+	if s.nats != nil {
+		s.nats.Close()
 	}
 	if s.metrics != nil {
 		s.metrics.Close()

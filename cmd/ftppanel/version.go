@@ -31,7 +31,14 @@ func (c *cli) showVersion(_ context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	v, rev := version, commit
+	v, rev := buildVersion()
+	fmt.Fprintf(c.stdout, "ftppanel %s\ncommit %s\n%s %s/%s\n", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// buildVersion is the version and the commit the binary was built from.
+func buildVersion() (v, rev string) {
+	v, rev = version, commit
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version
@@ -42,6 +49,15 @@ func (c *cli) showVersion(_ context.Context, args []string) error {
 			}
 		}
 	}
-	fmt.Fprintf(c.stdout, "ftppanel %s\ncommit %s\n%s %s/%s\n", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	return nil
+	return v, rev
+}
+
+// currentVersion is what the fleet's nodes page shows: the version, and the
+// commit when the version is only "dev".
+func currentVersion() string {
+	v, rev := buildVersion()
+	if v == "dev" && rev != "dev" {
+		return v + " " + rev
+	}
+	return v
 }
