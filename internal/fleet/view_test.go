@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -211,4 +212,33 @@ func freePorts(t *testing.T, n int) []int {
 		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
 	return ports
+}
+
+// TestOwnerAppliesTheScopeAgain: a command that reaches node b with a
+// customer's scope ends only that customer's sessions, whatever it asks for;
+// one without a name of who asks ends nothing.
+func TestOwnerAppliesTheScopeAgain(t *testing.T) {
+	_, url := startNATS(t)
+	a, _ := testNode(t, url, "a")
+	_, regB := testNode(t, url, "b")
+	bob := addSession(regB, "bob", "acme", "192.0.2.2")
+	for _, req := range []request{
+		{Scope: wireScope{Customer: "other"}, IDs: []string{bob.ID()}, By: "other"},
+		{Scope: wireScope{Customer: "other"}, All: true, By: "other"},
+		{Scope: wireScope{Customer: "../acme"}, All: true, By: "x"},
+		{Scope: wireScope{All: true}, IDs: []string{bob.ID()}}, // nobody named
+	} {
+		body, _ := json.Marshal(req)
+		msg, err := a.nc.Request(nodeSubject("b", "req.disconnect"), body, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep reply
+		if err := json.Unmarshal(msg.Data, &rep); err != nil || len(rep.Rows) != 0 {
+			t.Fatalf("request %+v ended %+v (%v)", req, rep.Rows, err)
+		}
+	}
+	if _, err := regB.Get(bob.ID(), session.AllSessions()); err != nil {
+		t.Fatalf("bob's session is gone: %v", err)
+	}
 }
