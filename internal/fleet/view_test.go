@@ -242,3 +242,12 @@ func TestOwnerAppliesTheScopeAgain(t *testing.T) {
 		t.Fatalf("bob's session is gone: %v", err)
 	}
 }
+
+func TestNodeWithAWrongTokenIsRefused(t *testing.T) {
+	srv, _ := startNATS(t)
+	_, err := Join(Config{URLs: []string{"nats://wrong-token@" + srv.Addr()}, Node: "a",
+		Registry: session.NewRegistry(), Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("join with a wrong token: %v", err)
+	}
+}
