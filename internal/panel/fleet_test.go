@@ -222,7 +222,7 @@ func TestFleetBanners(t *testing.T) {
 				if n := strings.Count(a.body, `data-testid="fleet-unreachable"`); n != 1 {
 					t.Errorf("%s's %s: %d banners, want 1\n%s", who, path, n, a.body)
 				}
-				if !strings.Contains(a.body, `fleet unreachable since <time datetime="2026-03-01T14:07:30Z" title="2026-03-01T14:07:30Z">14:07 UTC</time>`) ||
+				if !strings.Contains(a.body, `fleet unreachable since <time datetime="2026-03-01T14:07:30Z" title="2026-03-01T14:07:30Z" data-clock>14:07 UTC</time>`) ||
 					!strings.Contains(a.body, "only the sessions of this node, a,") {
 					t.Errorf("%s's %s does not say since when the fleet is out of reach, or what the list shows\n%s", who, path, a.body)
 				}
