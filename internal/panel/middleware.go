@@ -102,7 +102,7 @@ func (p *Panel) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !currentUser(r).IsAdmin() {
 			p.showError(w, r, http.StatusForbidden, "Administrators only",
-				"Only administrators can ban addresses or see the servers' nodes, because these concern the whole server.")
+				"Only administrators can ban addresses or see the nodes: both concern the whole server.")
 			return
 		}
 		next.ServeHTTP(w, r)
