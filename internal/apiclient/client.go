@@ -183,11 +183,13 @@ func (c *Client) Nodes(ctx context.Context) ([]Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	var nodes []Node
-	if err := json.Unmarshal(body, &nodes); err != nil {
+	var list struct {
+		Nodes []Node `json:"nodes"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
 		return nil, fmt.Errorf("the server's list of nodes is not what this version expects: %w", err)
 	}
-	return nodes, nil
+	return list.Nodes, nil
 }
 
 // Session is one live session.

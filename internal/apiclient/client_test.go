@@ -29,8 +29,8 @@ func TestClientSendsTokenUnderTheBasePath(t *testing.T) {
 			w.WriteHeader(http.StatusNoContent)
 		default:
 			if strings.HasSuffix(r.URL.Path, "/nodes") {
-				w.Write([]byte(`[{"name":"a","version":"v1","up_since":"2026-03-01T08:30:00Z","last_heard":null,` +
-					`"sessions":3,"transfers":1,"rate":2048,"up":true,"self":true}]`))
+				w.Write([]byte(`{"nodes":[{"name":"a","version":"v1","up_since":"2026-03-01T08:30:00Z","last_heard":null,` +
+					`"sessions":3,"transfers":1,"rate":2048,"up":true,"self":true}]}`))
 				return
 			}
 			w.Write([]byte(`{"sessions":[{"id":"s1","login":"bob","remote_port":40123,"logged_in_at":null,"size":null,"node":"a"}]}`))

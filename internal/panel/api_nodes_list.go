@@ -40,5 +40,7 @@ func (p *Panel) apiListNodes(w http.ResponseWriter, r *http.Request) {
 			out[i].LastHeard = &at
 		}
 	}
-	p.writeJSON(w, r, http.StatusOK, out)
+	p.writeJSON(w, r, http.StatusOK, struct {
+		Nodes []apiNode `json:"nodes"`
+	}{out})
 }

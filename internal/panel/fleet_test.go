@@ -328,10 +328,11 @@ func TestAPINodesAndSessionsByNode(t *testing.T) {
 	if a.status != http.StatusOK {
 		t.Fatalf("status %d\n%s", a.status, a.body)
 	}
-	var nodes []map[string]any
-	if err := json.Unmarshal([]byte(a.body), &nodes); err != nil || len(nodes) != 3 {
-		t.Fatalf("not an array of three nodes: %v\n%s", err, a.body)
+	var listed struct{ Nodes []map[string]any }
+	if err := json.Unmarshal([]byte(a.body), &listed); err != nil || len(listed.Nodes) != 3 {
+		t.Fatalf("not a list of three nodes: %v\n%s", err, a.body)
 	}
+	nodes := listed.Nodes
 	want := map[string]any{"name": "b", "version": "v1.3.0", "up_since": "2026-03-01T08:30:00Z",
 		"last_heard": "2026-03-01T12:00:00Z", "sessions": 1.0, "transfers": 1.0, "rate": 2048.0, "up": true, "self": false}
 	if len(nodes[1]) != len(want) {
