@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -51,6 +52,7 @@ type Node struct {
 	subs     []*nats.Subscription
 	handling chan struct{} // a slot per request being handled
 	poke     chan struct{} // asks for a heartbeat now
+	handled  atomic.Int64  // requests answered, for the tests
 }
 
 // peer is another node, as last heard.

@@ -251,3 +251,31 @@ func TestNodeWithAWrongTokenIsRefused(t *testing.T) {
 		t.Fatalf("join with a wrong token: %v", err)
 	}
 }
+
+// TestIdleNodesAreNotAskedAgain: a panel showing an idle fleet every second
+// asks each node once, not every second, until its sessions change.
+func TestIdleNodesAreNotAskedAgain(t *testing.T) {
+	_, url := startNATS(t)
+	a, _ := testNode(t, url, "a")
+	b, regB := testNode(t, url, "b")
+	addSession(regB, "bob", "acme", "192.0.2.2")
+	v := a.View()
+	eventually(t, "a lists b's session", func() bool {
+		rows, _, _ := v.Page(session.AllSessions(), 1, 100)
+		return len(rows) == 1
+	})
+	asked := b.handled.Load()
+	for range 5 {
+		if rows, _, _ := v.Page(session.AllSessions(), 1, 100); len(rows) != 1 {
+			t.Fatalf("page lists %d sessions", len(rows))
+		}
+	}
+	if got := b.handled.Load(); got != asked {
+		t.Errorf("an idle node was asked %d more times", got-asked)
+	}
+	addSession(regB, "carol", "acme", "192.0.2.3")
+	eventually(t, "a lists b's new session", func() bool {
+		rows, _, _ := v.Page(session.AllSessions(), 1, 100)
+		return len(rows) == 2
+	})
+}
