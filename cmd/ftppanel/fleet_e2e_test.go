@@ -57,6 +57,17 @@ func TestFleetOnePanelSeesAndControlsEveryNode(t *testing.T) {
 		}
 	}
 
+	// The live list on a shows a login on c without a reload, and its end.
+	events := admin.events("")
+	dave := nodes["c"].ftpLogin("dave")
+	nextEvent(t, events, "dave's second session, on c", func(html string) bool {
+		return strings.Count(html, `class="login">dave<`) == 2
+	})
+	dave.Quit()
+	nextEvent(t, events, "the end of dave's second session", func(html string) bool {
+		return strings.Count(html, `class="login">dave<`) == 1
+	})
+
 	// A customer of node a sees its sessions on node a only: each node has its own store.
 	customer := a.signIn("acme", "acme-password")
 	if rows := customer.sessionNodes(""); len(rows) != 1 || rows[ids["bob"]] != "a" {
