@@ -236,12 +236,13 @@ func TestCLINodesAndSessionsByNode(t *testing.T) {
 		t.Errorf("the node's row %q in:\n%s", row, out)
 	}
 
-	var nodes []map[string]any
-	if err := json.Unmarshal([]byte(in.mustAPICLI(token, "nodes", "--json")), &nodes); err != nil || len(nodes) != 1 ||
-		nodes[0]["up"] != true || nodes[0]["self"] != true || nodes[0]["sessions"] != 1.0 {
-		t.Errorf("nodes --json: %v, %v", nodes, err)
+	var listed struct{ Nodes []map[string]any }
+	err := json.Unmarshal([]byte(in.mustAPICLI(token, "nodes", "--json")), &listed)
+	nodes := listed.Nodes
+	if err != nil || len(nodes) != 1 || nodes[0]["up"] != true || nodes[0]["self"] != true || nodes[0]["sessions"] != 1.0 {
+		t.Fatalf("nodes --json: %v, %v", nodes, err)
 	}
-	_, _, err := in.apiCLI(in.apiToken("acme"), "nodes")
+	_, _, err = in.apiCLI(in.apiToken("acme"), "nodes")
 	if err == nil || !strings.Contains(err.Error(), "administrator") || !strings.Contains(err.Error(), "403") {
 		t.Errorf("a customer's token: %v", err)
 	}
