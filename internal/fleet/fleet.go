@@ -10,7 +10,8 @@
 //
 //	ftppanel.v1.node.NODE.info       a node's heartbeat: every second and on change
 //	ftppanel.v1.node.NODE.req.OP     requests to one node: hello, page, list, get, disconnect
-//	$KV.ftppanel_bans.ADDRESS        the fleet's bans (a JetStream key-value bucket)
+//	$KV.ftppanel_bans.ADDRESS        the fleet's bans: a JetStream key-value bucket,
+//	                                 an IPv6 address's ':' sent as '_' (bans.go)
 package fleet
 
 import (
@@ -43,8 +44,14 @@ type Config struct {
 	Version string
 
 	Registry *session.Registry
-	Store    *store.DB
-	Logger   *slog.Logger
+	// Store, when set, is this node's copy of the fleet's bans: bans made on
+	// this node go to the fleet, and the fleet's come here (see bans.go).
+	Store *store.DB
+	// EndBanned ends this node's sessions from an address banned on another
+	// node, telling each client why (ftpd.Server.EndBanned). When nil, the
+	// registry ends them without a word to the client.
+	EndBanned func(ip string) int
+	Logger    *slog.Logger
 }
 
 // subjectPrefix starts every subject the fleet uses.

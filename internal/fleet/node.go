@@ -53,6 +53,9 @@ type Node struct {
 	handling chan struct{} // a slot per request being handled
 	poke     chan struct{} // asks for a heartbeat now
 	handled  atomic.Int64  // requests answered, for the tests
+
+	bans        *bans         // the fleet's bans and this node's copy; nil without a store
+	reconnected chan struct{} // NATS answers again: the bans are read anew
 }
 
 // peer is another node, as last heard.
@@ -85,7 +88,8 @@ func Join(cfg Config) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{cfg: cfg, log: cfg.Logger, reg: cfg.Registry, instance: rand.Text(), started: time.Now(),
-		peers: make(map[string]*peer), handling: make(chan struct{}, maxHandling), poke: make(chan struct{}, 1)}
+		peers: make(map[string]*peer), handling: make(chan struct{}, maxHandling), poke: make(chan struct{}, 1),
+		reconnected: make(chan struct{}, 1)}
 	if n.log == nil {
 		n.log = slog.Default()
 	}
@@ -104,11 +108,13 @@ func Join(cfg Config) (*Node, error) {
 			n.setReachable(true)
 			n.log.Info("fleet reachable again")
 			n.pokeHeartbeat()
+			n.pokeBans()
 		}),
 		nats.ConnectHandler(func(*nats.Conn) { // the first connection, made in the background
 			n.setReachable(true)
 			n.log.Info("fleet reachable")
 			n.pokeHeartbeat()
+			n.pokeBans()
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 			n.log.Warn("fleet messaging", slog.Any("error", err))
@@ -159,6 +165,14 @@ func Join(cfg Config) (*Node, error) {
 		defer n.done.Done()
 		n.heartbeat(ctx)
 	}()
+	if cfg.Store != nil {
+		n.bans = newBans(n)
+		n.done.Add(1)
+		go func() {
+			defer n.done.Done()
+			n.bans.run(ctx)
+		}()
+	}
 	return n, nil
 }
 
@@ -171,14 +185,22 @@ func refused(err error) bool {
 
 // Close tells the fleet this node is leaving and disconnects.
 func (n *Node) Close() {
+	if n.bans != nil {
+		n.bans.close()
+	}
 	n.stop()
 	for _, sub := range n.subs {
 		sub.Unsubscribe()
 	}
 	n.done.Wait()
 	n.publishInfo(true)
-	n.nc.Flush()
+	if n.nc.IsConnected() { // while NATS is away, a flush would wait for nothing
+		n.nc.FlushTimeout(time.Second)
+	}
 	n.nc.Close()
+	if n.bans != nil {
+		n.bans.stopping.Wait()
+	}
 }
 
 // Name is this node's name.
@@ -315,6 +337,14 @@ func (n *Node) heartbeat(ctx context.Context) {
 func (n *Node) pokeHeartbeat() {
 	select {
 	case n.poke <- struct{}{}:
+	default:
+	}
+}
+
+// pokeBans has the bans read anew from the fleet: NATS answers again.
+func (n *Node) pokeBans() {
+	select {
+	case n.reconnected <- struct{}{}:
 	default:
 	}
 }

@@ -95,9 +95,20 @@ func (s *Server) strike(ip string, score float64, why string) {
 		Detail: fmt.Sprintf("%s; banned for %s", reason, banFor)}); err != nil {
 		s.log.Error("audit ban", slog.Any("error", err))
 	}
+	s.EndBanned(ip)
+}
+
+// EndBanned ends every session from ip, telling each client that its address
+// is banned, and returns how many it ended. The defender calls it after its own
+// bans, and the fleet after a ban made on another node.
+func (s *Server) EndBanned(ip string) int {
+	ended := 0
 	for _, snap := range s.registry.List(session.AllSessions(), session.Filter{ExactIP: ip}) {
-		s.drop(snap.ID, "421 This address is banned.", session.EndBanned)
+		if s.drop(snap.ID, "421 This address is banned.", session.EndBanned) {
+			ended++
+		}
 	}
+	return ended
 }
 
 // scoreAgainst scores against ip unless a ban is in force on it, and stores the

@@ -56,6 +56,9 @@ func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 			}
 			out = Ban{IP: ip, Reason: b.Reason, CreatedBy: b.CreatedBy, CreatedAt: now.UTC(), Until: b.Until.UTC()}
 			out.ID, err = res.LastInsertId()
+			if err == nil {
+				db.banChange(ip)
+			}
 			return err
 		case err != nil:
 			return err
@@ -66,6 +69,9 @@ func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 		out, err = scanBan(tx.QueryRowContext(ctx, `UPDATE bans SET until = ?, created_by = ?,
 			reason = CASE WHEN ? = '' THEN reason ELSE ? END WHERE id = ? RETURNING `+banColumns,
 			formatTime(b.Until), b.CreatedBy, b.Reason, b.Reason, cur.ID))
+		if err == nil {
+			db.banChange(ip)
+		}
 		return err
 	})
 	return out, err
@@ -111,12 +117,157 @@ func (db *DB) Bans(ctx context.Context) ([]Ban, error) {
 // An address has no other ban in force (see AddBan), so it may connect at once.
 func (db *DB) LiftBan(ctx context.Context, id int64, by string) (Ban, error) {
 	now := formatTime(db.Now())
-	b, err := scanBan(db.db.QueryRowContext(ctx, `UPDATE bans SET lifted_at = ?, lifted_by = ?
-		WHERE id = ? AND lifted_at = '' AND until > ? RETURNING `+banColumns, now, by, id, now))
+	var b Ban
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		b, err = scanBan(tx.QueryRowContext(ctx, `UPDATE bans SET lifted_at = ?, lifted_by = ?
+			WHERE id = ? AND lifted_at = '' AND until > ? RETURNING `+banColumns, now, by, id, now))
+		if err == nil {
+			db.banChange(b.IP)
+		}
+		return err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Ban{}, ErrNotFound
 	}
 	return b, err
+}
+
+// OnBanChange has f told of each address whose ban AddBan adds or extends or
+// LiftBan lifts: the fleet passes these on to the other nodes. f is called
+// inside the change's transaction, before it commits, so that a change from
+// the fleet that ApplyBan or ApplyLift takes in after it (they wait for the
+// transaction) knows of it; if the commit then fails, f was told of a change
+// that did not happen. ApplyBan and ApplyLift do not tell f. f must be quick
+// and must not use the database; nil stops the telling.
+func (db *DB) OnBanChange(f func(ip string)) {
+	if f == nil {
+		db.banChanged.Store(nil)
+		return
+	}
+	db.banChanged.Store(&f)
+}
+
+func (db *DB) banChange(ip string) {
+	if f := db.banChanged.Load(); f != nil {
+		(*f)(ip)
+	}
+}
+
+// ApplyBan makes b the ban in force on b.IP, as another node of the fleet has
+// it: unlike AddBan, it may shorten a ban, and it does not tell OnBanChange.
+// b.CreatedAt and b.Until are kept as they are; a ban that has already ended
+// adds nothing. skip, when not nil, is asked once no other change can come in
+// between: when it says so, nothing changes (this node changed the address's
+// ban meanwhile, and its change goes to the fleet). It reports whether
+// anything changed.
+func (db *DB) ApplyBan(ctx context.Context, b Ban, skip func() bool) (bool, error) {
+	addr, err := netip.ParseAddr(b.IP)
+	if err != nil {
+		return false, fmt.Errorf("%q is not an IP address", b.IP)
+	}
+	ip := addr.Unmap().String()
+	now := db.Now()
+	created := b.CreatedAt
+	if created.IsZero() || created.After(now) {
+		created = now
+	}
+	changed := false
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		changed = false
+		if skip != nil && skip() {
+			return nil
+		}
+		// A ban that has ended since created is taken over too: a new row
+		// beside it would be refused (one ban in force per address).
+		cur, err := scanBan(tx.QueryRowContext(ctx, `SELECT `+banColumns+` FROM bans
+			WHERE ip = ? AND lifted_at = '' AND until > ? ORDER BY until DESC LIMIT 1`, ip, formatTime(created)))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if !b.Until.After(now) {
+				return nil
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO bans (ip, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?)`,
+				ip, b.Reason, b.CreatedBy, formatTime(created), formatTime(b.Until))
+			changed = err == nil
+			return err
+		case err != nil:
+			return err
+		case cur.Until.Equal(b.Until) && cur.Reason == b.Reason && cur.CreatedBy == b.CreatedBy:
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE bans SET until = ?, reason = ?, created_by = ?, created_at = ? WHERE id = ?`,
+			formatTime(b.Until), b.Reason, b.CreatedBy, formatTime(created), cur.ID)
+		changed = err == nil
+		return err
+	})
+	return changed, err
+}
+
+// ApplyLift lifts the ban in force on ip, if any, as another node of the fleet
+// did; it does not tell OnBanChange. skip is as for ApplyBan. It reports
+// whether it lifted one.
+func (db *DB) ApplyLift(ctx context.Context, ip, by string, skip func() bool) (bool, error) {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false, fmt.Errorf("%q is not an IP address", ip)
+	}
+	now := formatTime(db.Now())
+	lifted := false
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		lifted = false
+		if skip != nil && skip() {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE bans SET lifted_at = ?, lifted_by = ?
+			WHERE ip = ? AND lifted_at = '' AND until > ?`, now, by, addr.Unmap().String(), now)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		lifted = n > 0
+		return err
+	})
+	return lifted, err
+}
+
+// BanState is what this node knows of an address's bans.
+type BanState struct {
+	Ban      Ban       // the ban in force; a zero ID when there is none
+	LiftedAt time.Time // when a ban on the address was last lifted; zero if never
+}
+
+// BanState returns the ban in force on ip, if any, and when a ban on it was
+// last lifted. It waits for a change being written (see OnBanChange) and
+// reads what it left.
+func (db *DB) BanState(ctx context.Context, ip string) (BanState, error) {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return BanState{}, nil
+	}
+	ip = addr.Unmap().String()
+	var st BanState
+	err = db.inTx(ctx, func(tx *sql.Tx) error { // a writer's transaction: it waits for the other writers
+		st = BanState{}
+		b, err := scanBan(tx.QueryRowContext(ctx, `SELECT `+banColumns+` FROM bans
+			WHERE ip = ? AND lifted_at = '' AND until > ? ORDER BY until DESC LIMIT 1`, ip, formatTime(db.Now())))
+		switch {
+		case err == nil:
+			st.Ban = b
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		var lifted string
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(lifted_at), '') FROM bans WHERE ip = ? AND lifted_at != ''`,
+			ip).Scan(&lifted); err != nil {
+			return err
+		}
+		if lifted != "" {
+			st.LiftedAt = parseTime(lifted)
+		}
+		return nil
+	})
+	return st, err
 }
 
 const banColumns = `id, ip, reason, created_by, created_at, until`

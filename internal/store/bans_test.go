@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -177,4 +178,88 @@ func TestMigrationFoldsBansPerAddress(t *testing.T) {
 	if n := countRows(t, raw, `SELECT count(*) FROM bans WHERE lifted_by = 'ftppanel'`); n != 2 {
 		t.Errorf("%d bans folded, want 2", n)
 	}
+}
+
+// TestBanChangesForTheFleet: the store tells of the bans made and lifted here,
+// and takes in the fleet's, which may shorten a ban, without telling of them.
+func TestBanChangesForTheFleet(t *testing.T) {
+	db := mustOpen(t)
+	ctx := t.Context()
+	clock := newFakeClock()
+	db.Now = clock.Now
+	now := clock.Now()
+	var told []string
+	db.OnBanChange(func(ip string) { told = append(told, ip) })
+	expectTold := func(what string, want ...string) {
+		t.Helper()
+		if !slices.Equal(told, want) {
+			t.Errorf("%s: told of %q, want %q", what, told, want)
+		}
+		told = nil
+	}
+
+	hour, err := db.AddBan(ctx, Ban{IP: "203.0.113.7", CreatedBy: "admin", Until: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectTold("a new ban", "203.0.113.7")
+	db.AddBan(ctx, Ban{IP: "203.0.113.7", CreatedBy: "admin", Until: now.Add(time.Minute)})
+	expectTold("a shorter ban, which changes nothing")
+	db.AddBan(ctx, Ban{IP: "::ffff:203.0.113.7", CreatedBy: "admin", Until: now.Add(2 * time.Hour)})
+	expectTold("a longer ban", "203.0.113.7")
+
+	// The fleet's word is taken as it is, a shorter ban too, untold.
+	fleet := Ban{IP: "203.0.113.7", Reason: "from b", CreatedBy: "bob", CreatedAt: now.Add(-time.Minute), Until: now.Add(30 * time.Minute)}
+	if changed, err := db.ApplyBan(ctx, fleet, nil); err != nil || !changed {
+		t.Fatalf("ApplyBan = %v, %v", changed, err)
+	}
+	if b, err := db.ActiveBan(ctx, "203.0.113.7"); err != nil || b.ID != hour.ID || !b.Until.Equal(fleet.Until) ||
+		b.CreatedBy != "bob" || b.Reason != "from b" || !b.CreatedAt.Equal(fleet.CreatedAt) {
+		t.Errorf("after ApplyBan: %+v, %v; want the fleet's ban", b, err)
+	}
+	if changed, _ := db.ApplyBan(ctx, fleet, nil); changed {
+		t.Error("the same ban again changed something")
+	}
+	if changed, _ := db.ApplyBan(ctx, Ban{IP: "203.0.113.7", CreatedBy: "x", Until: Forever}, func() bool { return true }); changed {
+		t.Error("a skipped ApplyBan changed something")
+	}
+	expectTold("the fleet's bans")
+
+	// A lift made elsewhere, then one made here.
+	if lifted, err := db.ApplyLift(ctx, "203.0.113.7", "fleet", nil); err != nil || !lifted {
+		t.Fatalf("ApplyLift = %v, %v", lifted, err)
+	}
+	if lifted, _ := db.ApplyLift(ctx, "203.0.113.7", "fleet", nil); lifted {
+		t.Error("lifting twice lifted something")
+	}
+	st, err := db.BanState(ctx, "203.0.113.7")
+	if err != nil || st.Ban.ID != 0 || !st.LiftedAt.Equal(now) {
+		t.Errorf("BanState after the lift = %+v, %v", st, err)
+	}
+	perm, _ := db.AddBan(ctx, Ban{IP: "2001:db8::7", CreatedBy: "admin", Until: Forever})
+	db.LiftBan(ctx, perm.ID, "admin")
+	expectTold("a ban and a lift here", "2001:db8::7", "2001:db8::7")
+
+	// A ban the fleet made before one here ended takes its place: one ban per
+	// address holds.
+	db.AddBan(ctx, Ban{IP: "198.51.100.4", CreatedBy: "defender", Until: now.Add(10 * time.Minute)})
+	expectTold("the defender's ban", "198.51.100.4")
+	clock.Advance(20 * time.Minute)
+	earlier := Ban{IP: "198.51.100.4", CreatedBy: "defender", CreatedAt: now.Add(5 * time.Minute), Until: now.Add(time.Hour)}
+	if changed, err := db.ApplyBan(ctx, earlier, nil); err != nil || !changed {
+		t.Fatalf("ApplyBan over an ended ban = %v, %v", changed, err)
+	}
+	if b, err := db.ActiveBan(ctx, "198.51.100.4"); err != nil || !b.Until.Equal(earlier.Until) {
+		t.Errorf("after ApplyBan over an ended ban: %+v, %v", b, err)
+	}
+	if changed, _ := db.ApplyBan(ctx, Ban{IP: "192.0.2.1", CreatedBy: "x", CreatedAt: now, Until: now.Add(time.Minute)}, nil); changed {
+		t.Error("a ban that has ended was added")
+	}
+	if list, _ := db.Bans(ctx); len(list) != 1 {
+		t.Errorf("%d bans in force, want 1", len(list))
+	}
+
+	db.OnBanChange(nil)
+	db.AddBan(ctx, Ban{IP: "192.0.2.1", CreatedBy: "admin", Until: Forever})
+	expectTold("after OnBanChange(nil)")
 }

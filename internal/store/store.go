@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ftppanel/ftppanel/migrations"
@@ -43,6 +44,8 @@ type DB struct {
 	dummies sync.Map
 	// verified remembers FTP passwords that matched a moment ago.
 	verified verifiedLogins
+	// banChanged is told of each ban added, extended or lifted here (see OnBanChange).
+	banChanged atomic.Pointer[func(ip string)]
 }
 
 // Open opens (creating if needed) the database file at path and applies pending
