@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -334,4 +335,56 @@ func TestFleetNodeRunsItsOwnNATS(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "refused") {
 		t.Errorf("a node with a wrong token: %v\n%s", err, out)
 	}
+}
+
+// TestFleetBanHoldsOnEveryNode: a ban made on node a's panel refuses the
+// address on node b and ends its session there, holds across b's restart, and
+// a lift on node b's bans page lets the address in again on a.
+func TestFleetBanHoldsOnEveryNode(t *testing.T) {
+	t.Parallel()
+	ns := startNATS(t)
+	bin := buildBinary(t)
+	a, b := startNode(t, bin, "a", ns.clientURL), startNode(t, bin, "b", ns.clientURL)
+	for _, n := range []*fleetNode{a, b} {
+		n.addCustomer("acme")
+		n.addFTPUser("bob", "acme")
+	}
+	onA, onB := a.rawDialFrom("127.0.0.7"), b.rawDialFrom("127.0.0.7")
+	onA.login("bob")
+	onB.login("bob")
+	admin := a.signInAdmin()
+	var id string
+	waitFor(t, "the session from 127.0.0.7 on a", func() bool {
+		for rid, node := range admin.sessionNodes("?node=a") {
+			if node == "a" {
+				id = rid
+				return true
+			}
+		}
+		return false
+	})
+	if r := admin.post("/sessions/"+id+"/ban", url.Values{"duration": {"24h"}, "reason": {"guessing"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("ban: status %d\n%s", r.status, r.body)
+	}
+	if err := closedByServer(onB.conn); err != nil {
+		t.Errorf("b's session from the banned address: %v", err)
+	}
+	if refused := b.dialBanned("127.0.0.7"); !strings.HasPrefix(refused, "421 This address is banned") {
+		t.Errorf("b greets the banned address with %q", refused)
+	}
+
+	b.restart()
+	if refused := b.dialBanned("127.0.0.7"); !strings.HasPrefix(refused, "421 This address is banned") {
+		t.Errorf("after a restart, b greets the banned address with %q", refused)
+	}
+
+	bAdmin := b.signInAdmin()
+	lift := regexpFind(t, bAdmin.get("/bans").body, `action="(/bans/\d+/lift)"`)
+	if r := bAdmin.post(lift, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("lift on b: status %d", r.status)
+	}
+	waitFor(t, "the lift to reach a", func() bool {
+		return !strings.Contains(admin.get("/bans").body, "127.0.0.7")
+	})
+	a.rawDialFrom("127.0.0.7").login("bob")
 }

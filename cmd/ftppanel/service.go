@@ -75,15 +75,15 @@ func (s *service) Run(ctx context.Context) error {
 	s.started = time.Now()
 	s.registry = session.NewRegistry()
 	s.registry.Node = s.cfg.nodeName()
-	if err := s.joinFleet(); err != nil {
-		return err
-	}
 	ftpCfg := s.cfg.ftpdConfig()
 	ftpCfg.TLS = tlsConfig
 	ftpCfg.Store = db
 	ftpCfg.Registry = s.registry
 	ftpCfg.Logger = s.log.With(slog.String("component", "ftp"))
 	if s.ftp, err = ftpd.Start(ftpCfg); err != nil {
+		return err
+	}
+	if err := s.joinFleet(); err != nil {
 		return err
 	}
 	s.startSampling()
@@ -144,7 +144,7 @@ func (s *service) joinFleet() error {
 		fc.Server = s.nats
 		fmt.Fprintf(s.cli.stdout, "NATS server for the fleet listening on %s\n", s.nats.Addr())
 	}
-	fc.Version, fc.Registry, fc.Store = currentVersion(), s.registry, s.db
+	fc.Version, fc.Registry, fc.Store, fc.EndBanned = currentVersion(), s.registry, s.db, s.ftp.EndBanned
 	fc.Logger = s.log.With(slog.String("component", "fleet"))
 	if s.node, err = fleet.Join(fc); err != nil {
 		return err
