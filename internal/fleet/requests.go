@@ -147,7 +147,10 @@ func (n *Node) respond(m *nats.Msg, r reply) {
 		n.log.Error("fleet reply", slog.Any("error", err))
 		return
 	}
-	if err := m.Respond(body); err != nil {
+	if m.Reply == "" {
+		return
+	}
+	if err := publishParts(n.nc, m.Reply, body); err != nil {
 		n.log.Warn("fleet reply", slog.Any("error", err))
 	}
 }

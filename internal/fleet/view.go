@@ -88,9 +88,9 @@ func (v *View) ask(nodes []nodeInfo, op string, req request, timeout time.Durati
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			msg, err := v.n.nc.RequestWithContext(ctx, nodeSubject(p.Name, "req."+op), body)
+			data, err := requestParts(ctx, v.n.nc, nodeSubject(p.Name, "req."+op), body)
 			if err == nil {
-				err = json.Unmarshal(msg.Data, &out[i].rep)
+				err = json.Unmarshal(data, &out[i].rep)
 			}
 			if err == nil && out[i].rep.Error != "" {
 				err = errors.New(out[i].rep.Error)

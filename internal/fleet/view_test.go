@@ -279,3 +279,22 @@ func TestIdleNodesAreNotAskedAgain(t *testing.T) {
 		return len(rows) == 2
 	})
 }
+
+// TestListLargerThanOneMessage: a node with more sessions than one NATS
+// message holds still lists them all to another node.
+func TestListLargerThanOneMessage(t *testing.T) {
+	_, url := startNATS(t)
+	a, _ := testNode(t, url, "a")
+	_, regB := testNode(t, url, "b")
+	const many = 5000
+	for i := range many {
+		addSession(regB, "user"+strconv.Itoa(i), "acme", "192.0.2.2")
+	}
+	v := a.View()
+	eventually(t, "a lists all of b's sessions", func() bool {
+		return len(v.List(session.AllSessions(), session.Filter{})) == many
+	})
+	if got := len(v.List(session.AllSessions(), session.Filter{Login: "user4999"})); got != 1 {
+		t.Errorf("filtered on b: %d sessions, want 1", got)
+	}
+}
