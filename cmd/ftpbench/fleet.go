@@ -366,7 +366,7 @@ func (f *fleetRun) lists(ctx context.Context) error {
 		if err != nil {
 			// A list that misses a node's sessions waits for that node's
 			// answer until it gives up: not worth timing again and again.
-			r.wrong = err.Error()
+			r.wrong = err.Error() + f.fleetWarning()
 			f.add(r)
 			continue
 		}
@@ -401,17 +401,39 @@ func byteSize(n int) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// push measures how soon node a's live list shows a change on node b: an admin
-// watches the list on a, newest sessions first, as a browser does; a client
-// logs in on b, and later quits; each time, the delay runs from just before the
-// client acts (PASS, QUIT) to the event that shows it (its login in a row,
-// then no longer).
+// push measures how soon node a's live list shows a change on node b, as an
+// admin watching it on a sees it: in the default view (oldest first), where
+// the count of sessions tells of a client that connects on b and later quits;
+// then newest first, where the client's row shows its login once it logs in,
+// and goes when it quits. Each delay runs from just before the client acts
+// (connect or PASS, then QUIT) to the event that shows it.
 func (f *fleetRun) push(ctx context.Context) error {
+	total := 3 * f.n
+	counts := func(n int) func(string) bool {
+		return func(page string) bool {
+			m := totalPattern.FindStringSubmatch(page)
+			return m != nil && m[1] == strconv.Itoa(n)
+		}
+	}
+	if err := f.pushView(ctx, "", "a client connects or quits on node b → node a's live list (default view) counts it",
+		false, counts(total+1), counts(total)); err != nil {
+		return err
+	}
+	shown := `data-login="b-watched"`
+	return f.pushView(ctx, "?sort=connected", "a client logs in or quits on node b → node a's live list "+
+		"(newest first) shows its row, or no longer", true,
+		func(page string) bool { return strings.Contains(page, shown) },
+		func(page string) bool { return !strings.Contains(page, shown) })
+}
+
+// pushView watches node a's live list with query while a client of node b
+// comes and goes -fleet-pushes times: it connects and, with login, logs in as
+// b-watched (there arrives the event that comes shows), then quits (gone).
+func (f *fleetRun) pushView(ctx context.Context, query, what string, login bool, comes, gone func(string) bool) error {
 	a, nb := f.nodes[0], f.nodes[1]
-	watched := "b-watched"
 	streamCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	req, _ := http.NewRequestWithContext(streamCtx, http.MethodGet, a.panelURL+"/sessions/live?sort=connected", nil)
+	req, _ := http.NewRequestWithContext(streamCtx, http.MethodGet, a.panelURL+"/sessions/live"+query, nil)
 	client := &http.Client{Jar: a.admin.Jar} // no timeout: the stream lasts the measure
 	resp, err := client.Do(req)
 	if err != nil {
@@ -419,7 +441,7 @@ func (f *fleetRun) push(ctx context.Context) error {
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
-		return fmt.Errorf("GET /sessions/live on node a: status %d", resp.StatusCode)
+		return fmt.Errorf("GET /sessions/live%s on node a: status %d", query, resp.StatusCode)
 	}
 	events := make(chan event, 1024)
 	go readEvents(resp.Body, events)
@@ -430,8 +452,7 @@ func (f *fleetRun) push(ctx context.Context) error {
 		for range events {
 		}
 	}()
-	shown := []byte(`data-login="` + watched + `"`)
-	next := func(since time.Time, want bool) (time.Duration, error) {
+	next := func(since time.Time, shows func(string) bool) (time.Duration, error) {
 		timeout := time.After(10 * time.Second)
 		for {
 			select {
@@ -439,7 +460,7 @@ func (f *fleetRun) push(ctx context.Context) error {
 				if !ok {
 					return 0, errors.New("node a's live stream ended")
 				}
-				if e.at.After(since) && strings.Contains(e.data, string(shown)) == want {
+				if e.at.After(since) && shows(e.data) {
 					return e.at.Sub(since), nil
 				}
 			case <-timeout:
@@ -447,45 +468,49 @@ func (f *fleetRun) push(ctx context.Context) error {
 			}
 		}
 	}
-	r := row{measure: f.prefix() + "push delay: a client logs in or quits on node b → node a's live list " +
-		"(newest first, as the browser gets it) shows it", target: "p99 under 1 s", p99Limit: time.Second}
+	r := row{measure: f.prefix() + "push delay: " + what, target: "p99 under 1 s", p99Limit: time.Second}
+	// Not in step with the nodes' one-second heartbeat or the list's tick.
+	pause := func() { time.Sleep(time.Duration(rand.Int64N(int64(time.Second)))) }
 	var delays []time.Duration
 	for range f.b.cfg.fleetPushes {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		pause()
+		began := time.Now()
 		c, err := dialFTP(nb.addr)
 		if err != nil {
 			return err
 		}
-		if _, err := c.cmd(331, "USER %s", watched); err != nil {
-			c.close()
-			return err
+		if login {
+			if _, err := c.cmd(331, "USER b-watched"); err != nil {
+				c.close()
+				return err
+			}
+			pause()
+			began = time.Now()
+			if _, err := c.cmd(230, "PASS %s", nb.password["b-watched"]); err != nil {
+				c.close()
+				return err
+			}
 		}
-		// Not in step with the nodes' one-second heartbeat or the list's tick.
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Second))))
-		began := time.Now()
-		if _, err := c.cmd(230, "PASS %s", nb.password[watched]); err != nil {
-			c.close()
-			return err
-		}
-		d, err := next(began, true)
+		d, err := next(began, comes)
 		if err != nil {
 			c.close()
-			r.wrong = "a login on node b: " + err.Error()
+			r.wrong = "a client of node b: " + err.Error() + f.fleetWarning()
 			break
 		}
 		delays = append(delays, d)
 
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Second))))
+		pause()
 		began = time.Now()
 		_, err = c.cmd(221, "QUIT")
 		c.close()
 		if err != nil {
 			return err
 		}
-		if d, err = next(began, false); err != nil {
-			r.wrong = "a session of node b that quit: " + err.Error()
+		if d, err = next(began, gone); err != nil {
+			r.wrong = "a client of node b that quit: " + err.Error() + f.fleetWarning()
 			break
 		}
 		delays = append(delays, d)
@@ -496,6 +521,22 @@ func (f *fleetRun) push(ctx context.Context) error {
 	}
 	f.add(r)
 	return nil
+}
+
+// fleetWarning is the last warning about fleet replies, or else requests,
+// that a node logged, if any: why a list missed sessions.
+func (f *fleetRun) fleetWarning() string {
+	for _, what := range []string{`msg="fleet reply"`, `msg="fleet request"`} {
+		for i, p := range f.nodes {
+			lines := strings.Split(p.stderr.String(), "\n")
+			for j := len(lines) - 1; j >= 0; j-- {
+				if strings.Contains(lines[j], what) {
+					return fmt.Sprintf(" (node %s logged: %s)", fleetNames[i], strings.TrimSpace(lines[j]))
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // endDownloads ends the running downloads: each closes its control
