@@ -9,6 +9,13 @@ type Page struct {
 	User  string // the signed-in panel user; empty on the login page
 	Role  string // "admin" or "customer"
 	Nav   string // the Path of the NavLinks entry this page is; "" for none
+	// Fleet is set when this node is one of a fleet: the header then links to
+	// the fleet's nodes. Unreachable is set while the fleet is out of reach.
+	Fleet       bool
+	Unreachable FleetBanner
+	// LiveFleetBanner is set by a page that shows the fleet's state in its own
+	// live part, so that the frame does not show it twice.
+	LiveFleetBanner bool
 }
 
 // RoleName is the signed-in user's role as the header shows it.
@@ -26,6 +33,7 @@ func (p Page) RoleName() string {
 // print; the panel formats them.
 type SessionRow struct {
 	ID           string
+	Node         string // the node whose FTP server holds the session
 	Login        string // "" before login
 	Customer     string
 	Remote       string // IP and port
@@ -73,6 +81,8 @@ type SessionFilter struct {
 	IP       string
 	State    string
 	States   []string // the choices
+	Node     string
+	Nodes    []string // the choices; none for a single node or a customer
 	Sort     string   // kept when the filter changes
 	Dir      string
 	Active   bool // some filter is set
@@ -92,6 +102,36 @@ type SessionsLive struct {
 	NextURL  string
 	Filtered bool // a filter is set, so an empty list means no match
 	Columns  []Column
+	// ShowNode adds the Node column: an admin's view of a fleet.
+	ShowNode bool
+	Fleet    FleetStatus
+}
+
+// FleetBanner says since when the fleet's messaging has been out of reach, so
+// that the panel shows only this node's sessions. Since is not Present while it
+// is reachable.
+type FleetBanner struct {
+	Since Time
+	Node  string // this node's name
+}
+
+// FleetStatus is what the sessions list says about the fleet's nodes.
+type FleetStatus struct {
+	Show        bool        // this node is one of a fleet
+	Unreachable FleetBanner // set while the fleet's messaging is out of reach
+	Down        []string    // nodes that are down, by name (admins)
+	SomeDown    bool        // some node is down (what a customer is told)
+	Nodes       []NodeTotal // per node (admins)
+}
+
+// NodeTotal is one node's figures above the sessions table.
+type NodeTotal struct {
+	Name      string
+	URL       string // the list filtered to its sessions
+	Sessions  int
+	Transfers int
+	Rate      string
+	Up        bool
 }
 
 // SessionTotals are the figures above the table, over all the user's sessions.
@@ -116,6 +156,25 @@ type Column struct {
 	Title   string
 	SortURL string
 	Sorted  string // "ascending", "descending" or "" (for aria-sort)
+}
+
+// NodeRow is one node of the fleet as the nodes page shows it.
+type NodeRow struct {
+	Name      string
+	Version   string
+	UpSince   Time
+	LastHeard Time
+	Sessions  int
+	Transfers int
+	Rate      string
+	Up        bool
+	Self      bool // the node answering
+}
+
+// NodesPage lists the fleet's nodes, or this node alone.
+type NodesPage struct {
+	Page
+	Nodes []NodeRow
 }
 
 // ConfirmPage asks before disconnecting a session, for browsers without JavaScript.

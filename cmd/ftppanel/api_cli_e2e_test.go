@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -211,6 +213,84 @@ func TestCLIAPICommandsExplainWhatIsWrong(t *testing.T) {
 	})
 }
 
+// A server that is not one of a fleet: "nodes" lists it alone, up, with its
+// sessions; "sessions --node" keeps the sessions of that node only.
+func TestCLINodesAndSessionsByNode(t *testing.T) {
+	t.Parallel()
+	in := start(t)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	token := in.apiToken("admin")
+	bob := in.rawDial()
+	bob.login("bob")
+	bobID := in.browser().apiID(token, "bob")
+
+	out := in.mustAPICLI(token, "nodes")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	split := regexp.MustCompile(`\s{2,}`)
+	if len(lines) != 2 || strings.Join(split.Split(lines[0], -1), "|") != "NAME|VERSION|UP-SINCE|LAST-HEARD|SESSIONS|TRANSFERS|RATE|STATE" {
+		t.Fatalf("nodes printed:\n%s", out)
+	}
+	row := split.Split(strings.TrimSpace(lines[1]), -1)
+	if len(row) != 8 || row[4] != "1" || row[5] != "0" || row[7] != "up" || !regexp.MustCompile(`^\d{4}-\d\d-\d\dT`).MatchString(row[2]) {
+		t.Errorf("the node's row %q in:\n%s", row, out)
+	}
+
+	var nodes []map[string]any
+	if err := json.Unmarshal([]byte(in.mustAPICLI(token, "nodes", "--json")), &nodes); err != nil || len(nodes) != 1 ||
+		nodes[0]["up"] != true || nodes[0]["self"] != true || nodes[0]["sessions"] != 1.0 {
+		t.Errorf("nodes --json: %v, %v", nodes, err)
+	}
+	_, _, err := in.apiCLI(in.apiToken("acme"), "nodes")
+	if err == nil || !strings.Contains(err.Error(), "administrator") || !strings.Contains(err.Error(), "403") {
+		t.Errorf("a customer's token: %v", err)
+	}
+
+	// The node's own name keeps bob; another name keeps nothing.
+	var list struct{ Sessions []map[string]any }
+	if err := json.Unmarshal([]byte(in.mustAPICLI(token, "sessions", "--json")), &list); err != nil || len(list.Sessions) != 1 {
+		t.Fatalf("sessions --json: %v, %v", list, err)
+	}
+	name, _ := list.Sessions[0]["node"].(string)
+	if name != nodes[0]["name"] {
+		t.Errorf("bob's session is on node %q, and the node is %q", name, nodes[0]["name"])
+	}
+	if name != "" {
+		if out := in.mustAPICLI(token, "sessions", "--node", name); tableRow(out, bobID) == nil {
+			t.Errorf("--node %s:\n%s", name, out)
+		}
+	}
+	if out := in.mustAPICLI(token, "sessions", "--node", "no-such-node"); !strings.Contains(out, "No users logged in") {
+		t.Errorf("--node no-such-node:\n%s", out)
+	}
+}
+
+// The sessions of a fleet's nodes: the table gains a NODE column, last. The
+// fleet's own tests run real nodes; here an API answer as a fleet's panel
+// gives it is enough to see the table.
+func TestCLISessionsTableOfAFleet(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"sessions":[` +
+			`{"id":"S1","login":"bob","customer":"acme","remote_ip":"192.0.2.1","state":"idle","node":"a"},` +
+			`{"id":"S2","login":"carl","customer":"acme","remote_ip":"192.0.2.2","state":"idle","node":"b"}]}`))
+	}))
+	defer srv.Close()
+	var out, errOut syncBuffer
+	env := func(name string) string { return map[string]string{tokenEnv: "ftpp_T"}[name] }
+	if err := run(context.Background(), []string{"ftppanel", "sessions", "--url", srv.URL}, env, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Fields(strings.SplitN(out.String(), "\n", 2)[0])
+	if strings.Join(header, " ") != "ID LOGIN CUSTOMER IP STATE FILE RATE IDLE NODE" {
+		t.Errorf("header %q", header)
+	}
+	if row := tableRow(out.String(), "S2"); len(row) != 9 || row[1] != "carl" || row[8] != "b" {
+		t.Errorf("carl's row %q in:\n%s", row, out.String())
+	}
+}
+
 func TestCLITokenCommands(t *testing.T) {
 	t.Parallel()
 	in := offline(t)
@@ -267,6 +347,9 @@ func TestCLIAPICommandsHelp(t *testing.T) {
 	}{
 		{[]string{"--help"}, "disconnect --login LOGIN"},
 		{[]string{"sessions", "--help"}, "FTPPANEL_TOKEN"},
+		{[]string{"sessions", "--help"}, "--node NAME"},
+		{[]string{"nodes", "--help"}, "nodes [--json] [--url URL]"},
+		{[]string{"--help"}, "nodes [--json]"},
 		{[]string{"disconnect", "-h"}, "disconnect --login LOGIN"},
 		{[]string{"token", "--help"}, "token revoke NAME ID"},
 		{[]string{"token", "add", "--help"}, "--label"},

@@ -67,6 +67,8 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.open("/password")
 	admin.checkAccessibility(axe, "the change-password page")
 	admin.screenshot("password")
+	admin.open("/nodes")
+	admin.checkAccessibility(axe, "the nodes page")
 
 	admin.phone()
 	admin.open("/sessions")

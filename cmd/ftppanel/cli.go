@@ -48,17 +48,18 @@ Usage:
   %[1]s token add NAME [--label TEXT] [--data DIR]
   %[1]s token list NAME [--data DIR]
   %[1]s token revoke NAME ID [--data DIR]
-  %[1]s sessions [--json] [--login LOGIN] [--url URL]
+  %[1]s sessions [--json] [--login LOGIN] [--node NAME] [--url URL]
   %[1]s disconnect ID [--url URL]
   %[1]s disconnect --login LOGIN [--url URL]
+  %[1]s nodes [--json] [--url URL]
   %[1]s login-link CUSTOMER [--url URL] [--data DIR]
   %[1]s backup FILE [--data DIR]
   %[1]s healthcheck [serve's options]
   %[1]s version
 
 Passwords are read from the first line of standard input, never from arguments.
-"sessions" and "disconnect" talk to the running server (--url, default
-%[2]s) with the API token in $FTPPANEL_TOKEN.
+"sessions", "disconnect" and "nodes" talk to the running server (--url,
+default %[2]s) with the API token in $FTPPANEL_TOKEN.
 Every option of "serve" can also be set in the environment (FTPPANEL_FTP_ADDR for
 --ftp-addr, and so on) or in a TOML --config file; "serve --help" lists them.
 Run "%[1]s COMMAND --help" for a command's options.

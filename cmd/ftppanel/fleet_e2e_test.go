@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,6 +56,17 @@ func TestFleetOnePanelSeesAndControlsEveryNode(t *testing.T) {
 			t.Errorf("/nodes row of %s: %q, want up", name, row)
 		}
 	}
+
+	// The live list on a shows a login on c without a reload, and its end.
+	events := admin.events("")
+	dave := nodes["c"].ftpLogin("dave")
+	nextEvent(t, events, "dave's second session, on c", func(html string) bool {
+		return strings.Count(html, `class="login">dave<`) == 2
+	})
+	dave.Quit()
+	nextEvent(t, events, "the end of dave's second session", func(html string) bool {
+		return strings.Count(html, `class="login">dave<`) == 1
+	})
 
 	// A customer of node a sees its sessions on node a only: each node has its own store.
 	customer := a.signIn("acme", "acme-password")
@@ -282,5 +294,44 @@ func TestFleetTakenNodeNameRefusesToStart(t *testing.T) {
 	}
 	if !strings.Contains(string(out), `node name "a" is taken`) {
 		t.Errorf("the refusal says:\n%s", out)
+	}
+}
+
+// TestFleetNodeRunsItsOwnNATS: node a runs the fleet's NATS server
+// (--nats-listen) with a token it generates and prints once; node b joins it
+// with that token, and a's panel lists b's sessions.
+func TestFleetNodeRunsItsOwnNATS(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
+	listen := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	a := startNode(t, bin, "a", "", "--nats-listen", listen)
+	token := regexpFind(t, a.stdout.String(), `NATS token \(shown only this once[^)]*\): (\S+)`)
+	b := startNode(t, bin, "b", "nats://"+token+"@"+listen)
+	b.addCustomer("acme")
+	b.addFTPUser("carol", "acme")
+	b.ftpLogin("carol")
+	admin := a.signInAdmin()
+	waitFor(t, "b's session on a's list", func() bool {
+		for _, node := range admin.sessionNodes("") {
+			if node == "b" {
+				return true
+			}
+		}
+		return false
+	})
+
+	a.restart()
+	if strings.Contains(a.stdout.String(), "NATS token") {
+		t.Error("the token was printed again on a restart")
+	}
+	admin = a.signInAdmin()
+	waitFor(t, "b's session on a's list after a's restart", func() bool { return len(admin.sessionNodes("")) == 1 })
+
+	// A node with a wrong token is refused, and says so rather than serving alone.
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	out, err := execServe(ctx, bin, t.TempDir(), "--node", "c", "--nats-url", "nats://wrong-token-000000@"+listen).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "refused") {
+		t.Errorf("a node with a wrong token: %v\n%s", err, out)
 	}
 }

@@ -113,9 +113,12 @@ func startNode(t *testing.T, bin, name, natsURL string, extra ...string) *fleetN
 	t.Helper()
 	low := 40000 + 100*int(instances.Add(1)%10)
 	n := &fleetNode{name: name, bin: bin, instance: &instance{t: t, data: t.TempDir()}}
-	n.args = append([]string{"serve", "--data", n.data, "--node", name, "--nats-url", natsURL,
-		"--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", fmt.Sprintf("%d-%d", low, low+99),
-		"--max-sessions-per-ip", "0", "--failed-login-delay", "0s"}, extra...)
+	n.args = []string{"serve", "--data", n.data, "--node", name}
+	if natsURL != "" {
+		n.args = append(n.args, "--nats-url", natsURL)
+	}
+	n.args = append(append(n.args, "--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--passive-ports", fmt.Sprintf("%d-%d", low, low+99),
+		"--max-sessions-per-ip", "0", "--failed-login-delay", "0s"), extra...)
 	n.launch()
 	t.Cleanup(n.kill)
 	return n

@@ -125,7 +125,7 @@ func TestTheListUpdatesItselfWithoutReload(t *testing.T) {
 	}
 }
 
-var rowIDs = regexp.MustCompile(`<tr data-session-id="([A-Z2-7]{26})" data-login="([^"]*)"`)
+var rowIDs = regexp.MustCompile(`<tr data-session-id="([A-Z2-7]{26})"[^>]*? data-login="([^"]*)"`)
 
 // loginsInOrder lists the logins of a page's rows, top to bottom.
 func loginsInOrder(html string) []string {

@@ -32,6 +32,7 @@ type service struct {
 	registry *session.Registry
 	nats     *fleet.Server // the fleet's NATS server, run here with --nats-listen
 	node     *fleet.Node   // this node's membership of a fleet; nil for a node alone
+	started  time.Time
 	ftp      *ftpd.Server
 	web      *http.Server
 	metrics  *http.Server
@@ -71,6 +72,7 @@ func (s *service) Run(ctx context.Context) error {
 		return err
 	}
 
+	s.started = time.Now()
 	s.registry = session.NewRegistry()
 	s.registry.Node = s.cfg.nodeName()
 	if err := s.joinFleet(); err != nil {
@@ -155,6 +157,7 @@ func (s *service) joinFleet() error {
 // controls every node's sessions.
 func (s *service) panelConfig() panel.Config {
 	pc := s.cfg.panelConfig(s.db, s.registry, s.log.With(slog.String("component", "panel")))
+	pc.Node, pc.Version, pc.Started = s.registry.Node, currentVersion(), s.started
 	if s.node != nil {
 		v := s.node.View()
 		pc.Sessions, pc.Fleet = v, v

@@ -14,9 +14,10 @@ import (
 // sessions runs "sessions": the live FTP sessions of a running server, as a
 // table like pure-ftpwho's or as the API's JSON.
 func (c *cli) sessions(ctx context.Context, args []string) error {
-	fs, panelURL := c.apiFlags("sessions", "sessions [--json] [--login LOGIN] [--url URL]")
+	fs, panelURL := c.apiFlags("sessions", "sessions [--json] [--login LOGIN] [--node NAME] [--url URL]")
 	asJSON := fs.Bool("json", false, "print the API's JSON instead of a table")
 	login := fs.String("login", "", "only sessions whose FTP login contains `LOGIN`")
+	node := fs.String("node", "", "only sessions of the fleet's node `NAME` (exactly)")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
 		return err
@@ -30,15 +31,16 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 		return err
 	}
 	defer api.Close()
+	filter := apiclient.Filter{Login: *login, Node: *node}
 	if *asJSON {
-		body, err := api.SessionsJSON(ctx, *login)
+		body, err := api.FilteredSessionsJSON(ctx, filter)
 		if err != nil {
 			return apiError(err)
 		}
 		_, err = c.stdout.Write(body)
 		return err
 	}
-	list, err := api.Sessions(ctx, *login)
+	list, err := api.FilteredSessions(ctx, filter)
 	if err != nil {
 		return apiError(err)
 	}
@@ -46,11 +48,25 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stdout, "No users logged in")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE")
+	// The sessions of a fleet's nodes get a NODE column, last so that the
+	// columns before it stay where scripts of a single node find them.
+	nodes := false
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", printable(s.ID), cell(s.Login), cell(s.Customer),
+		nodes = nodes || s.Node != list[0].Node
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	header := "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE"
+	if nodes {
+		header += "\tNODE"
+	}
+	fmt.Fprintln(tw, header)
+	for _, s := range list {
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", printable(s.ID), cell(s.Login), cell(s.Customer),
 			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), format.Duration(time.Duration(s.IdleSeconds)*time.Second))
+		if nodes {
+			row += "\t" + cell(s.Node)
+		}
+		fmt.Fprintln(tw, row)
 	}
 	return tw.Flush()
 }

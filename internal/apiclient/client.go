@@ -1,5 +1,5 @@
 // Package apiclient calls the JSON API of a running ftppanel (/api/v1, with an
-// API token): the live FTP sessions and their disconnect. The CLI and the
+// API token): the live FTP sessions and their disconnect, and the fleet's nodes. The CLI and the
 // benchmark use it, so that they read the API one way.
 package apiclient
 
@@ -41,6 +41,37 @@ type Session struct {
 	Rate          float64    `json:"rate"` // bytes per second over the last few seconds
 	BytesUp       int64      `json:"bytes_up"`
 	BytesDown     int64      `json:"bytes_down"`
+	Node          string     `json:"node"` // the node whose FTP server holds it
+}
+
+// Node is a node of the fleet as the API shows it (internal/panel's apiNode).
+type Node struct {
+	Name      string     `json:"name"`
+	Version   string     `json:"version"`
+	UpSince   *time.Time `json:"up_since"`   // nil when not known
+	LastHeard *time.Time `json:"last_heard"` // nil when never heard
+	Sessions  int        `json:"sessions"`
+	Transfers int        `json:"transfers"`
+	Rate      float64    `json:"rate"` // bytes per second, all its sessions together
+	Up        bool       `json:"up"`
+	Self      bool       `json:"self"` // the node that answered
+}
+
+// Filter narrows a list of sessions; an empty field keeps every session.
+type Filter struct {
+	Login string // the login contains it
+	Node  string // held by exactly this node
+}
+
+func (f Filter) query() url.Values {
+	query := url.Values{}
+	if f.Login != "" {
+		query.Set("login", f.Login)
+	}
+	if f.Node != "" {
+		query.Set("node", f.Node)
+	}
+	return query
 }
 
 // Client calls the API of one server as one token's owner.
@@ -109,17 +140,24 @@ func (e *Error) Error() string {
 // SessionsJSON is the API's JSON list of the live sessions the token may see,
 // as sent; login, when not "", keeps the sessions whose login contains it.
 func (c *Client) SessionsJSON(ctx context.Context, login string) ([]byte, error) {
-	query := url.Values{}
-	if login != "" {
-		query.Set("login", login)
-	}
-	return c.call(ctx, http.MethodGet, query, "sessions")
+	return c.FilteredSessionsJSON(ctx, Filter{Login: login})
+}
+
+// FilteredSessionsJSON is the API's JSON list of the live sessions the token
+// may see that pass the filter, as sent.
+func (c *Client) FilteredSessionsJSON(ctx context.Context, f Filter) ([]byte, error) {
+	return c.call(ctx, http.MethodGet, f.query(), "sessions")
 }
 
 // Sessions lists the live sessions the token may see; login, when not "",
 // keeps the sessions whose login contains it.
 func (c *Client) Sessions(ctx context.Context, login string) ([]Session, error) {
-	body, err := c.SessionsJSON(ctx, login)
+	return c.FilteredSessions(ctx, Filter{Login: login})
+}
+
+// FilteredSessions lists the live sessions the token may see that pass the filter.
+func (c *Client) FilteredSessions(ctx context.Context, f Filter) ([]Session, error) {
+	body, err := c.FilteredSessionsJSON(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +168,28 @@ func (c *Client) Sessions(ctx context.Context, login string) ([]Session, error) 
 		return nil, fmt.Errorf("the server's session list is not what this version expects: %w", err)
 	}
 	return list.Sessions, nil
+}
+
+// NodesJSON is the API's JSON list of the fleet's nodes, as sent. Only an
+// administrator's token may list them.
+func (c *Client) NodesJSON(ctx context.Context) ([]byte, error) {
+	return c.call(ctx, http.MethodGet, nil, "nodes")
+}
+
+// Nodes lists the fleet's nodes by name (a server that is not one of a fleet
+// lists itself). Only an administrator's token may list them.
+func (c *Client) Nodes(ctx context.Context) ([]Node, error) {
+	body, err := c.NodesJSON(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list struct {
+		Nodes []Node `json:"nodes"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return nil, fmt.Errorf("the server's list of nodes is not what this version expects: %w", err)
+	}
+	return list.Nodes, nil
 }
 
 // Session is one live session.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The real panel answers these calls in cmd/ftppanel's end-to-end tests; here a
@@ -27,7 +28,12 @@ func TestClientSendsTokenUnderTheBasePath(t *testing.T) {
 			}
 			w.WriteHeader(http.StatusNoContent)
 		default:
-			w.Write([]byte(`{"sessions":[{"id":"s1","login":"bob","remote_port":40123,"logged_in_at":null,"size":null}]}`))
+			if strings.HasSuffix(r.URL.Path, "/nodes") {
+				w.Write([]byte(`{"nodes":[{"name":"a","version":"v1","up_since":"2026-03-01T08:30:00Z","last_heard":null,` +
+					`"sessions":3,"transfers":1,"rate":2048,"up":true,"self":true}]}`))
+				return
+			}
+			w.Write([]byte(`{"sessions":[{"id":"s1","login":"bob","remote_port":40123,"logged_in_at":null,"size":null,"node":"a"}]}`))
 		}
 	}))
 	defer srv.Close()
@@ -41,6 +47,14 @@ func TestClientSendsTokenUnderTheBasePath(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != "s1" || list[0].RemotePort != 40123 || list[0].LoggedInAt != nil {
 		t.Errorf("Sessions = %+v, %v", list, err)
 	}
+	if list, err := c.FilteredSessions(ctx, Filter{Node: "a"}); err != nil || len(list) != 1 || list[0].Node != "a" {
+		t.Errorf("FilteredSessions = %+v, %v", list, err)
+	}
+	nodes, err := c.Nodes(ctx)
+	if err != nil || len(nodes) != 1 || nodes[0].Name != "a" || nodes[0].UpSince == nil || !nodes[0].UpSince.Equal(time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)) ||
+		nodes[0].LastHeard != nil || nodes[0].Sessions != 3 || nodes[0].Transfers != 1 || nodes[0].Rate != 2048 || !nodes[0].Up || !nodes[0].Self {
+		t.Errorf("Nodes = %+v, %v", nodes, err)
+	}
 	if err := c.Disconnect(ctx, "s1"); err != nil {
 		t.Errorf("Disconnect: %v", err)
 	}
@@ -49,6 +63,8 @@ func TestClientSendsTokenUnderTheBasePath(t *testing.T) {
 	}
 	want := []string{
 		"GET /ftp-sessions/api/v1/sessions?login=b+o Bearer ftpp_T",
+		"GET /ftp-sessions/api/v1/sessions?node=a Bearer ftpp_T",
+		"GET /ftp-sessions/api/v1/nodes Bearer ftpp_T",
 		"DELETE /ftp-sessions/api/v1/sessions/s1 Bearer ftpp_T",
 		"DELETE /ftp-sessions/api/v1/sessions?login=bob Bearer ftpp_T",
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -51,6 +52,7 @@ type Node struct {
 	subs     []*nats.Subscription
 	handling chan struct{} // a slot per request being handled
 	poke     chan struct{} // asks for a heartbeat now
+	handled  atomic.Int64  // requests answered, for the tests
 }
 
 // peer is another node, as last heard.
@@ -130,6 +132,10 @@ func Join(cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	n.nc = nc
+	if err := nc.LastError(); !nc.IsConnected() && refused(err) {
+		nc.Close()
+		return nil, fmt.Errorf("fleet: NATS refused this node's credentials (%v): check the token, user or --nats-creds", err)
+	}
 	if !nc.IsConnected() {
 		n.setReachable(false)
 		n.log.Warn("fleet unreachable at start: serving this node alone until NATS answers")
@@ -154,6 +160,13 @@ func Join(cfg Config) (*Node, error) {
 		n.heartbeat(ctx)
 	}()
 	return n, nil
+}
+
+// refused reports whether a NATS server turned the connection's credentials
+// down: a node that would never get in should say so, not wait.
+func refused(err error) bool {
+	return errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) ||
+		err != nil && strings.Contains(strings.ToLower(err.Error()), "authorization violation")
 }
 
 // Close tells the fleet this node is leaving and disconnects.

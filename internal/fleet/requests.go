@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -45,6 +46,12 @@ type request struct {
 	All    bool           `json:"all,omitempty"`  // disconnect: every match of Filter rather than IDs
 	By     string         `json:"by,omitempty"`
 	Reason string         `json:"reason,omitempty"`
+	// Until is when the asker stops waiting for the answer. A node that gets a
+	// command later (it was frozen, or the message was held up) drops it: the
+	// asker has already said it may not have happened, and a late disconnect
+	// would surprise whoever tries again. Nodes' clocks are assumed to agree
+	// to well within a second, as NTP keeps them.
+	Until time.Time `json:"until,omitzero"`
 }
 
 // reply is a node's answer. Error is set when the request was refused.
@@ -66,6 +73,7 @@ func (n *Node) onRequest(m *nats.Msg) {
 }
 
 func (n *Node) handle(m *nats.Msg) {
+	n.handled.Add(1)
 	op := m.Subject[strings.LastIndexByte(m.Subject, '.')+1:]
 	if op == "hello" {
 		n.answerHello(m)
@@ -74,6 +82,10 @@ func (n *Node) handle(m *nats.Msg) {
 	var req request
 	if err := json.Unmarshal(m.Data, &req); err != nil {
 		n.respond(m, reply{Error: "malformed request"})
+		return
+	}
+	if !req.Until.IsZero() && time.Now().After(req.Until) {
+		n.log.Warn("fleet request dropped: it came after its asker gave up", slog.String("op", op), slog.String("by", req.By))
 		return
 	}
 	sc := req.Scope.scope()

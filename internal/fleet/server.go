@@ -45,6 +45,9 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--nats-listen: port %q is not a number", port)
 	}
+	if p == 0 {
+		p = server.RANDOM_PORT // to the NATS server, 0 is its default port
+	}
 	opts := &server.Options{
 		ServerName: cfg.Name,
 		Host:       host, Port: p,

@@ -68,6 +68,8 @@ type answer struct {
 // ask sends a request to each of the nodes at once and collects the answers, in
 // the order of nodes.
 func (v *View) ask(nodes []nodeInfo, op string, req request, timeout time.Duration) []answer {
+	what, _ := json.Marshal(req) // the cache's key: the question without its deadline
+	req.Until = time.Now().Add(timeout)
 	body, err := json.Marshal(req)
 	out := make([]answer, len(nodes))
 	if err != nil {
@@ -79,7 +81,7 @@ func (v *View) ask(nodes []nodeInfo, op string, req request, timeout time.Durati
 	var wg sync.WaitGroup
 	for i, p := range nodes {
 		out[i].node = p.Name
-		key := p.Name + "\x00" + op + "\x00" + string(body)
+		key := p.Name + "\x00" + op + "\x00" + string(what)
 		if (op == "page" || op == "list") && v.fromCache(key, p, &out[i].rep) {
 			continue
 		}

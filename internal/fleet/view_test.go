@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -211,4 +212,70 @@ func freePorts(t *testing.T, n int) []int {
 		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
 	return ports
+}
+
+// TestOwnerAppliesTheScopeAgain: a command that reaches node b with a
+// customer's scope ends only that customer's sessions, whatever it asks for;
+// one without a name of who asks ends nothing.
+func TestOwnerAppliesTheScopeAgain(t *testing.T) {
+	_, url := startNATS(t)
+	a, _ := testNode(t, url, "a")
+	_, regB := testNode(t, url, "b")
+	bob := addSession(regB, "bob", "acme", "192.0.2.2")
+	for _, req := range []request{
+		{Scope: wireScope{Customer: "other"}, IDs: []string{bob.ID()}, By: "other"},
+		{Scope: wireScope{Customer: "other"}, All: true, By: "other"},
+		{Scope: wireScope{Customer: "../acme"}, All: true, By: "x"},
+		{Scope: wireScope{All: true}, IDs: []string{bob.ID()}}, // nobody named
+	} {
+		body, _ := json.Marshal(req)
+		msg, err := a.nc.Request(nodeSubject("b", "req.disconnect"), body, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep reply
+		if err := json.Unmarshal(msg.Data, &rep); err != nil || len(rep.Rows) != 0 {
+			t.Fatalf("request %+v ended %+v (%v)", req, rep.Rows, err)
+		}
+	}
+	if _, err := regB.Get(bob.ID(), session.AllSessions()); err != nil {
+		t.Fatalf("bob's session is gone: %v", err)
+	}
+}
+
+func TestNodeWithAWrongTokenIsRefused(t *testing.T) {
+	srv, _ := startNATS(t)
+	_, err := Join(Config{URLs: []string{"nats://wrong-token@" + srv.Addr()}, Node: "a",
+		Registry: session.NewRegistry(), Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("join with a wrong token: %v", err)
+	}
+}
+
+// TestIdleNodesAreNotAskedAgain: a panel showing an idle fleet every second
+// asks each node once, not every second, until its sessions change.
+func TestIdleNodesAreNotAskedAgain(t *testing.T) {
+	_, url := startNATS(t)
+	a, _ := testNode(t, url, "a")
+	b, regB := testNode(t, url, "b")
+	addSession(regB, "bob", "acme", "192.0.2.2")
+	v := a.View()
+	eventually(t, "a lists b's session", func() bool {
+		rows, _, _ := v.Page(session.AllSessions(), 1, 100)
+		return len(rows) == 1
+	})
+	asked := b.handled.Load()
+	for range 5 {
+		if rows, _, _ := v.Page(session.AllSessions(), 1, 100); len(rows) != 1 {
+			t.Fatalf("page lists %d sessions", len(rows))
+		}
+	}
+	if got := b.handled.Load(); got != asked {
+		t.Errorf("an idle node was asked %d more times", got-asked)
+	}
+	addSession(regB, "carol", "acme", "192.0.2.3")
+	eventually(t, "a lists b's new session", func() bool {
+		rows, _, _ := v.Page(session.AllSessions(), 1, 100)
+		return len(rows) == 2
+	})
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // apiListSessions lists the sessions the token's user may see, filtered by the
-// query parameters login, customer, ip (substrings) and state (exact).
+// query parameters login, customer, ip (substrings), state and node (exact).
 func (p *Panel) apiListSessions(w http.ResponseWriter, r *http.Request) {
-	q, ok := p.apiQuery(w, r, "login", "customer", "ip", "state")
+	q, ok := p.apiQuery(w, r, "login", "customer", "ip", "state", "node")
 	if !ok {
 		return
 	}
@@ -19,6 +19,7 @@ func (p *Panel) apiListSessions(w http.ResponseWriter, r *http.Request) {
 		Customer: q.Get("customer"),
 		IP:       q.Get("ip"),
 		State:    session.State(q.Get("state")),
+		Node:     q.Get("node"),
 	}
 	if filter.State != "" && !session.ValidState(filter.State) {
 		p.apiError(w, r, http.StatusBadRequest, fmt.Sprintf(

@@ -158,6 +158,7 @@ func jsonError(t *testing.T, a apiAnswer, status int) string {
 
 func TestAPISessionJSON(t *testing.T) {
 	f := newAPIFixture(t)
+	f.registry.Node = "ftp-a"
 	connected := f.now.Add(-90 * time.Second)
 	bob := f.add("192.0.2.7", 40123, connected)
 	bob.LoggedIn("bob", "acme", "FileZilla", true, connected.Add(time.Second))
@@ -178,7 +179,7 @@ func TestAPISessionJSON(t *testing.T) {
 		"client": "FileZilla", "tls": true, "connected_at": "2026-03-01T11:58:30Z",
 		"logged_in_at": "2026-03-01T11:58:31Z", "last_activity": "2026-03-01T11:59:56Z", "idle_seconds": 4.0,
 		"state": "downloading", "file": "/site.tar", "size": 5000.0, "transfer_bytes": 1200.0, "rate": 0.0,
-		"bytes_up": 0.0, "bytes_down": 1200.0,
+		"bytes_up": 0.0, "bytes_down": 1200.0, "node": "ftp-a",
 	}
 	for k, v := range want {
 		if got[k] != v {

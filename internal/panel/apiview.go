@@ -31,6 +31,7 @@ type apiSession struct {
 	Rate          float64 `json:"rate"` // bytes per second over the last few seconds
 	BytesUp       int64   `json:"bytes_up"`
 	BytesDown     int64   `json:"bytes_down"`
+	Node          string  `json:"node"` // the node whose FTP server holds it
 }
 
 func toAPISession(s session.Snapshot) apiSession {
@@ -51,6 +52,7 @@ func toAPISession(s session.Snapshot) apiSession {
 		Rate:          s.Rate,
 		BytesUp:       s.BytesUp,
 		BytesDown:     s.BytesDown,
+		Node:          s.Node,
 	}
 	if s.LoggedIn() {
 		at := apiTime(s.LoggedInAt)

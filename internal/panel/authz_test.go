@@ -108,6 +108,7 @@ var routeRules = map[string]routeRule{
 	"POST /sessions/{id}/ban": {access: adminOnly, form: url.Values{"duration": {"1h"}}, ok: http.StatusSeeOther},
 	"GET /bans":               {access: adminOnly},
 	"POST /bans/{id}/lift":    {access: adminOnly, path: "/bans/" + phBan + "/lift", ok: http.StatusSeeOther},
+	"GET /nodes":              {access: adminOnly},
 
 	"GET /api/v1/openapi.json":     {access: apiPublic},
 	"GET /api/v1/sessions":         {access: apiToken},
@@ -120,6 +121,7 @@ var routeRules = map[string]routeRule{
 	// refused for anyone; only an administrator's token makes links.
 	"GET /login-link/{token}":  {access: public, ok: http.StatusNotFound},
 	"POST /api/v1/login-links": {access: apiAdmin, json: `{"customer": "acme"}`, ok: http.StatusCreated},
+	"GET /api/v1/nodes":        {access: apiAdmin},
 }
 
 // authzFixture is the panel with an admin (root), customer A (acme, FTP account
@@ -194,7 +196,7 @@ func newAuthzTemplate(t *testing.T) authzTemplate {
 }
 
 // newAuthzFixture is a panel over a fresh copy of the template's database, with
-// bob and gina logged in; configure changes its Config.
+// bob and gina logged in on node a; configure changes its Config.
 func newAuthzFixture(t *testing.T, tmpl authzTemplate, configure ...func(*Config)) *authzFixture {
 	t.Helper()
 	data, err := os.ReadFile(tmpl.path)
@@ -212,6 +214,7 @@ func newAuthzFixture(t *testing.T, tmpl authzTemplate, configure ...func(*Config
 	t.Cleanup(func() { db.Close() })
 	db.PasswordCost = bcrypt.MinCost
 	f := &authzFixture{db: db, registry: session.NewRegistry(), ban: tmpl.ban, token: tmpl.token, visitors: tmpl.visitors}
+	f.registry.Node = "a"
 	now := time.Now()
 	f.bob = f.addSession("192.0.2.1", "bob", "acme", now)
 	f.gina = f.addSession("192.0.2.2", "gina", "globex", now)

@@ -26,17 +26,19 @@ func FuzzParseSessionsQuery(f *testing.F) {
 	for _, seed := range []string{
 		"", "login=bob", "login=+bob+&ip=192.0&state=idle", "sort=login&dir=desc&page=3", "sort=customer",
 		"customer=acme&sort=customer&dir=desc", "page=-1", "page=99999999999999999999", "state=bogus",
-		"login=%zz", "sort=idle&dir=asc&page=2&page=3", "login=a;b&ip=%00",
+		"login=%zz", "sort=idle&dir=asc&page=2&page=3", "login=a;b&ip=%00", "node=a&sort=node", "node=+b+&dir=desc",
 	} {
-		f.Add(seed, false)
-		f.Add(seed, true)
+		for _, admin := range []bool{false, true} {
+			f.Add(seed, admin, false)
+			f.Add(seed, admin, true)
+		}
 	}
-	f.Fuzz(func(t *testing.T, raw string, admin bool) {
+	f.Fuzz(func(t *testing.T, raw string, admin, fleet bool) {
 		u := fuzzCustomer
 		if admin {
 			u = fuzzAdmin
 		}
-		q := parseSessionsQuery(&http.Request{URL: &url.URL{RawQuery: raw}}, u)
+		q := parseSessionsQuery(&http.Request{URL: &url.URL{RawQuery: raw}}, u, fleet)
 		if q.page < 1 {
 			t.Fatalf("page %d", q.page)
 		}
@@ -46,16 +48,19 @@ func FuzzParseSessionsQuery(f *testing.F) {
 		if !admin && q.filter.Customer != "" {
 			t.Fatalf("a customer filters by customer %q", q.filter.Customer)
 		}
+		if (!admin || !fleet) && q.filter.Node != "" {
+			t.Fatalf("node filter %q without an admin in a fleet", q.filter.Node)
+		}
 		if q.filter.ExactLogin != "" || q.filter.ExactIP != "" {
 			t.Fatalf("exact filters from a URL: %+v", q.filter)
 		}
 		if q.sort == "" && q.desc {
 			t.Fatal("descending without a sort key")
 		}
-		if q.sort != "" && !slices.ContainsFunc(sortKeys, func(k sortKey) bool { return k.key == q.sort && (admin || !k.adminOnly) }) {
+		if q.sort != "" && !slices.ContainsFunc(sortKeys, func(k sortKey) bool { return k.key == q.sort && k.shows(admin, fleet) }) {
 			t.Fatalf("sort %q", q.sort)
 		}
-		again := parseSessionsQuery(&http.Request{URL: &url.URL{RawQuery: q.values(q.sort, q.desc, q.page).Encode()}}, u)
+		again := parseSessionsQuery(&http.Request{URL: &url.URL{RawQuery: q.values(q.sort, q.desc, q.page).Encode()}}, u, fleet)
 		if again != q {
 			t.Fatalf("%q reads as %+v, written back and read again %+v", raw, q, again)
 		}

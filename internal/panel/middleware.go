@@ -96,12 +96,13 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	setCookie(w, r, name, "", -1)
 }
 
-// requireAdmin lets only administrators through: bans act on the whole server.
+// requireAdmin lets only administrators through: bans act on the whole server,
+// and the nodes are the whole fleet's.
 func (p *Panel) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !currentUser(r).IsAdmin() {
 			p.showError(w, r, http.StatusForbidden, "Administrators only",
-				"Only administrators can ban addresses, because a ban applies to the whole server.")
+				"Only administrators can ban addresses or see the nodes: both concern the whole server.")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -19,9 +19,15 @@ type Config struct {
 	// the fleet's view of every node.
 	Sessions Sessions
 	// Fleet, when set, tells the panel about the fleet's nodes.
-	Fleet  Fleet
-	Logger *slog.Logger
-	Now    func() time.Time
+	Fleet Fleet
+	// Node is this node's name, Version the program's version and Started
+	// when it started (when New was called, if zero): what /nodes shows of a
+	// single node, and how audit rows tell this node's sessions from others'.
+	Node    string
+	Version string
+	Started time.Time
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// BasePath is the path prefix the panel is served under ("/ftp-sessions",
 	// checked by CleanBasePath), "" for none.
 	BasePath string
@@ -47,6 +53,9 @@ type Panel struct {
 	store    *store.DB
 	sessions Sessions
 	fleet    Fleet
+	node     string
+	version  string
+	started  time.Time
 	log      *slog.Logger
 	now      func() time.Time
 
@@ -63,6 +72,7 @@ type Panel struct {
 // New returns the panel's HTTP handler.
 func New(cfg Config) http.Handler {
 	p := &Panel{store: cfg.Store, sessions: cfg.Sessions, fleet: cfg.Fleet, log: cfg.Logger, now: cfg.Now,
+		node: cfg.Node, version: cfg.Version, started: cfg.Started,
 		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning,
 		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		frameAncestors: "'none'"}
@@ -74,6 +84,12 @@ func New(cfg Config) http.Handler {
 	}
 	if p.now == nil {
 		p.now = time.Now
+	}
+	if p.node == "" && cfg.Registry != nil {
+		p.node = cfg.Registry.Node
+	}
+	if p.started.IsZero() {
+		p.started = p.now()
 	}
 	if len(cfg.FrameAncestors) > 0 {
 		p.frameAncestors = strings.Join(cfg.FrameAncestors, " ")

@@ -32,7 +32,11 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string) {
 // page is the frame of a page for the signed-in user, if any.
 func page(r *http.Request, title string) templates.Page {
 	u := currentUser(r)
-	return templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path)}
+	pg := templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path)}
+	if f, ok := fleetFrameOf(r); ok && u.Name != "" {
+		pg.Fleet, pg.Unreachable = true, f.unreachable
+	}
+	return pg
 }
 
 // navFor is the header link that leads to path, if one does: the header marks it

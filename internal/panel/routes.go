@@ -33,7 +33,7 @@ func (p *Panel) router() *chi.Mux {
 	r.Get("/login-link/{token}", p.redeemLoginLink)
 
 	r.Group(func(r chi.Router) {
-		r.Use(p.requireUser)
+		r.Use(p.requireUser, p.withFleet)
 		r.Get("/", redirectTo("/sessions"))
 		r.Post("/logout", p.logout)
 		r.Get("/sessions", p.showSessions)
@@ -62,6 +62,7 @@ func (p *Panel) router() *chi.Mux {
 			r.Post("/sessions/{id}/ban", p.banSession)
 			r.Get("/bans", p.showBans)
 			r.Post("/bans/{id}/lift", p.liftBan)
+			r.Get("/nodes", p.showNodes)
 		})
 	})
 
@@ -78,6 +79,7 @@ func (p *Panel) router() *chi.Mux {
 			r.Get("/v1/sessions/{id}", p.apiGetSession)
 			r.Delete("/v1/sessions/{id}", p.apiDisconnectSession)
 			r.Post("/v1/login-links", p.apiCreateLoginLink)
+			r.Get("/v1/nodes", p.apiListNodes)
 		})
 	})
 	return r

@@ -16,6 +16,7 @@ import (
 func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 	row := templates.SessionRow{
 		ID:           s.ID,
+		Node:         s.Node,
 		Login:        s.Login,
 		Customer:     s.Customer,
 		Remote:       net.JoinHostPort(s.RemoteIP, strconv.Itoa(s.RemotePort)),

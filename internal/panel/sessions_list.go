@@ -11,14 +11,20 @@ import (
 // page at a time as the URL says.
 func (p *Panel) showSessions(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	q := parseSessionsQuery(r, u)
+	q := parseSessionsQuery(r, u, p.fleet != nil)
 	states := []string{string(session.StateIdle), string(session.StateUploading), string(session.StateDownloading),
 		string(session.StateListing)}
 	if u.IsAdmin() {
 		states = append(states, string(session.StateNotLoggedIn))
 	}
+	pg := page(r, "FTP Sessions")
+	pg.LiveFleetBanner = true // the live part shows the fleet's state
+	var nodes []string
+	if u.IsAdmin() && p.fleet != nil {
+		nodes = p.nodeNames(q.filter.Node)
+	}
 	p.render(w, r, http.StatusOK, templates.SessionsView(templates.SessionsPage{
-		Page:    page(r, "FTP Sessions"),
+		Page:    pg,
 		Flash:   takeFlash(w, r),
 		IsAdmin: u.IsAdmin(),
 		Filter: templates.SessionFilter{
@@ -27,6 +33,8 @@ func (p *Panel) showSessions(w http.ResponseWriter, r *http.Request) {
 			IP:       q.filter.IP,
 			State:    string(q.filter.State),
 			States:   states,
+			Node:     q.filter.Node,
+			Nodes:    nodes,
 			Sort:     q.sort,
 			Dir:      map[bool]string{true: "desc", false: ""}[q.desc],
 			Active:   q.filtered(),

@@ -19,7 +19,7 @@ const (
 // as Server-Sent Events whenever it changes, for the view the query describes.
 func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
-	q := parseSessionsQuery(r, u)
+	q := parseSessionsQuery(r, u, p.fleet != nil)
 	rc := http.NewResponseController(w)
 	// The stream outlives the server's read timeout, which is for requests.
 	if err := rc.SetReadDeadline(time.Time{}); err != nil {

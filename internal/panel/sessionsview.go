@@ -32,24 +32,31 @@ type sessionsQuery struct {
 type sortKey struct {
 	key, title string
 	adminOnly  bool
+	fleetOnly  bool // only when this node is one of a fleet
 	less       func(a, b session.Snapshot) int
+}
+
+// shows says whether the list has this column for u.
+func (k sortKey) shows(admin, fleet bool) bool {
+	return (!k.adminOnly || admin) && (!k.fleetOnly || fleet)
 }
 
 // sortKeys are the columns in the order the table shows them.
 var sortKeys = []sortKey{
-	{"login", "Login", false, func(a, b session.Snapshot) int { return cmp.Compare(a.Login, b.Login) }},
-	{"customer", "Customer", true, func(a, b session.Snapshot) int { return cmp.Compare(a.Customer, b.Customer) }},
-	{"ip", "From", false, func(a, b session.Snapshot) int {
+	{"login", "Login", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Login, b.Login) }},
+	{"customer", "Customer", true, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Customer, b.Customer) }},
+	{"node", "Node", true, true, func(a, b session.Snapshot) int { return cmp.Compare(a.Node, b.Node) }},
+	{"ip", "From", false, false, func(a, b session.Snapshot) int {
 		return cmp.Or(cmp.Compare(a.RemoteIP, b.RemoteIP), cmp.Compare(a.RemotePort, b.RemotePort))
 	}},
-	{"client", "Client", false, func(a, b session.Snapshot) int { return cmp.Compare(a.Client, b.Client) }},
-	{"security", "Security", false, func(a, b session.Snapshot) int { return cmp.Compare(btoi(a.TLS), btoi(b.TLS)) }},
-	{"logged_in", "Logged in", false, func(a, b session.Snapshot) int { return a.LoggedInAt.Compare(b.LoggedInAt) }},
-	{"connected", "Connected", false, func(a, b session.Snapshot) int { return b.ConnectedAt.Compare(a.ConnectedAt) }},
-	{"idle", "Idle", false, func(a, b session.Snapshot) int { return cmp.Compare(a.IdleFor(), b.IdleFor()) }},
-	{"state", "State", false, func(a, b session.Snapshot) int { return cmp.Compare(a.State, b.State) }},
-	{"file", "File", false, func(a, b session.Snapshot) int { return cmp.Compare(a.File, b.File) }},
-	{"bytes", "Up / down", false, func(a, b session.Snapshot) int {
+	{"client", "Client", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Client, b.Client) }},
+	{"security", "Security", false, false, func(a, b session.Snapshot) int { return cmp.Compare(btoi(a.TLS), btoi(b.TLS)) }},
+	{"logged_in", "Logged in", false, false, func(a, b session.Snapshot) int { return a.LoggedInAt.Compare(b.LoggedInAt) }},
+	{"connected", "Connected", false, false, func(a, b session.Snapshot) int { return b.ConnectedAt.Compare(a.ConnectedAt) }},
+	{"idle", "Idle", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.IdleFor(), b.IdleFor()) }},
+	{"state", "State", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.State, b.State) }},
+	{"file", "File", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.File, b.File) }},
+	{"bytes", "Up / down", false, false, func(a, b session.Snapshot) int {
 		return cmp.Compare(a.BytesUp+a.BytesDown, b.BytesUp+b.BytesDown)
 	}},
 }
@@ -63,7 +70,9 @@ func btoi(b bool) int {
 
 // parseSessionsQuery reads the list's parameters. Unknown or malformed values
 // fall back to the default view rather than failing: a bookmark stays usable.
-func parseSessionsQuery(r *http.Request, u store.User) sessionsQuery {
+// fleet says whether this node is one of a fleet: only then may an admin
+// filter and sort by node.
+func parseSessionsQuery(r *http.Request, u store.User, fleet bool) sessionsQuery {
 	v := r.URL.Query()
 	q := sessionsQuery{
 		filter: session.Filter{
@@ -77,11 +86,14 @@ func parseSessionsQuery(r *http.Request, u store.User) sessionsQuery {
 	if u.IsAdmin() {
 		q.filter.Customer = strings.TrimSpace(v.Get("customer"))
 	}
+	if u.IsAdmin() && fleet {
+		q.filter.Node = strings.TrimSpace(v.Get("node"))
+	}
 	if st := session.State(v.Get("state")); session.ValidState(st) {
 		q.filter.State = st
 	}
 	if !slices.ContainsFunc(sortKeys, func(k sortKey) bool {
-		return k.key == q.sort && (!k.adminOnly || u.IsAdmin())
+		return k.key == q.sort && k.shows(u.IsAdmin(), fleet)
 	}) {
 		q.sort, q.desc = "", false
 	}
@@ -94,7 +106,8 @@ func parseSessionsQuery(r *http.Request, u store.User) sessionsQuery {
 // values writes the query back, leaving out defaults, with page and sort as given.
 func (q sessionsQuery) values(sort string, desc bool, page int) url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"login": q.filter.Login, "customer": q.filter.Customer, "ip": q.filter.IP, "state": string(q.filter.State)} {
+	for k, s := range map[string]string{"login": q.filter.Login, "customer": q.filter.Customer, "ip": q.filter.IP,
+		"state": string(q.filter.State), "node": q.filter.Node} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -124,7 +137,8 @@ func (q sessionsQuery) filtered() bool { return q.filter != session.Filter{} }
 
 // liveView builds the part of the list that updates itself.
 func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
-	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered()}
+	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered(),
+		ShowNode: u.IsAdmin() && p.fleet != nil, Fleet: p.fleetStatus(u.IsAdmin())}
 	if u.IsAdmin() {
 		v.Chart = trafficChart(p.sessions.Traffic())
 	}
@@ -173,7 +187,7 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 		v.NextURL = "/sessions" + encode(q.values(q.sort, q.desc, page+1))
 	}
 	for _, k := range sortKeys {
-		if k.adminOnly && !u.IsAdmin() {
+		if !k.shows(u.IsAdmin(), p.fleet != nil) {
 			continue
 		}
 		c := templates.Column{Title: k.title}

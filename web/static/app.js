@@ -4,13 +4,14 @@
 
   // Times: the server writes them in UTC. Show each in the viewer's own time
   // zone and language (only the time of day when it is today), with the exact
-  // time, zone included, on hover.
+  // time, zone included, on hover. A clock (data-clock) is always HH:MM.
   function localTimes(root) {
     var today = new Date().toDateString();
     root.querySelectorAll("time[datetime]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (isNaN(when.getTime())) return;
       var shown = when.toDateString() === today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
+      if (el.hasAttribute("data-clock")) shown = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
       el.textContent = when.toLocaleString(undefined, shown);
       el.title = when.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
     });
