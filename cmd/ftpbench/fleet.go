@@ -783,7 +783,7 @@ func (f *fleetRun) killed(ctx context.Context) error {
 		up = append(up, at.Sub(began))
 	}
 	downRow = latencyRow(downRow.measure, downRow.target, down)
-	downRow.note = "a node unheard for 3 s is down; /nodes read every 20 ms"
+	downRow.note = "a node unheard for 3 s is down, its last heartbeat (one a second) up to 1 s before the kill; /nodes read every 20 ms"
 	upRow = latencyRow(upRow.measure, upRow.target, up)
 	upRow.note = "/nodes read every 20 ms"
 	f.add(downRow)
