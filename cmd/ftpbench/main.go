@@ -1,7 +1,8 @@
 // Command ftpbench measures ftppanel against vsftpd on the same machine, in the
 // same run: file transfers, logins and memory on both servers, alternating
 // between them for several rounds; disconnect latency and the session list on
-// ftppanel alone (vsftpd has no panel). It writes the table, with a description
+// ftppanel alone (vsftpd has no panel); and a fleet of three ftppanel nodes on a
+// NATS server, then a cluster of three, that this process runs. It writes the table, with a description
 // of the machine, into docs/benchmarks.md. `make bench` runs it; -quick makes
 // every measure small.
 //
