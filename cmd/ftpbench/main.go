@@ -1,7 +1,8 @@
 // Command ftpbench measures ftppanel against vsftpd on the same machine, in the
 // same run: file transfers, logins and memory on both servers, alternating
 // between them for several rounds; disconnect latency and the session list on
-// ftppanel alone (vsftpd has no panel). It writes the table, with a description
+// ftppanel alone (vsftpd has no panel); and a fleet of three ftppanel nodes on a
+// NATS server, then a cluster of three, that this process runs. It writes the table, with a description
 // of the machine, into docs/benchmarks.md. `make bench` runs it; -quick makes
 // every measure small.
 //
@@ -49,6 +50,10 @@ type config struct {
 	pushes        int
 	pushTransfers int
 	pushRate      size
+	fleetSessions int
+	fleetSample   time.Duration
+	fleetPushes   int
+	fleetKills    int
 }
 
 func parseFlags(args []string) (config, error) {
@@ -79,6 +84,10 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.pushes, "pushes", 50, "sessions that come and go while the push delay is measured")
 	fs.IntVar(&c.pushTransfers, "push-transfers", 500, "downloads running during the push measure, among its -list-sessions sessions")
 	fs.Var(&c.pushRate, "push-rate", "`rate` of each of those downloads per second")
+	fs.IntVar(&c.fleetSessions, "fleet-sessions", 3000, "idle sessions on each of the fleet's three nodes (fewer if descriptors run short)")
+	fs.DurationVar(&c.fleetSample, "fleet-sample", 10*time.Second, "how `long` the fleet's NATS traffic is counted")
+	fs.IntVar(&c.fleetPushes, "fleet-pushes", 25, "logins on one node while another's live list is watched")
+	fs.IntVar(&c.fleetKills, "fleet-kills", 3, "times a node is killed and started again")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -87,7 +96,8 @@ func parseFlags(args []string) (config, error) {
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		quick := map[string]string{"rounds": "3", "file-size": "256MiB", "login-time": "2s", "idle-sessions": "500",
 			"list-sessions": "1000", "list-requests": "50", "transfers": "20", "disconnects": "30",
-			"pushes": "10", "push-transfers": "50"}
+			"pushes": "10", "push-transfers": "50", "fleet-sessions": "100", "fleet-sample": "3s", "fleet-pushes": "5",
+			"fleet-kills": "1"}
 		for name, v := range quick {
 			if !set[name] {
 				fs.Set(name, v)
@@ -96,7 +106,8 @@ func parseFlags(args []string) (config, error) {
 	}
 	if c.rounds < 1 || c.parallel < 1 || c.loginClients < 1 || c.idleSessions < 1 || c.listSessions < 1 ||
 		c.listRequests < 1 || c.transfers < 1 || c.disconnects < 1 || c.fileSize < 1 || c.sessionOpener < 1 ||
-		c.pushes < 1 || c.pushTransfers < 0 || c.pushTransfers >= c.listSessions || c.pushRate < 1 {
+		c.pushes < 1 || c.pushTransfers < 0 || c.pushTransfers >= c.listSessions || c.pushRate < 1 ||
+		c.fleetSessions < 1 || c.fleetSample <= 0 || c.fleetPushes < 1 || c.fleetKills < 1 {
 		return c, errors.New("every count and size must be at least 1, and -push-transfers under -list-sessions")
 	}
 	for _, m := range strings.Split(c.measures, ",") {

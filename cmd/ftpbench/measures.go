@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-var allMeasures = []string{"retr", "retr-curl", "retr-lftp", "stor", "retr-parallel", "retr-parallel-curl", "retr-parallel-lftp", "logins", "idle-memory", "list", "disconnect", "push"}
+var allMeasures = []string{"retr", "retr-curl", "retr-lftp", "stor", "retr-parallel", "retr-parallel-curl", "retr-parallel-lftp", "logins", "idle-memory", "list", "disconnect", "push", "fleet"}
 
 type bench struct {
 	cfg           config
@@ -77,6 +77,8 @@ func (b *bench) measure(ctx context.Context, name string) error {
 		return b.disconnectLatency(ctx)
 	case "push":
 		return b.pushDelay(ctx)
+	case "fleet":
+		return b.fleetMeasure(ctx)
 	}
 	return fmt.Errorf("unknown measure %q", name)
 }
@@ -633,9 +635,8 @@ type reply struct {
 
 // startDownload logs in a client that downloads big.bin over and over, at rate
 // bytes a second.
-func (b *bench) startDownload(i int, rate size) (*download, error) {
-	p := b.panel
-	c, err := b.login(&p.server, i)
+func (b *bench) startDownload(s *server, i int, rate size) (*download, error) {
+	c, err := b.login(s, i)
 	if err != nil {
 		return nil, err
 	}
@@ -746,7 +747,7 @@ func (b *bench) disconnectLatency(ctx context.Context) error {
 		}
 	}()
 	start := func(i int) error {
-		d, err := b.startDownload(i, b.cfg.transferRate)
+		d, err := b.startDownload(&p.server, i, b.cfg.transferRate)
 		if err != nil {
 			return err
 		}

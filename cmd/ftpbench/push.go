@@ -83,7 +83,7 @@ func (b *bench) pushDelay(ctx context.Context) error {
 		}
 	}()
 	for i := range transfers {
-		d, err := b.startDownload(i, b.cfg.pushRate)
+		d, err := b.startDownload(&p.server, i, b.cfg.pushRate)
 		if err != nil {
 			return fmt.Errorf("download %d: %w", i, err)
 		}

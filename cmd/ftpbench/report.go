@@ -34,8 +34,24 @@ type row struct {
 
 	// Latencies, for the measures run on ftppanel alone.
 	latencies []time.Duration
-	p99Limit  time.Duration
+	p99Limit  time.Duration // 0: no target to meet
 	note      string
+
+	// One value for each part of the measure (the nodes of a fleet), when
+	// measured so; the target, if any, is wantMax for every one of them.
+	parts []part
+	// vs is the vsftpd column when it has something else to say than
+	// the row's kind does.
+	vs string
+	// wrong says why the measure could not be taken as planned; the target is
+	// then not met.
+	wrong string
+}
+
+// part is one part's value in a row.
+type part struct {
+	name  string
+	value float64
 }
 
 func latencyRow(measure, target string, d []time.Duration) row {
@@ -66,6 +82,24 @@ func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f'
 
 // cell is ftppanel's result.
 func (r row) cell() string {
+	if r.wrong != "" {
+		c := "not measured: " + r.wrong
+		if r.note != "" {
+			c += "; " + r.note
+		}
+		return c
+	}
+	if r.parts != nil {
+		var c []string
+		for _, p := range r.parts {
+			c = append(c, fmt.Sprintf("%s %s", p.name, num(p.value)))
+		}
+		out := strings.Join(c, ", ") + " " + r.unit
+		if r.note != "" {
+			out += "; " + r.note
+		}
+		return out
+	}
 	if r.latencies != nil {
 		c := fmt.Sprintf("p50 %s, p99 %s (n=%d, max %s)", ms(percentile(r.latencies, 50)),
 			ms(percentile(r.latencies, 99)), len(r.latencies), ms(r.latencies[len(r.latencies)-1]))
@@ -127,7 +161,17 @@ func (r row) met() string {
 		return "**no**"
 	}
 	switch {
+	case r.wrong != "":
+		return yes(false)
+	case r.parts != nil:
+		if r.wantMax == 0 {
+			return "—"
+		}
+		return yes(!slices.ContainsFunc(r.parts, func(p part) bool { return p.value > r.wantMax }))
 	case r.latencies != nil:
+		if r.p99Limit == 0 {
+			return "—"
+		}
 		return yes(percentile(r.latencies, 99) < r.p99Limit)
 	case r.wantMax > 0:
 		return yes(median(r.values["ftppanel"]) <= r.wantMax)
@@ -168,9 +212,12 @@ func (b *bench) markdown() string {
 			}
 		}
 		vs := "—"
-		if r.latencies == nil {
+		switch {
+		case r.vs != "":
+			vs = r.vs
+		case r.latencies == nil:
 			vs = r.spread("vsftpd") + r.cpuCell("vsftpd")
-		} else {
+		default:
 			vs = "(no panel)"
 		}
 		fmt.Fprintf(&s, "| %s | %s | %s | %s | %s | %s |\n", r.measure, r.target, r.cell(), vs, ratio, r.met())

@@ -65,3 +65,34 @@ func TestPercentile(t *testing.T) {
 		t.Errorf("p99 = %s", p)
 	}
 }
+
+// TestFleetRows: a row measured per node shows each node's value and meets its
+// target only if every node does; a row with no target says so; a row that
+// could not be measured says why and is not met.
+func TestFleetRows(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		r         row
+		cell, met string
+	}{
+		{"one node over", row{unit: "KB/s", wantMax: 10, parts: []part{{"a", 0.66}, {"b", 9.5}, {"c", 12.5}}},
+			"a 0.66, b 9.50, c 12.5 KB/s", "**no**"},
+		{"all under", row{unit: "KB/s", wantMax: 10, parts: []part{{"a", 0.66}, {"b", 10}}, note: "payload"},
+			"a 0.66, b 10.0 KB/s; payload", "yes"},
+		{"no target", row{unit: "KB/s", parts: []part{{"a", 120}}}, "a 120 KB/s", "—"},
+		{"latency, no target", latencyRow("", "", []time.Duration{3 * time.Second}), "p50 3000.00 ms, p99 3000.00 ms (n=1, max 3000.00 ms)", "—"},
+		{"not measured", row{p99Limit: time.Second, wrong: "GET /nodes on node a: status 404"},
+			"not measured: GET /nodes on node a: status 404", "**no**"},
+	} {
+		if got := tc.r.cell(); got != tc.cell {
+			t.Errorf("%s: cell %q, want %q", tc.name, got, tc.cell)
+		}
+		if got := tc.r.met(); got != tc.met {
+			t.Errorf("%s: met %q, want %q", tc.name, got, tc.met)
+		}
+	}
+	b := &bench{rows: []row{{measure: "m", target: "t", unit: "KB/s", parts: []part{{"a", 1}}, vs: "(no fleet)"}}}
+	if got := b.markdown(); !strings.Contains(got, "| m | t | a 1.00 KB/s | (no fleet) | — | — |") {
+		t.Errorf("the table's row:\n%s", got)
+	}
+}

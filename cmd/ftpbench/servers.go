@@ -58,6 +58,11 @@ func (s *server) stop() {
 	if s == nil || s.exited == nil {
 		return
 	}
+	select {
+	case <-s.exited: // killed, or ended by itself
+		return
+	default:
+	}
 	children := processTree(s.pid())[1:] // vsftpd's sessions outlive its listener
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -96,6 +101,10 @@ type panelServer struct {
 	panelURL string
 	api      *apiclient.Client // with an admin's API token
 	admin    *http.Client      // signed in as the admin
+
+	bin  string   // the binary
+	args []string // serve's arguments
+	env  []string
 }
 
 // stop ends ftppanel and closes the API client's connections.
@@ -109,10 +118,25 @@ func (p *panelServer) stop() {
 	p.server.stop()
 }
 
+// panelSetup is what sets one ftppanel apart from another running beside it.
+type panelSetup struct {
+	prefix  string   // before each login's name: PREFIXu1..PREFIXu4
+	passive string   // its passive port range, LOW-HIGH
+	extra   []string // more flags for serve
+	// watched is one more login, kept out of the accounts the measures use
+	// round robin, with a home of its own; its password is in the server's.
+	watched string
+}
+
 // startFTPPanel prepares a data directory with one customer and accounts
 // u1..u4 whose homes hold big.bin, and starts "ftppanel serve" on loopback ports
 // with the session limits off (every client comes from 127.0.0.1).
 func startFTPPanel(ctx context.Context, bin, dir, bigFile string, cost int) (*panelServer, error) {
+	return startPanel(ctx, bin, dir, bigFile, cost, panelSetup{passive: "43000-43999"})
+}
+
+// startPanel is startFTPPanel with the logins, passive ports and flags of setup.
+func startPanel(ctx context.Context, bin, dir, bigFile string, cost int, setup panelSetup) (*panelServer, error) {
 	data := filepath.Join(dir, "ftppanel-data")
 	env := append(os.Environ(), "FTPPANEL_BCRYPT_COST="+strconv.Itoa(cost))
 	cli := func(stdin string, args ...string) (string, error) {
@@ -130,8 +154,11 @@ func startFTPPanel(ctx context.Context, bin, dir, bigFile string, cost int) (*pa
 	if _, err := cli("bench-password\n", "customer", "add", "bench"); err != nil {
 		return nil, err
 	}
-	for i := 1; i <= 4; i++ {
-		login := "u" + strconv.Itoa(i)
+	logins := []string{setup.prefix + "u1", setup.prefix + "u2", setup.prefix + "u3", setup.prefix + "u4"}
+	if setup.watched != "" {
+		logins = append(logins, setup.watched)
+	}
+	for i, login := range logins {
 		pw := login + "-password"
 		if _, err := cli(pw+"\n", "ftp-user", "add", login, "--customer", "bench"); err != nil {
 			return nil, err
@@ -143,45 +170,24 @@ func startFTPPanel(ctx context.Context, bin, dir, bigFile string, cost int) (*pa
 		if err := os.Link(bigFile, filepath.Join(home, "big.bin")); err != nil {
 			return nil, err
 		}
-		s.accounts = append(s.accounts, login)
+		if i < 4 {
+			s.accounts = append(s.accounts, login)
+		}
 		s.password[login] = pw
 	}
-	s.storPath = filepath.Join(data, "home", "bench", "u1", "stor.bin")
+	s.storPath = filepath.Join(data, "home", "bench", setup.prefix+"u1", "stor.bin")
 
-	s.cmd = exec.Command(bin, "serve", "--data", data, "--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
-		"--passive-ports", "43000-43999", "--idle-timeout", "1h", "--login-timeout", "0",
-		"--max-sessions", "0", "--max-sessions-per-ip", "0", "--max-sessions-per-login", "0", "--ban-after", "0")
-	s.cmd.Env = env
-	s.stderr = &tailBuffer{}
-	s.cmd.Stderr = s.stderr
-	stdout, err := s.cmd.StdoutPipe()
+	s.args = append([]string{"serve", "--data", data, "--ftp-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+		"--passive-ports", setup.passive, "--idle-timeout", "1h", "--login-timeout", "0",
+		"--max-sessions", "0", "--max-sessions-per-ip", "0", "--max-sessions-per-login", "0", "--ban-after", "0"}, setup.extra...)
+	s.bin, s.env = bin, env
+	adminPW, err := s.launch()
 	if err != nil {
 		return nil, err
 	}
-	if err := s.begin(); err != nil {
-		return nil, err
-	}
-	lines := bufio.NewScanner(stdout)
-	var adminPW string
-	ftpLine := regexp.MustCompile(`^FTP server listening on (\S+)`)
-	webLine := regexp.MustCompile(`^Web panel listening on (\S+)`)
-	pwLine := regexp.MustCompile(`"admin" with password (\S+)`)
-	for (s.addr == "" || s.panelURL == "") && lines.Scan() {
-		line := lines.Text()
-		if m := ftpLine.FindStringSubmatch(line); m != nil {
-			s.addr = m[1]
-		}
-		if m := webLine.FindStringSubmatch(line); m != nil {
-			s.panelURL = m[1]
-		}
-		if m := pwLine.FindStringSubmatch(line); m != nil {
-			adminPW = m[1]
-		}
-	}
-	go io.Copy(io.Discard, stdout)
-	if s.addr == "" || s.panelURL == "" || adminPW == "" {
+	if adminPW == "" {
 		s.stop()
-		return nil, fmt.Errorf("ftppanel serve did not start:\n%s", s.stderr)
+		return nil, errors.New("ftppanel serve printed no admin password")
 	}
 	token, err := cli("", "token", "add", "admin")
 	if err != nil {
@@ -206,6 +212,63 @@ func startFTPPanel(ctx context.Context, bin, dir, bigFile string, cost int) (*pa
 		return nil, fmt.Errorf("panel sign-in: status %d", resp.StatusCode)
 	}
 	return s, nil
+}
+
+// launch starts "ftppanel serve" with the server's arguments and waits, at most
+// a minute, until it says where it listens. It returns the admin's password
+// when serve printed one (only the first start on a data directory does).
+func (s *panelServer) launch() (adminPW string, err error) {
+	s.addr, s.panelURL = "", ""
+	s.cmd = exec.Command(s.bin, s.args...)
+	s.cmd.Env = s.env
+	s.stderr = &tailBuffer{}
+	s.cmd.Stderr = s.stderr
+	stdout, err := s.cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := s.begin(); err != nil {
+		return "", err
+	}
+	// A serve that never says where it listens is ended, which ends the reading.
+	slow := time.AfterFunc(time.Minute, func() { s.cmd.Process.Kill() })
+	lines := bufio.NewScanner(stdout)
+	ftpLine := regexp.MustCompile(`^FTP server listening on (\S+)`)
+	webLine := regexp.MustCompile(`^Web panel listening on (\S+)`)
+	pwLine := regexp.MustCompile(`"admin" with password (\S+)`)
+	for (s.addr == "" || s.panelURL == "") && lines.Scan() {
+		line := lines.Text()
+		if m := ftpLine.FindStringSubmatch(line); m != nil {
+			s.addr = m[1]
+		}
+		if m := webLine.FindStringSubmatch(line); m != nil {
+			s.panelURL = m[1]
+		}
+		if m := pwLine.FindStringSubmatch(line); m != nil {
+			adminPW = m[1]
+		}
+	}
+	started := slow.Stop()
+	go io.Copy(io.Discard, stdout)
+	if !started || s.addr == "" || s.panelURL == "" {
+		s.stop()
+		return "", fmt.Errorf("ftppanel serve did not start:\n%s", s.stderr)
+	}
+	return adminPW, nil
+}
+
+// kill ends the server's process at once, as a power cut would, and waits for it.
+func (s *server) kill() error {
+	if s == nil || s.exited == nil {
+		return nil
+	}
+	s.cmd.Process.Kill()
+	select {
+	case <-s.exited:
+		return nil
+	case <-time.After(30 * time.Second):
+		return errors.New("a killed ftppanel did not exit within 30 s")
+	}
 }
 
 // findVsftpd finds vsftpd, or installs Debian's package when running as root.

@@ -89,3 +89,30 @@ func (s *Server) Close() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
 }
+
+// ClientTraffic is what a NATS server has carried for one client connection
+// since it connected: messages and their payload bytes, in from the client and
+// out to it.
+type ClientTraffic struct {
+	InMsgs, OutMsgs   int64
+	InBytes, OutBytes int64
+}
+
+// Clients is the server's open client connections' traffic by connection
+// name; a node's connection is named "ftppanel NODE".
+func (s *Server) Clients() (map[string]ClientTraffic, error) {
+	cz, err := s.ns.Connz(&server.ConnzOptions{Limit: 10_000})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]ClientTraffic, len(cz.Conns))
+	for _, c := range cz.Conns {
+		t := out[c.Name]
+		t.InMsgs += c.InMsgs
+		t.OutMsgs += c.OutMsgs
+		t.InBytes += c.InBytes
+		t.OutBytes += c.OutBytes
+		out[c.Name] = t
+	}
+	return out, nil
+}
