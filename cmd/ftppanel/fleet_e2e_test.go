@@ -369,6 +369,9 @@ func TestFleetBanHoldsOnEveryNode(t *testing.T) {
 	if err := closedByServer(onB.conn); err != nil {
 		t.Errorf("b's session from the banned address: %v", err)
 	}
+	// The ban reaches b's own copy, which its FTP server reads at connect.
+	bAdmin := b.signInAdmin()
+	waitFor(t, "the ban on b's bans page", func() bool { return strings.Contains(bAdmin.get("/bans").body, "127.0.0.7") })
 	if refused := b.dialBanned("127.0.0.7"); !strings.HasPrefix(refused, "421 This address is banned") {
 		t.Errorf("b greets the banned address with %q", refused)
 	}
@@ -378,7 +381,7 @@ func TestFleetBanHoldsOnEveryNode(t *testing.T) {
 		t.Errorf("after a restart, b greets the banned address with %q", refused)
 	}
 
-	bAdmin := b.signInAdmin()
+	bAdmin = b.signInAdmin()
 	lift := regexpFind(t, bAdmin.get("/bans").body, `action="(/bans/\d+/lift)"`)
 	if r := bAdmin.post(lift, nil); r.status != http.StatusSeeOther {
 		t.Fatalf("lift on b: status %d", r.status)
