@@ -646,28 +646,11 @@ func (f *fleetRun) disconnects(ctx context.Context) error {
 		}
 		k := onC[i%len(onC)]
 		d := f.running[k]
-		req, _ := http.NewRequest(http.MethodPost, a.panelURL+"/sessions/"+d.id+"/disconnect", nil)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", a.panelURL)
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		began := time.Now()
-		resp, err := a.admin.Do(req)
-		answered := time.Now()
+		answered, closed, err := a.timedDisconnect(d)
 		if err != nil {
-			return err
+			return fmt.Errorf("node a disconnecting a session of node c: %w", err)
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			return fmt.Errorf("disconnect on node a of a session of node c: status %d", resp.StatusCode)
-		}
-		select {
-		case <-d.closed:
-		case <-time.After(10 * time.Second):
-			return errors.New("a client of node c disconnected on node a kept its control connection open for 10 s")
-		}
-		post = append(post, answered.Sub(began))
-		client = append(client, d.closedAt.Sub(began))
+		post, client = append(post, answered), append(client, closed)
 		d.c.close()
 		select {
 		case <-d.done:

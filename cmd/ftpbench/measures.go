@@ -791,28 +791,11 @@ func (b *bench) disconnectLatency(ctx context.Context) error {
 		}
 		k := i % len(running)
 		d := running[k]
-		req, _ := http.NewRequest(http.MethodPost, p.panelURL+"/sessions/"+d.id+"/disconnect", nil)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", p.panelURL)
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		began := time.Now()
-		resp, err := p.admin.Do(req)
-		answered := time.Now()
+		answered, closed, err := p.timedDisconnect(d)
 		if err != nil {
 			return err
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			return fmt.Errorf("disconnect: status %d", resp.StatusCode)
-		}
-		select {
-		case <-d.closed:
-		case <-time.After(10 * time.Second):
-			return errors.New("a disconnected client's control connection stayed open for 10 s")
-		}
-		post = append(post, answered.Sub(began))
-		client = append(client, d.closedAt.Sub(began))
+		post, client = append(post, answered), append(client, closed)
 		d.c.close()
 		<-d.done
 		if err := start(k); err != nil {
@@ -831,4 +814,32 @@ func (b *bench) disconnectLatency(ctx context.Context) error {
 	b.rows = append(b.rows, r)
 	fmt.Fprintf(os.Stderr, "  POST %s; client %s\n", b.rows[len(b.rows)-2].cell(), r.cell())
 	return nil
+}
+
+// timedDisconnect confirms the disconnect of a download's session on this
+// panel, as the dialog does, and returns how long the panel took to answer and
+// how long until the client saw its control connection close, both from the
+// POST.
+func (p *panelServer) timedDisconnect(d *download) (answered, closed time.Duration, err error) {
+	req, _ := http.NewRequest(http.MethodPost, p.panelURL+"/sessions/"+d.id+"/disconnect", nil)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", p.panelURL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	began := time.Now()
+	resp, err := p.admin.Do(req)
+	answered = time.Since(began)
+	if err != nil {
+		return 0, 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return 0, 0, fmt.Errorf("disconnect: status %d", resp.StatusCode)
+	}
+	select {
+	case <-d.closed:
+	case <-time.After(10 * time.Second):
+		return 0, 0, errors.New("a disconnected client's control connection stayed open for 10 s")
+	}
+	return answered, d.closedAt.Sub(began), nil
 }

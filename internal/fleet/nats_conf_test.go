@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,7 +57,7 @@ func TestDeployNATSConfParses(t *testing.T) {
 // outlives the server its client was connected to.
 func TestDeployNATSConfRunsThreeServers(t *testing.T) {
 	t.Parallel()
-	clusterPorts := confFreePorts(t, 3)
+	clusterPorts := freePorts(t, 3)
 	var routes []string
 	for _, p := range clusterPorts {
 		routes = append(routes, "nats://127.0.0.1:"+strconv.Itoa(p))
@@ -164,21 +163,6 @@ func TestDeployNATSConfRunsThreeServers(t *testing.T) {
 		}
 		return err
 	})
-}
-
-// confFreePorts finds n loopback ports that no one listens on.
-func confFreePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	return ports
 }
 
 // confPoll calls f until it returns nil, failing after 30 seconds with its last error.

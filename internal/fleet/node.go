@@ -44,7 +44,7 @@ type Node struct {
 	mu          sync.Mutex
 	peers       map[string]*peer       // by name, this node excluded
 	unreachable time.Time              // since when NATS has been out of reach
-	changed     watchers               // the View's watchers: any node's sessions changed
+	changed     session.Watchers       // the View's watchers: any node's sessions changed
 	rates       []session.TrafficPoint // the fleet's total rate, oldest first
 
 	stop     context.CancelFunc
@@ -215,7 +215,7 @@ func (n *Node) setReachable(ok bool) {
 		n.unreachable = time.Now()
 	}
 	n.mu.Unlock()
-	n.changed.notify()
+	n.changed.Notify()
 }
 
 // Unreachable reports since when NATS has been out of reach; zero while it is
@@ -320,7 +320,7 @@ func (n *Node) heartbeat(ctx context.Context) {
 		case <-n.poke:
 			n.publishInfo(false)
 		case <-changed:
-			n.changed.notify()
+			n.changed.Notify()
 			select {
 			case <-ctx.Done():
 				return
@@ -365,7 +365,7 @@ func (n *Node) expirePeers() {
 	}
 	n.mu.Unlock()
 	if wentDown {
-		n.changed.notify()
+		n.changed.Notify()
 	}
 }
 
@@ -392,7 +392,7 @@ func (n *Node) onInfo(m *nats.Msg) {
 	}
 	n.mu.Unlock()
 	if notify {
-		n.changed.notify()
+		n.changed.Notify()
 	}
 }
 

@@ -304,7 +304,7 @@ func (v *View) disconnectRemote(sc session.Scope, req request, node string) ([]s
 }
 
 // Watch delivers a value when any node's sessions may have changed.
-func (v *View) Watch() (<-chan struct{}, func()) { return v.n.changed.watch() }
+func (v *View) Watch() (<-chan struct{}, func()) { return v.n.changed.Watch() }
 
 // Traffic is the fleet's total transfer rate, second by second.
 func (v *View) Traffic() []session.TrafficPoint { return v.n.traffic() }

@@ -34,7 +34,7 @@ type Registry struct {
 	// leaves the registry. It runs on the FTP side's goroutine: it must not block.
 	OnEnd func(Snapshot)
 
-	watchers watchers
+	watchers Watchers
 	traffic  trafficHistory
 	counts   counters
 }
@@ -47,12 +47,12 @@ func NewRegistry() *Registry {
 // Add registers a new session.
 func (r *Registry) Add(s *Session) {
 	s.node = r.Node
-	s.changed = r.watchers.notify
+	s.changed = r.watchers.Notify
 	s.loggedIn = r.counts.logins.Add
 	r.mu.Lock()
 	r.byID[s.id] = s
 	r.mu.Unlock()
-	r.watchers.notify()
+	r.watchers.Notify()
 }
 
 // Remove takes a session out of the registry and marks it ended. Removing a session
@@ -78,7 +78,7 @@ func (r *Registry) Remove(s *Session) {
 		if r.OnEnd != nil {
 			r.OnEnd(final)
 		}
-		r.watchers.notify()
+		r.watchers.Notify()
 	}
 	s.End()
 }
@@ -219,7 +219,7 @@ func (r *Registry) close(s *Session, reason EndReason) bool {
 		return false
 	}
 	s.endWith(reason)
-	r.watchers.notify()
+	r.watchers.Notify()
 	s.closeFunc()
 	return true
 }

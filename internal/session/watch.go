@@ -7,16 +7,18 @@ import (
 	"time"
 )
 
-// watchers are the subscribers to change notifications, such as the panel's live
-// list. A notification says only that something changed; a burst of changes is
-// one notification, so 10,000 busy sessions cannot flood a watcher.
-type watchers struct {
+// Watchers are the subscribers to change notifications, such as the panel's
+// live list. A notification says only that something changed; a burst of
+// changes is one notification, so 10,000 busy sessions cannot flood a watcher.
+// The zero value is ready to use; the fleet's view of many nodes uses it too.
+type Watchers struct {
 	mu      sync.RWMutex
 	subs    map[chan struct{}]struct{}
 	version atomic.Uint64
 }
 
-func (w *watchers) notify() {
+// Notify tells every watcher that something changed.
+func (w *Watchers) Notify() {
 	w.version.Add(1)
 	w.mu.RLock()
 	defer w.mu.RUnlock()
@@ -28,11 +30,10 @@ func (w *watchers) notify() {
 	}
 }
 
-// Watch returns a channel that receives a value after sessions were added, removed
-// or changed state, and a function to stop watching.
-func (r *Registry) Watch() (<-chan struct{}, func()) {
+// Watch returns a channel that receives a value after a change, and a function
+// to stop watching.
+func (w *Watchers) Watch() (<-chan struct{}, func()) {
 	c := make(chan struct{}, 1)
-	w := &r.watchers
 	w.mu.Lock()
 	if w.subs == nil {
 		w.subs = make(map[chan struct{}]struct{})
@@ -45,6 +46,10 @@ func (r *Registry) Watch() (<-chan struct{}, func()) {
 		w.mu.Unlock()
 	}
 }
+
+// Watch returns a channel that receives a value after sessions were added, removed
+// or changed state, and a function to stop watching.
+func (r *Registry) Watch() (<-chan struct{}, func()) { return r.watchers.Watch() }
 
 // Version counts the notifications Watch delivers: while it stays the same, no
 // session was added, removed or changed state (byte counts and rates move
