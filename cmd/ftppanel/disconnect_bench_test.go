@@ -16,7 +16,8 @@ import (
 // by then), "client" is when the client's control connection reads its close.
 // Run: go test -run '^$' -bench Disconnect -benchtime 100x ./cmd/ftppanel
 func BenchmarkDisconnect(b *testing.B) {
-	in := start(b)
+	// Every iteration leaves a passive port resting, all from 127.0.0.1: room for all.
+	in := start(b, "--passive-ports", "42000-42999", "--max-passive-per-ip", "1000")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	writeFile(b, filepath.Join(in.home("acme", "bob"), "big.bin"), 64<<20)
