@@ -1,9 +1,10 @@
 // Command ftpbench measures ftppanel against vsftpd on the same machine, in the
-// same run: file transfers, logins and memory on both servers, alternating
-// between them for several rounds; disconnect latency and the session list on
-// ftppanel alone (vsftpd has no panel); and a fleet of three ftppanel nodes on a
-// NATS server, then a cluster of three, that this process runs. It writes the table, with a description
-// of the machine, into docs/benchmarks.md. `make bench` runs it; -quick makes
+// same run: file transfers, many small files (with lftp and curl), logins and
+// memory on both servers, alternating between them for several rounds;
+// disconnect latency and the session list on ftppanel alone (vsftpd has no
+// panel); and a fleet of three ftppanel nodes on a NATS server, then a cluster
+// of three, that this process runs. It writes the table, with a description of
+// the machine, into docs/benchmarks.md. `make bench` runs it; -quick makes
 // every measure small.
 //
 // It needs the ftppanel binary (-ftppanel) and vsftpd, which it installs with
@@ -54,6 +55,9 @@ type config struct {
 	fleetSample   time.Duration
 	fleetPushes   int
 	fleetKills    int
+	smallFiles    int
+	smallCurl     int
+	smallRounds   int // -rounds, or 2 with -quick
 }
 
 func parseFlags(args []string) (config, error) {
@@ -88,26 +92,33 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.fleetSample, "fleet-sample", 10*time.Second, "how `long` the fleet's NATS traffic is counted")
 	fs.IntVar(&c.fleetPushes, "fleet-pushes", 25, "logins on one node while another's live list is watched")
 	fs.IntVar(&c.fleetKills, "fleet-kills", 3, "times a node is killed and started again")
+	fs.IntVar(&c.smallFiles, "small-files", 1000, "small files (4 KiB) moved with lftp over one session, up and down")
+	fs.IntVar(&c.smallCurl, "small-curl", 200, "small files uploaded with curl, one process and connection each")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if c.quick {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		quick := map[string]string{"rounds": "3", "file-size": "256MiB", "login-time": "2s", "idle-sessions": "500",
 			"list-sessions": "1000", "list-requests": "50", "transfers": "20", "disconnects": "30",
 			"pushes": "10", "push-transfers": "50", "fleet-sessions": "100", "fleet-sample": "3s", "fleet-pushes": "5",
-			"fleet-kills": "1"}
+			"fleet-kills": "1", "small-files": "100", "small-curl": "50"}
 		for name, v := range quick {
 			if !set[name] {
 				fs.Set(name, v)
 			}
 		}
 	}
+	c.smallRounds = c.rounds
+	if c.quick && !set["rounds"] {
+		c.smallRounds = 2
+	}
 	if c.rounds < 1 || c.parallel < 1 || c.loginClients < 1 || c.idleSessions < 1 || c.listSessions < 1 ||
 		c.listRequests < 1 || c.transfers < 1 || c.disconnects < 1 || c.fileSize < 1 || c.sessionOpener < 1 ||
 		c.pushes < 1 || c.pushTransfers < 0 || c.pushTransfers >= c.listSessions || c.pushRate < 1 ||
-		c.fleetSessions < 1 || c.fleetSample <= 0 || c.fleetPushes < 1 || c.fleetKills < 1 {
+		c.fleetSessions < 1 || c.fleetSample <= 0 || c.fleetPushes < 1 || c.fleetKills < 1 ||
+		c.smallFiles < 1 || c.smallCurl < 1 {
 		return c, errors.New("every count and size must be at least 1, and -push-transfers under -list-sessions")
 	}
 	for _, m := range strings.Split(c.measures, ",") {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -93,4 +94,60 @@ func cpuTime(s *server) time.Duration {
 		}
 	}
 	return time.Duration(ticks) * clockTick
+}
+
+// prSetChildSubreaper is prctl's PR_SET_CHILD_SUBREAPER.
+const prSetChildSubreaper = 36
+
+// setSubreaper makes this process adopt, or stop adopting, the orphans among
+// its descendants. A vsftpd session's privileged process may exit before the
+// session's other process, which init then adopts and reaps: its CPU time
+// reaches no one. Adopted, it is this process's to wait for and count.
+func setSubreaper(on bool) error {
+	v := uintptr(0)
+	if on {
+		v = 1
+	}
+	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, v, 0); e != 0 {
+		return e
+	}
+	return nil
+}
+
+// reapAdopted waits for this process's children named comm that have exited,
+// other than the process except (a server it started, waited for elsewhere),
+// and returns the CPU time they used (user and system, with what they
+// reaped); running counts those still running.
+func reapAdopted(comm string, except int) (cpu time.Duration, running int) {
+	self := os.Getpid()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == except {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		f := strings.Fields(string(stat[end+1:]))
+		if len(f) < 2 || string(stat[open+1:end]) != comm {
+			continue
+		}
+		if parent, _ := strconv.Atoi(f[1]); parent != self {
+			continue
+		}
+		var ws syscall.WaitStatus
+		var ru syscall.Rusage
+		if got, err := syscall.Wait4(pid, &ws, syscall.WNOHANG, &ru); err != nil || got != pid {
+			running++
+			continue
+		}
+		cpu += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return cpu, running
 }

@@ -26,11 +26,17 @@ type row struct {
 	higherIsBetter bool
 	wantRatio      float64 // the target as ftppanel / vsftpd, when it is one
 	wantMax        float64 // the target as ftppanel's most, when it is one
+	// secs are the seconds each round took, by server, when the row shows
+	// them beside its values.
+	secs map[string][]float64
 
 	// The servers' CPU time per unit of work (a GB, a login), by server.
 	cpu      map[string][]float64
 	cpuUnit  string
 	cpuScale float64 // from seconds to cpuUnit's
+	// wantCPURatio, when set, is part of the target too: ftppanel's CPU time
+	// over vsftpd's at most this.
+	wantCPURatio float64
 
 	// Latencies, for the measures run on ftppanel alone.
 	latencies []time.Duration
@@ -108,7 +114,16 @@ func (r row) cell() string {
 		}
 		return c
 	}
-	return r.spread("ftppanel") + r.cpuCell("ftppanel")
+	return r.serverCell("ftppanel")
+}
+
+// serverCell is a server's values, seconds and CPU time, those measured.
+func (r row) serverCell(server string) string {
+	c := r.spread(server)
+	if v := r.secs[server]; len(v) > 0 {
+		c += "; " + spreadOf(v, "s a run")
+	}
+	return c + r.cpuCell(server)
 }
 
 // cpuCell is a server's median CPU time per unit of work, if measured.
@@ -120,15 +135,16 @@ func (r row) cpuCell(server string) string {
 }
 
 // spread is a server's median and, over the rounds, the lowest and highest value.
-func (r row) spread(server string) string {
-	v := r.values[server]
+func (r row) spread(server string) string { return spreadOf(r.values[server], r.unit) }
+
+func spreadOf(v []float64, unit string) string {
 	if len(v) == 0 {
 		return "—"
 	}
 	if len(v) == 1 {
-		return fmt.Sprintf("%s %s", num(v[0]), r.unit)
+		return fmt.Sprintf("%s %s", num(v[0]), unit)
 	}
-	return fmt.Sprintf("%s %s (%s–%s)", num(median(v)), r.unit, num(slices.Min(v)), num(slices.Max(v)))
+	return fmt.Sprintf("%s %s (%s–%s)", num(median(v)), unit, num(slices.Min(v)), num(slices.Max(v)))
 }
 
 func num(x float64) string {
@@ -145,6 +161,15 @@ func num(x float64) string {
 // ratio is ftppanel's median over vsftpd's.
 func (r row) ratio() (float64, bool) {
 	a, b := r.values["ftppanel"], r.values["vsftpd"]
+	if len(a) == 0 || len(b) == 0 || median(b) == 0 {
+		return 0, false
+	}
+	return median(a) / median(b), true
+}
+
+// cpuRatio is ftppanel's median CPU time over vsftpd's.
+func (r row) cpuRatio() (float64, bool) {
+	a, b := r.cpu["ftppanel"], r.cpu["vsftpd"]
 	if len(a) == 0 || len(b) == 0 || median(b) == 0 {
 		return 0, false
 	}
@@ -176,9 +201,15 @@ func (r row) met() string {
 	case r.wantMax > 0:
 		return yes(median(r.values["ftppanel"]) <= r.wantMax)
 	case r.wantRatio > 0:
-		if q, ok := r.ratio(); ok {
-			return yes(q >= r.wantRatio)
+		q, ok := r.ratio()
+		if !ok {
+			break
 		}
+		if r.wantCPURatio > 0 {
+			c, ok := r.cpuRatio()
+			return yes(q >= r.wantRatio && ok && c <= r.wantCPURatio)
+		}
+		return yes(q >= r.wantRatio)
 	}
 	return "—"
 }
@@ -197,9 +228,9 @@ func (b *bench) markdown() string {
 	c := b.cfg
 	fmt.Fprintf(&s, "- Sizes: %d rounds on each server, alternating which goes first; a %s file; %d parallel clients; "+
 		"%d login clients for %s a round; %d idle sessions; %d listed sessions, %d requests each; "+
-		"%d downloads at %s/s during %d disconnects; bcrypt cost %d\n",
+		"%d downloads at %s/s during %d disconnects; bcrypt cost %d; small files: %d with lftp, %d with curl, %d rounds\n",
 		c.rounds, c.fileSize, c.parallel, c.loginClients, c.loginTime, c.idleSessions, c.listSessions,
-		c.listRequests, c.transfers, c.transferRate, c.disconnects, c.bcryptCost)
+		c.listRequests, c.transfers, c.transferRate, c.disconnects, c.bcryptCost, c.smallFiles, c.smallCurl, c.smallRounds)
 	fmt.Fprintf(&s, "- Load average (1, 5, 15 min) before the run %s, after it %s\n", m.loadBefore, loadAverage())
 	s.WriteString("- Everything on loopback, the clients on the same cores as the servers. A value is the median of the rounds, (lowest–highest) after it.\n\n")
 	s.WriteString("| measure | target | ftppanel | vsftpd | ftppanel / vsftpd | met |\n|---|---|---|---|---|---|\n")
@@ -207,8 +238,8 @@ func (b *bench) markdown() string {
 		ratio := "—"
 		if q, ok := r.ratio(); ok {
 			ratio = strconv.FormatFloat(q, 'f', 2, 64) + "×"
-			if a, b := r.cpu["ftppanel"], r.cpu["vsftpd"]; len(a) > 0 && len(b) > 0 && median(b) > 0 {
-				ratio += fmt.Sprintf("; CPU %.2f×", median(a)/median(b))
+			if c, ok := r.cpuRatio(); ok {
+				ratio += fmt.Sprintf("; CPU %.2f×", c)
 			}
 		}
 		vs := "—"
@@ -216,7 +247,7 @@ func (b *bench) markdown() string {
 		case r.vs != "":
 			vs = r.vs
 		case r.latencies == nil:
-			vs = r.spread("vsftpd") + r.cpuCell("vsftpd")
+			vs = r.serverCell("vsftpd")
 		default:
 			vs = "(no panel)"
 		}

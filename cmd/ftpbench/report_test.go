@@ -96,3 +96,36 @@ func TestFleetRows(t *testing.T) {
 		t.Errorf("the table's row:\n%s", got)
 	}
 }
+
+// TestSmallFilesRows: a row whose target is vsftpd's speed and CPU per file
+// shows each server's rate, seconds a run and CPU, and is met only if both
+// parts are.
+func TestSmallFilesRows(t *testing.T) {
+	r := row{measure: "m", target: "t", unit: "files/s", wantRatio: 1, wantCPURatio: 1, cpuUnit: "ms/file",
+		values: map[string][]float64{"ftppanel": {900, 1000, 1100}, "vsftpd": {800, 850, 1000}},
+		secs:   map[string][]float64{"ftppanel": {1.11, 1, 0.91}, "vsftpd": {1.25, 1.18, 1}},
+		cpu:    map[string][]float64{"ftppanel": {0.5, 0.6, 0.7}, "vsftpd": {0.8, 0.8, 0.9}}}
+	if got, want := r.cell(), "1000 files/s (900–1100); 1.00 s a run (0.91–1.11); CPU 0.60 ms/file"; got != want {
+		t.Errorf("cell %q, want %q", got, want)
+	}
+	if got := r.met(); got != "yes" {
+		t.Errorf("faster and less CPU: met %q, want yes", got)
+	}
+	b := &bench{rows: []row{r}}
+	if got := b.markdown(); !strings.Contains(got, "| 850 files/s (800–1000); 1.18 s a run (1.00–1.25); CPU 0.80 ms/file | 1.18×; CPU 0.75× | yes |") {
+		t.Errorf("the table's row:\n%s", got)
+	}
+	r.cpu["ftppanel"] = []float64{0.9, 0.9, 0.9}
+	if got := r.met(); got != "**no**" {
+		t.Errorf("faster but more CPU: met %q, want no", got)
+	}
+	r.cpu["vsftpd"] = nil
+	if got := r.met(); got != "**no**" {
+		t.Errorf("no CPU time for vsftpd: met %q, want no", got)
+	}
+	for n, want := range map[int]string{7: "7", 200: "200", 1000: "1,000", 1234567: "1,234,567"} {
+		if got := count(n); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

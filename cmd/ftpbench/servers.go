@@ -315,8 +315,8 @@ func vsftpdVersion() string {
 
 // startVsftpd configures vsftpd in dir: anonymous sessions (vsftpd checks no
 // password for them, which only favours it in the login measure), the same
-// big.bin (a hard link to the same file), uploads into up/, passive ports on
-// loopback, no logging, sendfile on (its default).
+// big.bin (a hard link to the same file), uploads and new folders into up/,
+// passive ports on loopback, no logging, sendfile on (its default).
 func startVsftpd(bin, dir, bigFile string) (*server, error) {
 	root := filepath.Join(dir, "vsftpd-root")
 	empty := filepath.Join(dir, "vsftpd-empty")
@@ -350,7 +350,7 @@ func startVsftpd(bin, dir, bigFile string) (*server, error) {
 		"listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=" + strconv.Itoa(port),
 		"background=NO", "anonymous_enable=YES", "no_anon_password=NO", "anon_root=" + root,
 		"ftp_username=ftp", "nopriv_user=ftp", "local_enable=NO", "write_enable=YES",
-		"anon_upload_enable=YES", "anon_other_write_enable=YES", "anon_umask=022",
+		"anon_upload_enable=YES", "anon_mkdir_write_enable=YES", "anon_other_write_enable=YES", "anon_umask=022",
 		"pasv_enable=YES", "pasv_min_port=44000", "pasv_max_port=44999", "port_enable=NO",
 		"connect_from_port_20=NO", "xferlog_enable=NO", "dirmessage_enable=NO", "use_sendfile=YES",
 		"seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO", "secure_chroot_dir=" + empty,
