@@ -98,7 +98,7 @@ func TestFleetOnePanelSeesAndControlsEveryNode(t *testing.T) {
 		t.Error("the disconnected session is still listed")
 	}
 	audit := a.auditEntries()
-	if len(audit) == 0 || audit[0].SessionID != carolID || !strings.Contains(audit[0].Detail, "b") {
+	if len(audit) == 0 || audit[0].SessionID != carolID || !strings.HasPrefix(audit[0].Detail, "on node b:") {
 		t.Errorf("a's audit log: %+v, want the disconnect naming node b first", audit)
 	}
 	waitFor(t, "b's history of carol's session", func() bool {

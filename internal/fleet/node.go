@@ -44,6 +44,7 @@ type Node struct {
 	mu          sync.Mutex
 	peers       map[string]*peer       // by name, this node excluded
 	unreachable time.Time              // since when NATS has been out of reach
+	closing     bool                   // Close has begun: no new requests are taken
 	changed     session.Watchers       // the View's watchers: any node's sessions changed
 	rates       []session.TrafficPoint // the fleet's total rate, oldest first
 
@@ -188,6 +189,9 @@ func (n *Node) Close() {
 	if n.bans != nil {
 		n.bans.close()
 	}
+	n.mu.Lock()
+	n.closing = true
+	n.mu.Unlock()
 	n.stop()
 	for _, sub := range n.subs {
 		sub.Unsubscribe()

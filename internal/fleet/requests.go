@@ -62,9 +62,18 @@ type reply struct {
 }
 
 // onRequest hands a request to a goroutine of its own, within maxHandling.
+// A request that comes while Close waits for the others is not taken: adding
+// to n.done then would race with its Wait.
 func (n *Node) onRequest(m *nats.Msg) {
 	n.handling <- struct{}{}
+	n.mu.Lock()
+	if n.closing {
+		n.mu.Unlock()
+		<-n.handling
+		return
+	}
 	n.done.Add(1)
+	n.mu.Unlock()
 	go func() {
 		defer n.done.Done()
 		defer func() { <-n.handling }()
