@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -160,6 +161,16 @@ func (n *fleetNode) signal(sig syscall.Signal) {
 	n.t.Helper()
 	if err := n.cmd.Process.Signal(sig); err != nil {
 		n.t.Fatalf("signal node %s: %v", n.name, err)
+	}
+	if sig == syscall.SIGSTOP {
+		// The stop takes effect when the kernel gets to it, which on a loaded
+		// machine may be after the test's next request: wait for it.
+		stat := fmt.Sprintf("/proc/%d/stat", n.cmd.Process.Pid)
+		waitFor(n.t, "node "+n.name+" to be stopped", func() bool {
+			b, err := os.ReadFile(stat)
+			fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+			return err == nil && len(fields) > 0 && fields[0] == "T"
+		})
 	}
 }
 
