@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"strings"
@@ -26,22 +27,25 @@ type HistoryEntry struct {
 	// EndReason is how the session ended, as people read it: its kind ("quit",
 	// "idle timeout") or "KIND by WHO" ("disconnected by alice"); see session.EndReason.
 	EndReason string
+	// Node is the fleet node that held the session and wrote its row; empty for
+	// a node alone. RecordHistory fills it with DB.Node when it is empty.
+	Node string
 }
 
 // Duration is how long the session lasted.
 func (e HistoryEntry) Duration() time.Duration { return e.EndedAt.Sub(e.ConnectedAt) }
 
 // RecordHistory stores ended sessions, all in one transaction. A session already
-// recorded is left as it is.
+// recorded is left as it is: each is written once, by the node that held it.
 func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO session_history
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO session_history
 			(session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
-			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason, node)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -53,7 +57,7 @@ func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 			}
 			if _, err := stmt.ExecContext(ctx, e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
 				e.Client, e.TLS, formatTime(e.ConnectedAt), loggedIn, formatTime(e.EndedAt),
-				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason); err != nil {
+				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason, cmp.Or(e.Node, db.Node)); err != nil {
 				return err
 			}
 		}
@@ -70,6 +74,7 @@ type HistoryQuery struct {
 	IP       string
 	Reason   string
 	EndKind  string // a session.EndKind: "disconnected" finds "disconnected by" anyone, "quit" quit alone
+	Node     string // exact: the node that held the session
 	Limit    int    // at most this many, newest first; 0 means 100
 	Offset   int
 }
@@ -80,6 +85,9 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 	var args []any
 	if q.Customer != "" {
 		where, args = append(where, "customer = ?"), append(args, q.Customer)
+	}
+	if q.Node != "" {
+		where, args = append(where, "node = ?"), append(args, q.Node)
 	}
 	for _, f := range []struct{ column, value string }{
 		{"ftp_login", q.Login}, {"remote_ip", q.IP}, {"end_reason", q.Reason},
@@ -96,7 +104,7 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 		args = append(args, q.EndKind, escapeLike(q.EndKind))
 	}
 	query := `SELECT session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
-		logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason FROM session_history`
+		logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason, node FROM session_history`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -115,7 +123,7 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 		var e HistoryEntry
 		var connected, loggedIn, ended string
 		if err := rows.Scan(&e.SessionID, &e.FTPLogin, &e.Customer, &e.RemoteIP, &e.RemotePort, &e.Client, &e.TLS,
-			&connected, &loggedIn, &ended, &e.BytesUp, &e.BytesDown, &e.FilesUp, &e.FilesDown, &e.EndReason); err != nil {
+			&connected, &loggedIn, &ended, &e.BytesUp, &e.BytesDown, &e.FilesUp, &e.FilesDown, &e.EndReason, &e.Node); err != nil {
 			return nil, err
 		}
 		e.ConnectedAt, e.EndedAt = parseTime(connected), parseTime(ended)

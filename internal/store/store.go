@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -46,6 +47,14 @@ type DB struct {
 	verified verifiedLogins
 	// banChanged is told of each ban added, extended or lifted here (see OnBanChange).
 	banChanged atomic.Pointer[func(ip string)]
+	// Node is the fleet node this process serves as: history and audit rows it
+	// writes carry it. Empty for a node alone.
+	Node string
+	// Log hears of audit entries kept in memory while the store is out of reach;
+	// nil is slog's default.
+	Log *slog.Logger
+	// auditLater keeps audit entries the store could not take (see backlog.go).
+	auditLater backlogOnce[AuditEntry]
 }
 
 // Open opens (creating if needed) the database file at path and applies pending
@@ -89,7 +98,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.auditLater.close() // a last attempt at what waits
+	return db.db.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
