@@ -69,7 +69,7 @@ func (db *DB) insertAudit(ctx context.Context, entries []AuditEntry) error {
 type AuditQuery struct {
 	Customer string
 	Node     string // exact: the node that acted
-	Limit    int // at most this many, newest first; 0 means 100
+	Limit    int    // at most this many, newest first; 0 means 100
 	Offset   int
 }
 
