@@ -112,7 +112,9 @@ func (s *service) Run(ctx context.Context) error {
 	go func() { s.failed <- s.web.Serve(httpLn) }()
 	if metricsLn != nil {
 		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", ftpmetrics.Handler(s.registry))
+		mux.Handle("GET /metrics", ftpmetrics.Handler(s.registry, func() (int64, int64) {
+			return s.ftp.LostHistory(), s.db.LostAudit()
+		}))
 		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { s.failed <- s.metrics.Serve(metricsLn) }()
 		fmt.Fprintf(s.cli.stdout, "Metrics at http://%s/metrics\n", metricsLn.Addr())

@@ -112,11 +112,15 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		return nil, errLoginIncorrect
 	}
 	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)
+	if err != nil && !errors.Is(err, store.ErrBadCredentials) {
+		// The store did not answer: the password may be right. The client is told
+		// to try again later (421), and the defender counts nothing.
+		d.srv.log.Error("ftp login: the store is unavailable", slog.String("login", user), slog.Any("error", err))
+		c.session.EndedBy(session.EndStoreUnavailable)
+		return nil, ftpserver.ErrServiceUnavailable
+	}
 	if err != nil {
 		c.session.EndedBy(session.EndLoginFailed) // the library hangs up after a failed login
-		if !errors.Is(err, store.ErrBadCredentials) {
-			d.srv.log.Error("ftp login", slog.String("login", user), slog.Any("error", err))
-		}
 		d.srv.strike(c.ip, failedLoginScore, "failed logins")
 		// Guessing stays slow: each wrong password costs the guesser this long.
 		time.Sleep(d.srv.cfg.FailedLoginDelay)
@@ -168,8 +172,12 @@ func (s *Server) loggedIn(c *conn, a store.FTPAccount, client string, tls bool) 
 	return false
 }
 
-// PostAuthMessage gives every failed login the same reply.
+// PostAuthMessage gives every failed login the same reply, and a login that
+// could not be checked one that says to try again later (sent with 421).
 func (d *driver) PostAuthMessage(_ ftpserver.ClientContext, _ string, authErr error) string {
+	if errors.Is(authErr, ftpserver.ErrServiceUnavailable) {
+		return "Service temporarily unavailable; try again later."
+	}
 	if authErr != nil {
 		return "Login incorrect."
 	}

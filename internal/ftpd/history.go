@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -14,11 +15,13 @@ import (
 // one transaction for all that ended since.
 const historyFlushEvery = 250 * time.Millisecond
 
-// While the database refuses writes (a full disk, a read-only file), ended
-// sessions wait in memory and are tried again every historyRetryEvery; past
-// maxPendingHistory the oldest are given up, in the log.
+// While the database refuses writes (a full disk, a read-only file, a server
+// out of reach), ended sessions wait in memory, in order, and are tried again
+// after historyRetryEvery, the pause doubling up to historyRetryMax; past
+// maxPendingHistory the oldest are given up, in the log and in LostHistory.
 const (
 	historyRetryEvery = time.Second
+	historyRetryMax   = 5 * time.Second
 	maxPendingHistory = 100_000
 )
 
@@ -34,6 +37,7 @@ type historyWriter struct {
 	mu      sync.Mutex
 	pending []store.HistoryEntry
 	failing bool // the last write failed; only run's goroutine touches it
+	lost    atomic.Int64
 	wake    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -86,6 +90,7 @@ func (w *historyWriter) run() {
 	prune := time.NewTicker(pruneEvery)
 	defer prune.Stop()
 	w.prune()
+	retry := historyRetryEvery
 	for {
 		select {
 		case <-w.stop:
@@ -98,8 +103,10 @@ func (w *historyWriter) run() {
 		}
 		// Let a burst of ends gather into one transaction.
 		pause := historyFlushEvery
-		if !w.flush() {
-			pause = historyRetryEvery
+		if w.flush() {
+			retry = historyRetryEvery
+		} else {
+			pause, retry = retry, min(2*retry, historyRetryMax)
 			w.poke() // try again after the pause, even if no other session ends
 		}
 		select {
@@ -119,6 +126,7 @@ func (w *historyWriter) finish() {
 	w.mu.Lock()
 	lost := len(w.pending)
 	w.mu.Unlock()
+	w.lost.Add(int64(lost))
 	w.log.Error("session history lost at shutdown: the database refused it", slog.Int("sessions", lost))
 }
 
@@ -147,6 +155,7 @@ func (w *historyWriter) flush() bool {
 		w.log.Error("record session history: will try again", slog.Int("sessions", len(batch)), slog.Any("error", err))
 	}
 	if dropped > 0 {
+		w.lost.Add(int64(dropped))
 		w.log.Error("session history given up: too many sessions waiting for the database", slog.Int("sessions", dropped))
 	}
 	return false
@@ -169,3 +178,7 @@ func (w *historyWriter) close() {
 	close(w.stop)
 	<-w.done
 }
+
+// LostHistory is how many ended sessions were never written to the history:
+// the store refused them for too long, or still did at shutdown.
+func (s *Server) LostHistory() int64 { return s.history.lost.Load() }

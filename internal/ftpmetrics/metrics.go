@@ -13,11 +13,19 @@ import (
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
-// Handler serves the metrics at any path.
-func Handler(reg *session.Registry) http.Handler {
+// LostRows says how many history and audit rows were given up because the
+// store was out of reach for too long.
+type LostRows func() (history, audit int64)
+
+// Handler serves the metrics at any path; lost may be nil.
+func Handler(reg *session.Registry, lost LostRows) http.Handler {
+	if lost == nil {
+		lost = func() (int64, int64) { return 0, 0 }
+	}
 	pr := prometheus.NewRegistry()
 	pr.MustRegister(
 		sessionCollector{reg},
+		lostCollector{lost},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -63,4 +71,19 @@ func (c sessionCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, kind := range session.EndKinds() {
 		ch <- prometheus.MustNewConstMetric(endedDesc, prometheus.CounterValue, float64(t.EndedBy[kind]), string(kind))
 	}
+}
+
+var lostDesc = prometheus.NewDesc("ftppanel_store_rows_lost_total",
+	"History and audit rows given up since start because the store was out of reach for too long, by table.",
+	[]string{"table"}, nil)
+
+// lostCollector reads the counts of rows given up at each scrape.
+type lostCollector struct{ lost LostRows }
+
+func (c lostCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lostDesc }
+
+func (c lostCollector) Collect(ch chan<- prometheus.Metric) {
+	history, audit := c.lost()
+	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(history), "session_history")
+	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(audit), "audit_log")
 }

@@ -16,7 +16,7 @@ import (
 func scrape(t *testing.T, reg *session.Registry) map[string][]labelled {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	Handler(reg).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	Handler(reg, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(rec.Body)
 	if err != nil {
@@ -102,5 +102,24 @@ func TestSessionsByState(t *testing.T) {
 	}
 	if logins := scrape(t, reg)["ftppanel_logins_total"]; len(logins) != 1 || logins[0].value != 2 {
 		t.Errorf("ftppanel_logins_total = %+v, want 2", logins)
+	}
+}
+
+// Rows given up while the store was out of reach are counted by table.
+func TestLostRows(t *testing.T) {
+	rec := httptest.NewRecorder()
+	Handler(session.NewRegistry(), func() (int64, int64) { return 3, 7 }).
+		ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, m := range families["ftppanel_store_rows_lost_total"].GetMetric() {
+		got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+	}
+	if got["session_history"] != 3 || got["audit_log"] != 7 || len(got) != 2 {
+		t.Errorf("ftppanel_store_rows_lost_total = %v, want session_history 3 and audit_log 7", got)
 	}
 }

@@ -8,22 +8,24 @@ type EndKind string
 
 // The ways a session can end. Each kind's text is how history shows it.
 const (
-	EndQuit            EndKind = "quit"
-	EndIdleTimeout     EndKind = "idle timeout"
-	EndClientDropped   EndKind = "client dropped"
-	EndLoginFailed     EndKind = "login failed"
-	EndLoginTimeout    EndKind = "login timeout"
-	EndBanned          EndKind = "banned"
-	EndTooMany         EndKind = "too many sessions"
-	EndPasswordChanged EndKind = "password changed"
-	EndAccountDisabled EndKind = "account disabled"
-	EndAccountDeleted  EndKind = "account deleted"
-	EndDisconnected    EndKind = "disconnected" // by a panel or API user, named in EndReason.By
-	EndServerShutdown  EndKind = "server shutdown"
+	EndQuit          EndKind = "quit"
+	EndIdleTimeout   EndKind = "idle timeout"
+	EndClientDropped EndKind = "client dropped"
+	EndLoginFailed   EndKind = "login failed"
+	EndLoginTimeout  EndKind = "login timeout"
+	EndBanned        EndKind = "banned"
+	EndTooMany       EndKind = "too many sessions"
+	// EndStoreUnavailable: the login could not be checked, the store being out of reach.
+	EndStoreUnavailable EndKind = "store unavailable"
+	EndPasswordChanged  EndKind = "password changed"
+	EndAccountDisabled  EndKind = "account disabled"
+	EndAccountDeleted   EndKind = "account deleted"
+	EndDisconnected     EndKind = "disconnected" // by a panel or API user, named in EndReason.By
+	EndServerShutdown   EndKind = "server shutdown"
 )
 
 var endKinds = []EndKind{EndQuit, EndIdleTimeout, EndClientDropped, EndLoginFailed, EndLoginTimeout,
-	EndBanned, EndTooMany, EndPasswordChanged, EndAccountDisabled, EndAccountDeleted, EndDisconnected,
+	EndBanned, EndTooMany, EndStoreUnavailable, EndPasswordChanged, EndAccountDisabled, EndAccountDeleted, EndDisconnected,
 	EndServerShutdown}
 
 // EndKinds lists every kind of end, in the order the panel offers them. Metrics,

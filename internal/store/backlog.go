@@ -52,7 +52,7 @@ const (
 	maxBacklog      = 100_000
 	maxBacklogBatch = 500
 	backlogRetryMin = 250 * time.Millisecond
-	backlogRetryMax = 30 * time.Second
+	backlogRetryMax = 5 * time.Second
 )
 
 // Backlog keeps rows that the store refused because it was out of reach
@@ -66,7 +66,7 @@ type Backlog[T any] struct {
 	Max      int                              // 0 means 100,000
 	Log      *slog.Logger                     // nil is slog's default
 	RetryMin time.Duration                    // 0 means 250 ms
-	RetryMax time.Duration                    // 0 means 30 s
+	RetryMax time.Duration                    // 0 means 5 s
 
 	mu       sync.Mutex
 	pending  []T

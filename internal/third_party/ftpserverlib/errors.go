@@ -16,6 +16,12 @@ var (
 	// As for RFC 959 this error is checked for STOR, APPE, RNTO
 	ErrFileNameNotAllowed = errors.New("filename not allowed")
 
+	// ErrServiceUnavailable is an AuthUser error for a login that cannot be
+	// checked now (the driver's store is out of reach): the client gets 421,
+	// which tells it to try again later, not 530, which says it was refused.
+	// ftppanel: added.
+	ErrServiceUnavailable = errors.New("service temporarily unavailable")
+
 	// ftppanel: an upload resumed past the end of its file would leave a hole of any size.
 	errRestartPastEnd = errors.New("restart offset past the end of the file")
 )

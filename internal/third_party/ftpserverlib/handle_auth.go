@@ -2,6 +2,7 @@ package ftpserver
 
 import (
 	"crypto/tls"
+	"errors"
 )
 
 // Handle the "USER" command
@@ -90,7 +91,12 @@ func (c *clientHandler) handlePASS(param string) error {
 			msg = "Authentication failed" // ftppanel: not the driver's error
 		}
 
-		c.writeMessage(StatusNotLoggedIn, msg)
+		code := StatusNotLoggedIn
+		if errors.Is(err, ErrServiceUnavailable) { // ftppanel: try again later, not a refusal
+			code = StatusServiceNotAvailable
+		}
+
+		c.writeMessage(code, msg)
 		_ = c.disconnect()
 	default: // err == nil && c.driver != nil
 		if msg == "" {
