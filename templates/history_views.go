@@ -21,6 +21,7 @@ type HistoryRow struct {
 	FilesUp   int
 	FilesDown int
 	EndReason string // "quit", "disconnected by NAME", ...
+	Node      string // the fleet node that held the session; "" for a node alone
 }
 
 // LoginOrDash shows the session's login, or that it never logged in.
@@ -42,6 +43,7 @@ type HistoryFilter struct {
 	Customer string // admins only
 	IP       string
 	Reason   string // one of the ReasonOption values, or "" for any
+	Node     string // admins in a fleet: the node that held the session
 }
 
 // Active reports whether anything is filtered out.
@@ -94,6 +96,10 @@ type HistoryPage struct {
 	Reasons []ReasonOption
 	Pager   Pager
 	IsAdmin bool
+	// ShowNode adds the Node column and filter: an admin's view in a fleet;
+	// Nodes are the filter's choices.
+	ShowNode bool
+	Nodes    []string
 }
 
 // Caption is the table's caption: which sessions, whose, in which order.
@@ -115,6 +121,7 @@ type AuditRow struct {
 	Customer string
 	RemoteIP string
 	Detail   string // what the session was doing
+	Node     string // the fleet node that acted; "" for a node alone
 }
 
 // LoginOrDash shows the FTP login acted on, or that the session had not logged in.
@@ -131,6 +138,11 @@ type AuditPage struct {
 	Rows    []AuditRow
 	Pager   Pager
 	IsAdmin bool
+	// ShowNode adds the Node column and filter: an admin's view in a fleet;
+	// Node is the node picked ("" for all), Nodes the filter's choices.
+	ShowNode bool
+	Node     string
+	Nodes    []string
 }
 
 // Caption is the table's caption: which actions, on whose sessions, in which order.

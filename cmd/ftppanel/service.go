@@ -63,6 +63,12 @@ func (s *service) Run(ctx context.Context) error {
 		return err
 	}
 	s.db = db
+	// History and audit rows name the node that writes them, in a fleet.
+	db.Node = s.cfg.Node
+	if s.cfg.inFleet() {
+		db.Node = s.cfg.nodeName()
+	}
+	db.Log = s.log.With(slog.String("component", "store"))
 	if err := s.cli.ensureAdmin(ctx, db); err != nil {
 		return err
 	}
@@ -162,10 +168,21 @@ func (s *service) panelConfig() panel.Config {
 	pc.Node, pc.Version, pc.Started = s.registry.Node, currentVersion(), s.started
 	if s.node != nil {
 		v := s.node.View()
+		v.SharedAccounts = s.cli.storeShared(s.db)
 		pc.Sessions, pc.Fleet = v, v
 	}
 	return pc
 }
+
+// sharedSQLiteEnv names the variable that says the nodes of a fleet share one
+// SQLite file: nodes on one machine over one --data, as the tests run them.
+const sharedSQLiteEnv = "FTPPANEL_SHARED_SQLITE"
+
+// storeShared reports whether the fleet's nodes share this store, and so one set
+// of accounts: a customer then sees its FTP accounts' sessions on every node.
+// A SQLite file is one machine's; it counts as shared only when
+// FTPPANEL_SHARED_SQLITE=1 says so.
+func (c *cli) storeShared(*store.DB) bool { return c.getenv(sharedSQLiteEnv) == "1" }
 
 // startSampling starts the registry's rate sampling and the memory release.
 func (s *service) startSampling() {

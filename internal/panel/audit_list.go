@@ -3,6 +3,7 @@ package panel
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -23,8 +24,19 @@ func (p *Panel) showAudit(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	entries, err := p.store.Audit(r.Context(), store.AuditQuery{Customer: customer,
-		Limit: recordsPerPage + 1, Offset: (pageNo - 1) * recordsPerPage})
+	q := store.AuditQuery{Customer: customer, Limit: recordsPerPage + 1, Offset: (pageNo - 1) * recordsPerPage}
+	// In a fleet an admin sees which node acted, and may pick one.
+	var nodes []string
+	params := url.Values{}
+	showNode := u.IsAdmin() && p.fleet != nil
+	if showNode {
+		q.Node = strings.TrimSpace(r.URL.Query().Get("node"))
+		nodes = p.nodeNames(q.Node)
+		if q.Node != "" {
+			params.Set("node", q.Node)
+		}
+	}
+	entries, err := p.store.Audit(r.Context(), q)
 	if err != nil {
 		p.serverError(w, r, err)
 		return
@@ -38,8 +50,11 @@ func (p *Panel) showAudit(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, templates.AuditView(templates.AuditPage{
 		Page:    page(r, "Audit log"),
 		Rows:    rows,
-		Pager:   pager("/audit", url.Values{}, pageNo, len(rows), more),
-		IsAdmin: u.IsAdmin(),
+		Pager:    pager("/audit", params, pageNo, len(rows), more),
+		IsAdmin:  u.IsAdmin(),
+		ShowNode: showNode,
+		Node:     q.Node,
+		Nodes:    nodes,
 	}))
 }
 
@@ -54,6 +69,7 @@ func auditRow(e store.AuditEntry) templates.AuditRow {
 		Customer: e.Customer,
 		RemoteIP: e.RemoteIP,
 		Detail:   session.Visible(e.Detail, maxAuditDetail), // also rows stored before file names were kept so
+		Node:     e.Node,
 	}
 }
 

@@ -68,6 +68,14 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 		customer = filter.Customer
 	}
 	q.Customer = customer
+	// In a fleet an admin sees which node held each session, and may pick one.
+	var nodes []string
+	showNode := u.IsAdmin() && p.fleet != nil
+	if showNode {
+		filter.Node = strings.TrimSpace(params.Get("node"))
+		q.Node = filter.Node
+		nodes = p.nodeNames(filter.Node)
+	}
 
 	entries, err := p.store.History(r.Context(), q)
 	if err != nil {
@@ -85,15 +93,17 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 		Rows:    rows,
 		Filter:  filter,
 		Reasons: endKindOptions(),
-		Pager:   pager("/history", historyParams(filter), pageNo, len(rows), more),
-		IsAdmin: u.IsAdmin(),
+		Pager:    pager("/history", historyParams(filter), pageNo, len(rows), more),
+		IsAdmin:  u.IsAdmin(),
+		ShowNode: showNode,
+		Nodes:    nodes,
 	}))
 }
 
 // historyParams is the filter as a query string keeps it, without empty fields.
 func historyParams(f templates.HistoryFilter) url.Values {
 	q := url.Values{}
-	for _, kv := range [][2]string{{"login", f.Login}, {"customer", f.Customer}, {"ip", f.IP}, {"reason", f.Reason}} {
+	for _, kv := range [][2]string{{"login", f.Login}, {"customer", f.Customer}, {"ip", f.IP}, {"reason", f.Reason}, {"node", f.Node}} {
 		if kv[1] != "" {
 			q.Set(kv[0], kv[1])
 		}
@@ -117,5 +127,6 @@ func historyRow(e store.HistoryEntry) templates.HistoryRow {
 		FilesUp:   e.FilesUp,
 		FilesDown: e.FilesDown,
 		EndReason: e.EndReason,
+		Node:      e.Node,
 	}
 }
