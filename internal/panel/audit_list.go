@@ -48,8 +48,8 @@ func (p *Panel) showAudit(w http.ResponseWriter, r *http.Request) {
 		rows[i] = auditRow(e)
 	}
 	p.render(w, r, http.StatusOK, templates.AuditView(templates.AuditPage{
-		Page:    page(r, "Audit log"),
-		Rows:    rows,
+		Page:     page(r, "Audit log"),
+		Rows:     rows,
 		Pager:    pager("/audit", params, pageNo, len(rows), more),
 		IsAdmin:  u.IsAdmin(),
 		ShowNode: showNode,

@@ -89,10 +89,10 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 		rows[i] = historyRow(e)
 	}
 	p.render(w, r, http.StatusOK, templates.HistoryView(templates.HistoryPage{
-		Page:    page(r, "Session history"),
-		Rows:    rows,
-		Filter:  filter,
-		Reasons: endKindOptions(),
+		Page:     page(r, "Session history"),
+		Rows:     rows,
+		Filter:   filter,
+		Reasons:  endKindOptions(),
 		Pager:    pager("/history", historyParams(filter), pageNo, len(rows), more),
 		IsAdmin:  u.IsAdmin(),
 		ShowNode: showNode,
