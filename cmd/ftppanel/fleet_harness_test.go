@@ -104,6 +104,7 @@ type fleetNode struct {
 	name   string
 	bin    string
 	args   []string
+	env    []string // added to the test's environment
 	cmd    *exec.Cmd
 	exited chan error
 }
@@ -112,8 +113,15 @@ type fleetNode struct {
 // directory, and kills it when the test ends.
 func startNode(t *testing.T, bin, name, natsURL string, extra ...string) *fleetNode {
 	t.Helper()
+	return startNodeOn(t, bin, name, natsURL, t.TempDir(), nil, extra...)
+}
+
+// startNodeOn is startNode on a given data directory, which other nodes may
+// share, with env added to the node's environment.
+func startNodeOn(t *testing.T, bin, name, natsURL, data string, env []string, extra ...string) *fleetNode {
+	t.Helper()
 	low := 40000 + 100*int(instances.Add(1)%10)
-	n := &fleetNode{name: name, bin: bin, instance: &instance{t: t, data: t.TempDir()}}
+	n := &fleetNode{name: name, bin: bin, env: env, instance: &instance{t: t, data: data}}
 	n.args = []string{"serve", "--data", n.data, "--node", name}
 	if natsURL != "" {
 		n.args = append(n.args, "--nats-url", natsURL)
@@ -131,7 +139,7 @@ func (n *fleetNode) launch() {
 	t.Helper()
 	n.stdout, n.stderr = &syncBuffer{}, &syncBuffer{}
 	n.cmd = exec.Command(n.bin, n.args...)
-	n.cmd.Env = append(os.Environ(), costEnv+"=4")
+	n.cmd.Env = append(append(os.Environ(), costEnv+"=4"), n.env...)
 	n.cmd.Stdout, n.cmd.Stderr = n.stdout, n.stderr
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
