@@ -441,6 +441,7 @@ func TestUnwritableDatabase(t *testing.T) {
 	})
 
 	var bobPort int
+	var disconnectedID string
 	t.Run("FTP keeps serving", func(t *testing.T) {
 		in := in.with(t)
 		bob, control := in.ftpLoginConn("bob")
@@ -470,6 +471,14 @@ func TestUnwritableDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, "bob's session to end", func() bool { return len(admin.with(t).rows()) == 0 })
+
+		// A disconnect works; its audit row waits for the database.
+		in.ftpLogin("bob")
+		id, _ := admin.with(t).rowFor("bob")
+		if r := admin.with(t).disconnect(id); r.status != http.StatusSeeOther {
+			t.Fatalf("disconnect during the outage: status %d\n%s", r.status, r.body)
+		}
+		disconnectedID = id
 	})
 
 	thaw()
@@ -486,6 +495,11 @@ func TestUnwritableDatabase(t *testing.T) {
 		if e := in.endedAs(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: bobPort}); e.EndReason != "quit" || e.FilesUp != 1 {
 			t.Errorf("history row of the session during the outage = %+v", e)
 		}
+		// The audit row of the disconnect made during the outage.
+		waitFor(t, "the audit row of the disconnect during the outage", func() bool {
+			e, ok := in.auditFor("disconnect", "bob")
+			return ok && e.SessionID == disconnectedID
+		})
 	})
 }
 
