@@ -197,4 +197,3 @@ func (n *fleetNode) shutdownNode(t *testing.T) {
 	}
 	n.cmd = nil
 }
-

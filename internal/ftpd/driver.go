@@ -105,13 +105,20 @@ func (d *driver) ClientDisconnected(cc ftpserver.ClientContext) {
 	}
 }
 
+// loginStoreTimeout bounds how long a login waits for the store (beyond
+// SQLite's own 10 s wait for a locked file): a store that does not answer gets
+// the client a 421, not a hang.
+const loginStoreTimeout = 15 * time.Second
+
 func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpserver.ClientDriver, error) {
 	c, ok := cc.Extra().(*conn)
 	if !ok || c.home != nil {
 		// A second login on a live session would move it to another account.
 		return nil, errLoginIncorrect
 	}
-	account, err := d.srv.store.AuthenticateFTP(context.Background(), user, pass)
+	ctx, cancel := context.WithTimeout(context.Background(), loginStoreTimeout)
+	account, err := d.srv.store.AuthenticateFTP(ctx, user, pass)
+	cancel()
 	if err != nil && !errors.Is(err, store.ErrBadCredentials) {
 		// The store did not answer: the password may be right. The client is told
 		// to try again later (421), and the defender counts nothing.
