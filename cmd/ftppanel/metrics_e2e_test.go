@@ -65,6 +65,9 @@ func TestMetricsParseAndCount(t *testing.T) {
 		{"ftppanel_transferred_bytes_total", "up", 1000},
 		{"ftppanel_sessions_ended_total", "disconnected", 1},
 		{"ftppanel_sessions_ended_total", "login failed", 1},
+		{"ftppanel_sessions_ended_total", "store unavailable", 0},
+		{"ftppanel_store_rows_lost_total", "session_history", 0},
+		{"ftppanel_store_rows_lost_total", "audit_log", 0},
 	} {
 		if got := value(families, tc.name, tc.label); got != tc.want {
 			t.Errorf("%s{%s} = %v, want %v", tc.name, tc.label, got, tc.want)

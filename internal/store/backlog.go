@@ -53,6 +53,9 @@ const (
 	maxBacklogBatch = 500
 	backlogRetryMin = 250 * time.Millisecond
 	backlogRetryMax = 5 * time.Second
+	// backlogWriteTimeout bounds one attempt, so that Close is not held up long
+	// by a store that hangs rather than refuses.
+	backlogWriteTimeout = 10 * time.Second
 )
 
 // Backlog keeps rows that the store refused because it was out of reach
@@ -162,7 +165,7 @@ func (b *Backlog[T]) retry() {
 		b.pending, b.inflight = b.pending[n:], n
 		b.mu.Unlock()
 
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), backlogWriteTimeout)
 		err := b.Write(ctx, batch)
 		cancel()
 
