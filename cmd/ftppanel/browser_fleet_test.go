@@ -92,6 +92,24 @@ func TestBrowserFleetAccessibility(t *testing.T) {
 	admin.checkAccessibility(axe, "a fleet's nodes page, out of reach")
 	admin.screenshot("fleet-nodes")
 
+	// History and audit rows of both nodes: the Node column and filter.
+	for i, node := range []string{"a", "b"} {
+		if err := db.RecordHistory(t.Context(), []store.HistoryEntry{{SessionID: "S" + node, FTPLogin: "bob", Customer: "acme",
+			RemoteIP: "192.0.2.1", ConnectedAt: now, EndedAt: now.Add(time.Duration(i) * time.Second), EndReason: "quit", Node: node}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordAudit(t.Context(), store.AuditEntry{Actor: "admin", Action: "disconnect", FTPLogin: "bob",
+			Customer: "acme", Detail: "idle", Node: node}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, page := range []string{"/history", "/audit"} {
+		admin.open(page)
+		admin.waitUntil("the Node column of "+page, `document.querySelectorAll("td.node").length === 2`)
+		admin.checkAccessibility(axe, "a fleet's "+page+" page")
+		admin.screenshot("fleet" + strings.ReplaceAll(page, "/", "-"))
+	}
+
 	admin.phone()
 	admin.open("/sessions?node=b")
 	admin.checkAccessibility(axe, "a fleet's sessions list on a phone")
