@@ -29,8 +29,9 @@ const (
 type View struct {
 	n *Node
 
-	// SharedAccounts says that every node signs customers in against one store;
-	// until then a customer's scope is this node's own sessions.
+	// SharedAccounts says that every node signs customers in against one store
+	// (serve sets it when the store is shared); otherwise a customer's scope is
+	// this node's own sessions.
 	SharedAccounts bool
 
 	mu    sync.Mutex
