@@ -20,9 +20,10 @@ const historyFlushEvery = 250 * time.Millisecond
 // after historyRetryEvery, the pause doubling up to historyRetryMax; past
 // maxPendingHistory the oldest are given up, in the log and in LostHistory.
 const (
-	historyRetryEvery = time.Second
-	historyRetryMax   = 5 * time.Second
-	maxPendingHistory = 100_000
+	historyRetryEvery   = time.Second
+	historyRetryMax     = 5 * time.Second
+	historyWriteTimeout = 15 * time.Second
+	maxPendingHistory   = 100_000
 )
 
 // historyWriter records every ended session in the database. The registry hands
@@ -137,7 +138,10 @@ func (w *historyWriter) flush() bool {
 	batch := w.pending
 	w.pending = nil
 	w.mu.Unlock()
-	err := w.store.RecordHistory(context.Background(), batch)
+	// A store that hangs rather than refuses is given up on for this attempt.
+	ctx, cancel := context.WithTimeout(context.Background(), historyWriteTimeout)
+	err := w.store.RecordHistory(ctx, batch)
+	cancel()
 	if err == nil {
 		if w.failing {
 			w.failing = false
