@@ -1,10 +1,13 @@
 package ftpd
 
 import (
+	"crypto/tls"
 	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jlaffaye/ftp"
 
 	"github.com/ftppanel/ftppanel/internal/session"
 )
@@ -52,5 +55,30 @@ func TestLoginWhileTheStoreIsDownGets421(t *testing.T) {
 	r.Close()
 	if err != nil || n != 1000 {
 		t.Errorf("download during the outage: %d bytes, %v", n, err)
+	}
+}
+
+// TestFTPSLoginWhileTheStoreIsDownGets421: the 421 reaches an FTPS client too,
+// through the encrypted control connection.
+func TestFTPSLoginWhileTheStoreIsDownGets421(t *testing.T) {
+	tlsDir := t.TempDir()
+	cfg, err := LoadTLS(tlsDir, "", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, func(c *Config) { c.TLS = cfg })
+	ts.addAccount("bob")
+	if err := ts.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ftp.Dial(ts.addr, ftp.DialWithTimeout(10*time.Second),
+		ftp.DialWithExplicitTLS(&tls.Config{InsecureSkipVerify: true})) // the server's own self-signed certificate
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Quit()
+	err = c.Login("bob", "bob-password")
+	if err == nil || !strings.HasPrefix(err.Error(), "421 ") || !strings.Contains(strings.ToLower(err.Error()), "service temporarily unavailable") {
+		t.Errorf("FTPS login with the store down: %v, want 421 service temporarily unavailable", err)
 	}
 }
