@@ -37,13 +37,19 @@ func TestLoginWhileTheStoreIsDownGets421(t *testing.T) {
 			t.Errorf("login %d: %v", i, err)
 		}
 	}
-	if n, locked := ts.srv.defender.offence.Len(), ts.srv.defender.offence.LockedFor("127.0.0.1"); n != 0 || locked != 0 {
-		t.Errorf("the defender counted logins the store could not check: %d addresses, locked for %v", n, locked)
-	}
+	// The client sees the close before the server has counted the end.
+	waitFor(t, "five ends counted", func() bool {
+		t := ts.registry.Totals()
+		return t.EndedBy[session.EndStoreUnavailable]+t.EndedBy[session.EndLoginFailed] >= 5
+	})
 	totals := ts.registry.Totals()
 	if totals.EndedBy[session.EndStoreUnavailable] != 5 || totals.EndedBy[session.EndLoginFailed] != 0 {
 		t.Errorf("ended by store unavailable %d, by login failed %d; want 5 and 0",
 			totals.EndedBy[session.EndStoreUnavailable], totals.EndedBy[session.EndLoginFailed])
+	}
+
+	if n, locked := ts.srv.defender.offence.Len(), ts.srv.defender.offence.LockedFor("127.0.0.1"); n != 0 || locked != 0 {
+		t.Errorf("the defender counted logins the store could not check: %d addresses, locked for %v", n, locked)
 	}
 
 	// The session logged in before goes on.

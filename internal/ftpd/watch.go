@@ -10,28 +10,35 @@ import (
 	"github.com/ftppanel/ftppanel/internal/store"
 )
 
-// watchEvery is how often the server looks for sessions to drop.
-const watchEvery = time.Second
+// watchEvery is how often the server looks for sessions to drop; changes to
+// accounts are read twice as often, so that a change made on any node sharing
+// the store ends the account's sessions here well within a second.
+const (
+	watchEvery        = time.Second
+	accountWatchEvery = watchEvery / 2
+)
 
 // watch enforces, every second, what no single event triggers: the timeouts before
 // and after login, and changes to accounts made by any process (the panel, the
-// command line), which end the account's sessions.
+// command line, another node on the same store), which end the account's sessions.
 func (s *Server) watch(ctx context.Context) {
-	t := time.NewTicker(watchEvery)
+	t := time.NewTicker(accountWatchEvery)
 	defer t.Stop()
 	lastChange, err := s.store.LastAccountChange(ctx)
 	if err != nil {
 		s.log.Error("read account changes", slog.Any("error", err))
 	}
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		s.dropTimedOut()
 		lastChange = s.endChangedAccounts(ctx, lastChange)
-		s.defender.forget()
+		if tick%int(watchEvery/accountWatchEvery) == 0 {
+			s.dropTimedOut()
+			s.defender.forget()
+		}
 	}
 }
 
