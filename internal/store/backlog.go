@@ -89,7 +89,10 @@ func (b *Backlog[T]) Add(ctx context.Context, row T) error {
 	if b.closed || len(b.pending)+b.inflight == 0 {
 		closed := b.closed
 		b.mu.Unlock()
-		err := b.Write(ctx, []T{row})
+		// A store that hangs is out of reach too: the row is kept after a while.
+		wctx, cancel := context.WithTimeout(ctx, backlogWriteTimeout)
+		err := b.Write(wctx, []T{row})
+		cancel()
 		if err == nil || closed || !Unavailable(err) {
 			return err
 		}
