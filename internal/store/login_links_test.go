@@ -32,7 +32,7 @@ func TestLoginLink(t *testing.T) {
 		}
 		// Only the hash is stored.
 		var stored []byte
-		if err := db.db.QueryRow(`SELECT token_hash FROM login_links`).Scan(&stored); err != nil {
+		if err := db.db.QueryRowContext(t.Context(), `SELECT token_hash FROM login_links`).Scan(&stored); err != nil {
 			t.Fatal(err)
 		}
 		if sum := sha256.Sum256([]byte(token)); !bytes.Equal(stored, sum[:]) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"io/fs"
 	"path/filepath"
@@ -140,7 +141,9 @@ func tableNames(t *testing.T, raw *sql.DB) []string {
 	return out
 }
 
-func countRows(t *testing.T, raw *sql.DB, query string, args ...any) int {
+func countRows(t *testing.T, raw interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := raw.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {
