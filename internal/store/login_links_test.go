@@ -9,7 +9,9 @@ import (
 	"testing"
 )
 
-func TestLoginLink(t *testing.T) {
+func TestLoginLink(t *testing.T) { forEachStore(t, testLoginLink) }
+
+func testLoginLink(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpen(t)
 		clock := newFakeClock()
