@@ -58,7 +58,7 @@ func newService(cfg *serveConfig, c *cli) *service {
 // bad address fails here, then serves in the background and returns. After an
 // error, Close releases what Run opened.
 func (s *service) Run(ctx context.Context) error {
-	db, err := s.cli.openStore(ctx, s.cfg.DataDir)
+	db, err := s.cli.openStore(ctx, storeFlags{data: s.cfg.DataDir, database: s.cfg.Database})
 	if err != nil {
 		return err
 	}

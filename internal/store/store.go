@@ -59,13 +59,17 @@ const DatabaseFile = "ftppanel.db"
 // PostgreSQL database (libpq parameters such as sslmode pass through).
 func OpenURL(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	switch {
-	case databaseURL == "" || databaseURL == "sqlite:":
+	case IsSQLite(databaseURL):
 		return Open(ctx, filepath.Join(dataDir, DatabaseFile))
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
 		return OpenPostgres(ctx, databaseURL)
 	}
 	return nil, fmt.Errorf("database %q: give sqlite: or a postgres:// URL", RedactURL(databaseURL))
 }
+
+// IsSQLite reports whether a --database URL names the SQLite file in the data
+// directory (empty or "sqlite:").
+func IsSQLite(databaseURL string) bool { return databaseURL == "" || databaseURL == "sqlite:" }
 
 // RedactURL returns the database URL with its password, if any, masked, to show.
 func RedactURL(databaseURL string) string {
