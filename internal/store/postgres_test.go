@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"net"
 	"net/netip"
@@ -229,5 +230,75 @@ func TestRebind(t *testing.T) {
 	_, args := postgresDialect.rebind("?", []any{true, false, "x"})
 	if !slices.Equal(args, []any{int64(1), int64(0), "x"}) {
 		t.Errorf("booleans for PostgreSQL: %v, want 1, 0", args)
+	}
+}
+
+// TestPostgresTranslation: statements migrations use, as written for SQLite, run
+// on PostgreSQL once translated, and mean the same there.
+func TestPostgresTranslation(t *testing.T) {
+	// A database whose locale sorts and folds as people do (en-US), unlike the
+	// test cluster's C: the translation must keep SQLite's byte order anyway.
+	c := pgtest.Shared(t)
+	admin, err := sql.Open("pgx", c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(t.Context(), `CREATE DATABASE translation TEMPLATE template0
+		LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`); err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpenURL(t, c.URL("translation"), t.TempDir())
+	migration := postgresDialect.translate(`
+CREATE TABLE things (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    blob       BLOB,
+    count      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX things_name ON things(name, count);
+ALTER TABLE audit_log ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE session_history ADD COLUMN node TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_log_node ON audit_log(node, at);
+`)
+	if _, err := db.db.DB.ExecContext(t.Context(), migration); err != nil {
+		t.Fatalf("translated migration: %v\n%s", err, migration)
+	}
+	for _, name := range []string{"b", "B", "a-b", "ab", "Ä"} {
+		if _, err := db.db.ExecContext(t.Context(), `INSERT INTO things (name, blob) VALUES (?, ?)`, name, []byte(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Byte order, as SQLite sorts, and IDs from 1.
+	rows, err := db.db.QueryContext(t.Context(), `SELECT id, name FROM things ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			t.Fatal(err)
+		}
+		ids, names = append(ids, id), append(names, name)
+	}
+	if want := []string{"B", "a-b", "ab", "b", "Ä"}; !slices.Equal(names, want) {
+		t.Errorf("ORDER BY name: %q, want byte order %q", names, want)
+	}
+	if slices.Min(ids) != 1 {
+		t.Errorf("IDs %v, want them from 1", ids)
+	}
+	// LIKE folds ASCII letters only, as SQLite's does.
+	if n := countRows(t, db.db, `SELECT count(*) FROM things WHERE name LIKE ?`, "b"); n != 2 {
+		t.Errorf("LIKE 'b' matched %d names, want b and B", n)
+	}
+	if n := countRows(t, db.db, `SELECT count(*) FROM things WHERE name LIKE ?`, "ä"); n != 0 {
+		t.Errorf("LIKE 'ä' matched %d names, want none (SQLite folds ASCII only)", n)
+	}
+	if err := db.RecordAudit(t.Context(), AuditEntry{Actor: "root", Action: "test"}); err != nil {
+		t.Errorf("RecordAudit after ADD COLUMN: %v", err)
 	}
 }
