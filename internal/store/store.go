@@ -134,12 +134,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // connections are processes: a fleet of nodes shares its max_connections.
 const maxPostgresConns = 32
 
+// postgresConnectTimeout bounds a connection attempt unless the URL's
+// connect_timeout says otherwise.
+const postgresConnectTimeout = 10 * time.Second
+
 // OpenPostgres opens the PostgreSQL database at the URL and applies pending
 // migrations, one node at a time. Errors name the server, never the password.
 func OpenPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %s", RedactURL(databaseURL), redactErr(err, ""))
+	}
+	if cfg.ConnectTimeout == 0 { // no connect_timeout in the URL: do not hang on an unreachable host
+		cfg.ConnectTimeout = postgresConnectTimeout
 	}
 	where := fmt.Sprintf("PostgreSQL at %s:%d", cfg.Host, cfg.Port)
 	if strings.HasPrefix(cfg.Host, "/") {
