@@ -46,23 +46,27 @@ func TestMain(m *testing.M) {
 // the tests that touch the store both ways.
 const testStoreEnv = "FTPPANEL_TEST_STORE"
 
-// testDatabases holds the PostgreSQL database of each data directory.
+// testDatabases holds the PostgreSQL database of each data directory; a test
+// may store one there itself, to start nodes that share it (useDatabase).
 var testDatabases sync.Map
+
+// useDatabase makes the servers and commands on dataDir use the PostgreSQL database url.
+func useDatabase(dataDir, url string) { testDatabases.Store(dataDir, url) }
 
 // testDatabase returns the --database of the data directory: "" (its SQLite
 // file), or under FTPPANEL_TEST_STORE=postgres a fresh PostgreSQL database, the
 // same one each time for the same directory (a restarted server finds its data).
 func testDatabase(t testing.TB, dataDir string) string {
 	t.Helper()
+	if url, ok := testDatabases.Load(dataDir); ok {
+		return url.(string)
+	}
 	switch kind := os.Getenv(testStoreEnv); kind {
 	case "", "sqlite":
 		return ""
 	case "postgres":
 	default:
 		t.Fatalf("%s=%q: want sqlite or postgres", testStoreEnv, kind)
-	}
-	if url, ok := testDatabases.Load(dataDir); ok {
-		return url.(string)
 	}
 	url, _ := testDatabases.LoadOrStore(dataDir, pgtest.NewDatabase(t))
 	return url.(string)
