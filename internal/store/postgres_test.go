@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -300,5 +301,51 @@ CREATE INDEX audit_log_node ON audit_log(node, at);
 	}
 	if err := db.RecordAudit(t.Context(), AuditEntry{Actor: "root", Action: "test"}); err != nil {
 		t.Errorf("RecordAudit after ADD COLUMN: %v", err)
+	}
+}
+
+// TestPostgresRestart: the store outlives a restart of PostgreSQL, without being
+// opened again: the pool drops the connections the restart broke.
+func TestPostgresRestart(t *testing.T) {
+	c, err := pgtest.Start() // its own server: stopping it disturbs no other test
+	if errors.Is(err, pgtest.ErrNotInstalled) {
+		pgtest.Shared(t) // skips, or fails under CI
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Remove() })
+	url, err := c.NewDatabase(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpenURL(t, url, t.TempDir())
+	for _, name := range []string{"acme", "globex", "initech"} { // a few connections in the pool
+		if err := db.AddCustomer(t.Context(), name, customerPW); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CustomerExists(t.Context(), "acme"); err == nil {
+		t.Fatal("the store answered with PostgreSQL stopped")
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var failures []error
+	for range 3 {
+		ok, err := db.CustomerExists(t.Context(), "acme")
+		if err != nil {
+			failures = append(failures, err)
+			continue
+		}
+		if !ok {
+			t.Fatal("acme is gone after the restart")
+		}
+	}
+	if len(failures) > 0 {
+		t.Errorf("after the restart, %d of 3 reads failed: %v", len(failures), failures)
 	}
 }
