@@ -46,7 +46,7 @@ func forEachStore(t *testing.T, test func(t *testing.T)) {
 
 // storeKind is the kind of store the test runs on: the forEachStore subtest it is
 // in, or SQLite outside them.
-func storeKind(t *testing.T) string {
+func storeKind(t testing.TB) string {
 	if parts := strings.Split(t.Name(), "/"); len(parts) > 1 && parts[1] == "postgres" {
 		return "postgres"
 	}
@@ -55,7 +55,7 @@ func storeKind(t *testing.T) string {
 
 // freshStore returns the database URL and data directory of a new, empty store
 // of the kind the test runs on, for OpenURL.
-func freshStore(t *testing.T) (databaseURL, dataDir string) {
+func freshStore(t testing.TB) (databaseURL, dataDir string) {
 	t.Helper()
 	if storeKind(t) == "postgres" {
 		return pgtest.NewDatabase(t), t.TempDir()
@@ -80,7 +80,7 @@ func mustOpenFile(t *testing.T, path string) *DB {
 // mustOpenURL opens the store OpenURL names, or the SQLite file path when
 // databaseURL is empty, with the cheapest bcrypt cost (bcrypt is very slow under
 // -race), and closes it when the test ends. Closing twice is fine.
-func mustOpenURL(t *testing.T, databaseURL, path string) *DB {
+func mustOpenURL(t testing.TB, databaseURL, path string) *DB {
 	t.Helper()
 	var db *DB
 	var err error
