@@ -63,6 +63,9 @@ func (s *service) Run(ctx context.Context) error {
 		return err
 	}
 	s.db = db
+	if db.Shared() {
+		s.log.Info("the store is PostgreSQL, shared with the nodes that name it", "database", store.RedactURL(s.cfg.Database))
+	}
 	if err := s.cli.ensureAdmin(ctx, db); err != nil {
 		return err
 	}
