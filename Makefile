@@ -44,7 +44,7 @@ PG_E2E_TESTS ?= ^(TestAccount.*|TestPanelSignIn.*|TestChangePanelPassword|TestTo
 test: lint axe
 	@rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
 	status=0; \
-	FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
+	FTPPANEL_TEST_STORE=sqlite FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
 		$(GO) test -race -count=1 -timeout 20m ./... || status=$$?; \
 	echo "Browser screenshots: $(SCREENSHOTS)"; \
 	echo "The store's end-to-end tests again, on PostgreSQL:"; \
