@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -126,10 +127,13 @@ func (d dialect) rebind(query string, args []any) (string, []any) {
 	if d != postgresDialect {
 		return query, args
 	}
-	for i, a := range args {
-		if b, ok := a.(bool); ok {
-			if args[i] = int64(0); b {
-				args[i] = int64(1)
+	if slices.ContainsFunc(args, func(a any) bool { _, ok := a.(bool); return ok }) {
+		args = slices.Clone(args) // the caller's slice stays as it was
+		for i, a := range args {
+			if b, ok := a.(bool); ok {
+				if args[i] = int64(0); b {
+					args[i] = int64(1)
+				}
 			}
 		}
 	}
