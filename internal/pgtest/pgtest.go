@@ -48,7 +48,9 @@ var (
 )
 
 // NewDatabase creates an empty database on the test binary's cluster, starting
-// the cluster first if needed, and returns its URL.
+// the cluster first if needed, and returns its URL. Databases stay until
+// Shutdown removes the cluster (a few MB each): dropping each at the end of its
+// test costs a checkpoint, and made internal/store's tests four times as slow.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
 	c := Shared(t)
