@@ -35,13 +35,20 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# The end-to-end tests that touch the store (accounts, panel sign-in, tokens,
+# login links, history, audit, bans, the commands), run a second time on a
+# throwaway PostgreSQL store; internal/store's own tests run on both every time.
+PG_E2E_TESTS ?= ^(TestAccount.*|TestPanelSignIn.*|TestChangePanelPassword|TestTokensFromThePanel|TestLoginLinks|TestHistory.*|TestAudit.*|TestCLI.*|TestAPITokensSeeAndTouchOnlyTheirScope|TestRepeatedFailedLoginsBanTheAddress|TestOneBanPerAddressWhoeverBans|TestABurstOfFailuresBansOnce|TestDisconnectAndBanAnAddress|TestChangingAnAccountEndsItsSessions)$$
+
 # ./deploy, which docker-check runs alone, is one of the packages of ./...
 test: lint axe
 	@rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
 	status=0; \
-	FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
+	FTPPANEL_TEST_STORE=sqlite FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
 		$(GO) test -race -count=1 -timeout 20m ./... || status=$$?; \
 	echo "Browser screenshots: $(SCREENSHOTS)"; \
+	echo "The store's end-to-end tests again, on PostgreSQL:"; \
+	FTPPANEL_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 10m -run '$(PG_E2E_TESTS)' ./cmd/ftppanel || status=$$?; \
 	exit $$status
 
 # A longer soak than the 30 s one in `make test`: SOAK_CLIENTS FTP clients churn for

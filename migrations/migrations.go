@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the migration files, named NNNN_description.sql.
 //
-//go:embed *.sql
+//go:embed *.sql postgres/*.sql
 var FS embed.FS

@@ -309,7 +309,7 @@ func TestCLITokenCommands(t *testing.T) {
 	}
 
 	var stdout, stderr syncBuffer
-	err := run(context.Background(), []string{"ftppanel", "token", "add", "acme", "--label", "backup script", "--data", in.data},
+	err := run(context.Background(), append([]string{"ftppanel", "token", "add", "acme", "--label", "backup script", "--data", in.data}, storeArgs(t, in.data)...),
 		testEnv, strings.NewReader(""), &stdout, &stderr)
 	if err != nil {
 		t.Fatal(err)

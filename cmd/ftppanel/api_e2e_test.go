@@ -17,7 +17,7 @@ import (
 func (in *instance) apiToken(user string) string {
 	in.t.Helper()
 	var stdout, stderr syncBuffer
-	err := run(context.Background(), []string{"ftppanel", "token", "add", user, "--data", in.data},
+	err := run(context.Background(), append([]string{"ftppanel", "token", "add", user, "--data", in.data}, storeArgs(in.t, in.data)...),
 		testEnv, strings.NewReader(""), &stdout, &stderr)
 	if err != nil {
 		in.t.Fatalf("token add %s: %v\n%s", user, err, stderr.String())

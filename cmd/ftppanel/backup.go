@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // backup runs "backup FILE": a consistent copy of the database, taken while the
-// server runs, for before an upgrade or every night.
+// server runs, for before an upgrade or every night. SQLite only: pg_dump backs
+// up a PostgreSQL store.
 func (c *cli) backup(ctx context.Context, args []string) error {
-	fs, data := c.flags("backup", "backup FILE [--data DIR]")
+	fs, loc := c.flags("backup", "backup FILE [--data DIR]")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
 		return err
@@ -21,12 +24,15 @@ func (c *cli) backup(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	file := positional[0]
+	if !store.IsSQLite(loc.database) {
+		return errors.New("the store is PostgreSQL: back it up with pg_dump")
+	}
 	// Opening would create an empty database: a backup of nothing is a mistake.
-	dbPath := filepath.Join(*data, "ftppanel.db")
+	dbPath := filepath.Join(loc.data, store.DatabaseFile)
 	if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("no database at %s: give the server's --data directory", dbPath)
 	}
-	db, err := c.openStore(ctx, *data)
+	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}

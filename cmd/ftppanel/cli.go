@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -60,26 +59,39 @@ Usage:
 Passwords are read from the first line of standard input, never from arguments.
 "sessions", "disconnect" and "nodes" talk to the running server (--url,
 default %[2]s) with the API token in $FTPPANEL_TOKEN.
+Every command that opens the store takes --database URL (or $FTPPANEL_DATABASE):
+a PostgreSQL store that several nodes share, instead of DIR/ftppanel.db.
 Every option of "serve" can also be set in the environment (FTPPANEL_FTP_ADDR for
 --ftp-addr, and so on) or in a TOML --config file; "serve --help" lists them.
 Run "%[1]s COMMAND --help" for a command's options.
 `, c.prog, defaultPanelURL)
 }
 
-// flags starts a flag set for a subcommand with the --data flag every one has.
-func (c *cli) flags(name, usage string) (*flag.FlagSet, *string) {
+// storeFlags are the options every subcommand has: where the data is.
+type storeFlags struct {
+	data     string // --data: the data directory (FTP homes, and the SQLite store)
+	database string // --database: empty or sqlite: for DATA/ftppanel.db, or a postgres:// URL
+}
+
+// flags starts a flag set for a subcommand with the --data and --database flags
+// every one has. Their environment variables are their defaults, so that every
+// command finds the store a container or unit sets.
+func (c *cli) flags(name, usage string) (*flag.FlagSet, *storeFlags) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
-	defaultData := "./data"
+	loc := &storeFlags{data: "./data"}
 	if v := c.getenv(envName("data")); v != "" {
-		defaultData = v // so every command finds the data directory a container or unit sets
+		loc.data = v
 	}
-	data := fs.String("data", defaultData, "data `DIR`: database and FTP home directories")
+	loc.database = c.getenv(envName("database"))
+	fs.StringVar(&loc.data, "data", loc.data, "data `DIR`: database and FTP home directories")
+	fs.StringVar(&loc.database, "database", loc.database,
+		"the store: empty or sqlite: for DIR/ftppanel.db, or a PostgreSQL `URL` (postgres://USER:PASSWORD@HOST/DB?sslmode=verify-full) that several nodes share")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s %s\n\nOptions:\n", c.prog, usage)
 		fs.PrintDefaults()
 	}
-	return fs, data
+	return fs, loc
 }
 
 // parse parses flags given before, between or after positional arguments, and
@@ -114,8 +126,9 @@ func parseOrHelp(fs *flag.FlagSet, args []string) (positional []string, stop boo
 // costEnv names the variable that sets the bcrypt cost of new password hashes.
 const costEnv = "FTPPANEL_BCRYPT_COST"
 
-// openStore opens the database in the data directory, creating the directory.
-func (c *cli) openStore(ctx context.Context, dataDir string) (*store.DB, error) {
+// openStore opens the store --database names (by default the SQLite database in
+// the data directory), creating the data directory.
+func (c *cli) openStore(ctx context.Context, loc storeFlags) (*store.DB, error) {
 	cost := bcrypt.DefaultCost
 	if v := c.getenv(costEnv); v != "" {
 		n, err := strconv.Atoi(v)
@@ -124,10 +137,10 @@ func (c *cli) openStore(ctx context.Context, dataDir string) (*store.DB, error) 
 		}
 		cost = n
 	}
-	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+	if err := os.MkdirAll(loc.data, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := store.Open(ctx, filepath.Join(dataDir, "ftppanel.db"))
+	db, err := store.OpenURL(ctx, loc.database, loc.data)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +184,7 @@ type addCommand struct {
 
 // add runs an addCommand: parse, check the name, read the password, create.
 func (c *cli) add(ctx context.Context, args []string, cmd addCommand) error {
-	fs, data := c.flags(cmd.name, cmd.usage)
+	fs, loc := c.flags(cmd.name, cmd.usage)
 	if cmd.flags != nil {
 		cmd.flags(fs)
 	}
@@ -204,12 +217,12 @@ func (c *cli) add(ctx context.Context, args []string, cmd addCommand) error {
 	if err != nil {
 		return err
 	}
-	db, err := c.openStore(ctx, *data)
+	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	done, err := cmd.create(ctx, db, *data, name, pw)
+	done, err := cmd.create(ctx, db, loc.data, name, pw)
 	if err != nil {
 		return err
 	}

@@ -25,10 +25,7 @@ func offline(t *testing.T) *instance {
 // openDB opens the instance's database to check what the commands stored.
 func (in *instance) openDB() *store.DB {
 	in.t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
-	if err != nil {
-		in.t.Fatal(err)
-	}
+	db := openStore(in.t, in.data)
 	db.PasswordCost = bcrypt.MinCost // what an unknown user is checked against
 	in.t.Cleanup(func() { db.Close() })
 	return db

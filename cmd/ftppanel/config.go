@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // A command's options come from its command line, the environment
@@ -298,6 +300,9 @@ func (cfg *config) write(w io.Writer, command string) error {
 func tomlValue(f *flag.Flag) string {
 	if secret(f.Name) && f.Value.String() != "" {
 		return `"********"`
+	}
+	if f.Name == "database" { // a URL with, perhaps, a password in it
+		return tomlString(store.RedactURL(f.Value.String()))
 	}
 	if g, ok := f.Value.(flag.Getter); ok {
 		switch g.Get().(type) {

@@ -69,7 +69,7 @@ func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) e
 	if action == "passwd" {
 		usage += "\n\nThe new password is read from the first line of standard input."
 	}
-	fs, data := c.flags("ftp-user "+action, usage)
+	fs, loc := c.flags("ftp-user "+action, usage)
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
 		return err
@@ -98,7 +98,7 @@ func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) e
 			return err
 		}
 	}
-	db, err := c.openStore(ctx, *data)
+	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) e
 		done = fmt.Sprintf("Enabled FTP account %q: it can log in again.", login)
 	case "delete":
 		err = db.DeleteFTPAccount(ctx, login)
-		done = fmt.Sprintf("Deleted FTP account %q%s. Its files stay in %s.", login, ends, ftpd.HomeDir(*data, a.Customer, login))
+		done = fmt.Sprintf("Deleted FTP account %q%s. Its files stay in %s.", login, ends, ftpd.HomeDir(loc.data, a.Customer, login))
 	case "idle-timeout":
 		err = db.SetFTPIdleTimeout(ctx, login, idle)
 		done = fmt.Sprintf("FTP account %q now has its sessions dropped after %s idle.", login, idle)

@@ -23,12 +23,71 @@ import (
 	"github.com/jlaffaye/ftp"
 	"go.uber.org/goleak"
 
+	"github.com/ftppanel/ftppanel/internal/pgtest"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
 
-// TestMain fails the package when any test leaves a goroutine behind.
+// TestMain fails the package when any test leaves a goroutine behind, and
+// removes the PostgreSQL cluster the tests may have started.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	pgtest.Shutdown()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// testStoreEnv names the variable that runs the tests' servers and commands on
+// a PostgreSQL store ("postgres") rather than DATA/ftppanel.db: make test runs
+// the tests that touch the store both ways.
+const testStoreEnv = "FTPPANEL_TEST_STORE"
+
+// testDatabases holds the PostgreSQL database of each data directory; a test
+// may store one there itself, to start nodes that share it (useDatabase).
+var testDatabases sync.Map
+
+// useDatabase makes the servers and commands on dataDir use the PostgreSQL database url.
+func useDatabase(dataDir, url string) { testDatabases.Store(dataDir, url) }
+
+// testDatabase returns the --database of the data directory: "" (its SQLite
+// file), or under FTPPANEL_TEST_STORE=postgres a fresh PostgreSQL database, the
+// same one each time for the same directory (a restarted server finds its data).
+func testDatabase(t testing.TB, dataDir string) string {
+	t.Helper()
+	if url, ok := testDatabases.Load(dataDir); ok {
+		return url.(string)
+	}
+	switch kind := os.Getenv(testStoreEnv); kind {
+	case "", "sqlite":
+		return ""
+	case "postgres":
+	default:
+		t.Fatalf("%s=%q: want sqlite or postgres", testStoreEnv, kind)
+	}
+	url, _ := testDatabases.LoadOrStore(dataDir, pgtest.NewDatabase(t))
+	return url.(string)
+}
+
+// storeArgs are the --database flag of the data directory's store, if it needs one.
+func storeArgs(t testing.TB, dataDir string) []string {
+	if url := testDatabase(t, dataDir); url != "" {
+		return []string{"--database", url}
+	}
+	return nil
+}
+
+// openStore opens the store of the data directory, as the commands do.
+func openStore(t testing.TB, dataDir string) *store.DB {
+	t.Helper()
+	db, err := store.OpenURL(context.Background(), testDatabase(t, dataDir), dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // testEnv keeps password hashing cheap: bcrypt at its default cost is slow under -race.
@@ -106,6 +165,7 @@ func startIn(t testing.TB, dataDir string, extra ...string) *instance {
 		// Every test client comes from 127.0.0.1, and wrong passwords are tried on
 		// purpose: the tests of these limits set them again, later flags winning.
 		"--max-sessions-per-ip", "0", "--failed-login-delay", "0s"}
+	args = append(args, storeArgs(t, dataDir)...)
 	args = append(args, extra...)
 	go func() { in.done <- run(ctx, args, testEnv, strings.NewReader(""), in.stdout, in.stderr) }()
 	var m []string
@@ -157,12 +217,18 @@ func (in *instance) shutdown() {
 	case <-time.After(30 * time.Second):
 		in.t.Errorf("serve did not stop")
 	}
+	if testDatabase(in.t, in.data) != "" {
+		if _, err := os.Stat(filepath.Join(in.data, store.DatabaseFile)); err == nil {
+			in.t.Errorf("%s=postgres, yet the server made %s", testStoreEnv, store.DatabaseFile)
+		}
+	}
 }
 
 // cli runs another subcommand against the instance's data directory.
 func (in *instance) cli(stdin string, args ...string) (string, error) {
 	var out syncBuffer
 	args = append([]string{"ftppanel"}, append(args, "--data", in.data)...)
+	args = append(args, storeArgs(in.t, in.data)...)
 	err := run(context.Background(), args, testEnv, strings.NewReader(stdin), &out, &out)
 	return out.String(), err
 }
@@ -446,13 +512,10 @@ func (b *browser) disconnect(id string) response {
 	return b.post("/sessions/"+id+"/disconnect", nil)
 }
 
-// history reads the ended sessions from the database file, newest first.
+// history reads the ended sessions from the store, newest first.
 func (in *instance) history() []store.HistoryEntry {
 	in.t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
-	if err != nil {
-		in.t.Fatal(err)
-	}
+	db := openStore(in.t, in.data)
 	defer db.Close()
 	entries, err := db.History(context.Background(), store.HistoryQuery{Limit: 1000})
 	if err != nil {
@@ -461,13 +524,10 @@ func (in *instance) history() []store.HistoryEntry {
 	return entries
 }
 
-// auditEntries reads the audit log from the database file.
+// auditEntries reads the audit log from the store.
 func (in *instance) auditEntries() []store.AuditEntry {
 	in.t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
-	if err != nil {
-		in.t.Fatal(err)
-	}
+	db := openStore(in.t, in.data)
 	defer db.Close()
 	entries, err := db.AuditEntries(context.Background(), 100)
 	if err != nil {

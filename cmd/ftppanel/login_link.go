@@ -16,7 +16,7 @@ import (
 // to send the customer to (single sign-on, as WHM opens cPanel). Whoever runs
 // it owns the data directory, so no password is asked.
 func (c *cli) loginLink(ctx context.Context, args []string) error {
-	fs, data := c.flags("login-link", "login-link CUSTOMER [--url URL] [--data DIR]")
+	fs, loc := c.flags("login-link", "login-link CUSTOMER [--url URL] [--data DIR]")
 	base := fs.String("url", defaultPanelURL, "the panel's `URL` as the customer's browser reaches it, with the base path: https://host.example.com/ftp-sessions")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
@@ -34,7 +34,7 @@ func (c *cli) loginLink(ctx context.Context, args []string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("--url %q: want the panel's address, such as https://host.example.com/ftp-sessions", *base)
 	}
-	db, err := c.openStore(ctx, *data)
+	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}

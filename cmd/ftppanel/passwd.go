@@ -13,7 +13,7 @@ import (
 // NAME's API tokens keep working ("token revoke" ends them).
 func (c *cli) panelPasswd(ctx context.Context, role store.Role, args []string) error {
 	kind := string(role)
-	fs, data := c.flags(kind+" passwd", kind+" passwd NAME [--data DIR]\n\n"+
+	fs, loc := c.flags(kind+" passwd", kind+" passwd NAME [--data DIR]\n\n"+
 		"The new password is read from the first line of standard input.")
 	positional, stop, err := parseOrHelp(fs, args)
 	if stop {
@@ -31,7 +31,7 @@ func (c *cli) panelPasswd(ctx context.Context, role store.Role, args []string) e
 	if err != nil {
 		return err
 	}
-	db, err := c.openStore(ctx, *data)
+	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}

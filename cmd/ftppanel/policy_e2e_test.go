@@ -280,10 +280,7 @@ func TestFTPS(t *testing.T) {
 // openStore opens the instance's database as another process would.
 func (in *instance) openStore() *store.DB {
 	in.t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
-	if err != nil {
-		in.t.Fatal(err)
-	}
+	db := openStore(in.t, in.data)
 	db.PasswordCost = 4
 	in.t.Cleanup(func() { db.Close() })
 	return db

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -267,10 +266,7 @@ func TestLoginLinks(t *testing.T) {
 		}
 	})
 	t.Run("Expired", func(t *testing.T) {
-		db, err := store.Open(context.Background(), filepath.Join(in.data, "ftppanel.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		db := openStore(t, in.data)
 		db.Now = func() time.Time { return time.Now().Add(-store.LoginLinkTTL - time.Second) }
 		token, _, err := db.CreateLoginLink(context.Background(), "acme")
 		db.Close()

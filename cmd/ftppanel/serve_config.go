@@ -17,7 +17,7 @@ import (
 )
 
 // serveUsage is the command line "serve --help" shows.
-const serveUsage = "serve [--data DIR] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT] [--base-path /PATH] [--nats-url URL[,URL...]] [--nats-listen HOST:PORT] [--node NAME] [OPTION...]"
+const serveUsage = "serve [--data DIR] [--database URL] [--config FILE] [--print-config] [--ftp-addr HOST:PORT] [--http-addr HOST:PORT] [--passive-ports LOW-HIGH] [--idle-timeout D] [--idle-warning D] [--history-days N] [--metrics-addr HOST:PORT] [--base-path /PATH] [--nats-url URL[,URL...]] [--nats-listen HOST:PORT] [--node NAME] [OPTION...]"
 
 // defaultHTTPAddr is where the panel listens unless told otherwise; the
 // commands that talk to it look there too.
@@ -32,7 +32,8 @@ const maxBanTime = 30 * 24 * time.Hour
 
 // serveConfig is every option of "serve", parsed and, after check, usable.
 type serveConfig struct {
-	DataDir string
+	DataDir  string
+	Database string // --database: empty or sqlite: for DataDir's SQLite file, or a postgres:// URL
 
 	FTPAddr      string
 	PassivePorts string // LOW-HIGH; check reads it into passive
@@ -217,19 +218,20 @@ func (cfg *serveConfig) check() error {
 	return cfg.checkFleet()
 }
 
-// serveFlagSet is serve's flag set, bound to a configuration, and its --data.
-func (c *cli) serveFlagSet() (*flag.FlagSet, *serveConfig, *string) {
-	fs, data := c.flags("serve", serveUsage)
+// serveFlagSet is serve's flag set, bound to a configuration, and its --data
+// and --database.
+func (c *cli) serveFlagSet() (*flag.FlagSet, *serveConfig, *storeFlags) {
+	fs, loc := c.flags("serve", serveUsage)
 	cfg := &serveConfig{}
 	cfg.defineFlags(fs)
-	return fs, cfg, data
+	return fs, cfg, loc
 }
 
 // parseServe parses serve's command line, environment and config file into a
 // checked configuration. stop says to return err at once: after --help or
 // --print-config, or on a bad option.
 func (c *cli) parseServe(args []string) (cfg *serveConfig, stop bool, err error) {
-	fs, cfg, data := c.serveFlagSet()
+	fs, cfg, loc := c.serveFlagSet()
 	from, positional, stop, err := c.parseConfig(fs, args)
 	if stop {
 		return nil, true, err
@@ -238,7 +240,7 @@ func (c *cli) parseServe(args []string) (cfg *serveConfig, stop bool, err error)
 		fs.Usage()
 		return nil, true, errUsage
 	}
-	cfg.DataDir = *data
+	cfg.DataDir, cfg.Database = loc.data, loc.database
 	if err := cfg.check(); err != nil {
 		if o, ok := err.(*optionError); ok {
 			err = from.invalid(o.name, o.err)

@@ -58,7 +58,7 @@ func newService(cfg *serveConfig, c *cli) *service {
 // bad address fails here, then serves in the background and returns. After an
 // error, Close releases what Run opened.
 func (s *service) Run(ctx context.Context) error {
-	db, err := s.cli.openStore(ctx, s.cfg.DataDir)
+	db, err := s.cli.openStore(ctx, storeFlags{data: s.cfg.DataDir, database: s.cfg.Database})
 	if err != nil {
 		return err
 	}
@@ -69,6 +69,9 @@ func (s *service) Run(ctx context.Context) error {
 		db.Node = s.cfg.nodeName()
 	}
 	db.Log = s.log.With(slog.String("component", "store"))
+	if db.Shared() {
+		s.log.Info("the store is PostgreSQL, shared with the nodes that name it", "database", store.RedactURL(s.cfg.Database))
+	}
 	if err := s.cli.ensureAdmin(ctx, db); err != nil {
 		return err
 	}
@@ -180,9 +183,11 @@ const sharedSQLiteEnv = "FTPPANEL_SHARED_SQLITE"
 
 // storeShared reports whether the fleet's nodes share this store, and so one set
 // of accounts: a customer then sees its FTP accounts' sessions on every node.
-// A SQLite file is one machine's; it counts as shared only when
+// PostgreSQL is; a SQLite file is one machine's, and counts as shared only when
 // FTPPANEL_SHARED_SQLITE=1 says so.
-func (c *cli) storeShared(*store.DB) bool { return c.getenv(sharedSQLiteEnv) == "1" }
+func (c *cli) storeShared(db *store.DB) bool {
+	return db.Shared() || c.getenv(sharedSQLiteEnv) == "1"
+}
 
 // startSampling starts the registry's rate sampling and the memory release.
 func (s *service) startSampling() {

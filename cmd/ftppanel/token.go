@@ -17,7 +17,7 @@ func (c *cli) token(ctx context.Context, args []string) error {
 	usage := "token add NAME [--label TEXT] [--data DIR]\n" +
 		"       " + c.prog + " token list NAME [--data DIR]\n" +
 		"       " + c.prog + " token revoke NAME ID [--data DIR]"
-	fs, data := c.flags("token", usage)
+	fs, loc := c.flags("token", usage)
 	label := fs.String("label", "", "what the token is for, shown by \"token list\" (add only)")
 	if len(args) == 0 || isHelp(args[0]) {
 		fs.Usage()
@@ -49,7 +49,7 @@ func (c *cli) token(ctx context.Context, args []string) error {
 	if err := store.ValidateTokenLabel(*label); err != nil {
 		return err
 	}
-	db, err := c.openStore(ctx, *data)
+	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,10 @@ import (
 )
 
 func TestAccountChangesEndSessionsElsewhere(t *testing.T) {
+	forEachStore(t, testAccountChangesEndSessionsElsewhere)
+}
+
+func testAccountChangesEndSessionsElsewhere(t *testing.T) {
 	db := mustOpen(t)
 	ctx := context.Background()
 	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
@@ -86,6 +90,10 @@ func TestAccountChangesEndSessionsElsewhere(t *testing.T) {
 // A login carries the newest change to its account it saw, also when its
 // password was remembered, so that a server ends it by the changes it did not see.
 func TestAuthenticateFTPSeesTheNewestChange(t *testing.T) {
+	forEachStore(t, testAuthenticateFTPSeesTheNewestChange)
+}
+
+func testAuthenticateFTPSeesTheNewestChange(t *testing.T) {
 	db := mustOpen(t)
 	ctx := context.Background()
 	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {

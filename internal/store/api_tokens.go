@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -47,18 +48,13 @@ func (db *DB) CreateAPIToken(ctx context.Context, userName, label string) (strin
 	}
 	token := APITokenPrefix + rand.Text() + rand.Text()
 	now := db.Now()
-	res, err := db.db.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, label, created_at)
-		SELECT ?, id, ?, ? FROM panel_users WHERE name = ?`,
-		tokenHash(token), label, formatTime(now), userName)
-	if err != nil {
-		return "", APIToken{}, err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return "", APIToken{}, err
-	} else if n == 0 {
+	var id int64
+	err := db.db.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, label, created_at)
+		SELECT ?, id, ?, ? FROM panel_users WHERE name = ? RETURNING id`,
+		tokenHash(token), label, formatTime(now), userName).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", APIToken{}, fmt.Errorf("panel user %q %w", userName, ErrNotFound)
 	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return "", APIToken{}, err
 	}

@@ -18,7 +18,9 @@ func mustCreateToken(t *testing.T, db *DB, user, label string) (string, APIToken
 	return token, rec
 }
 
-func TestAPIToken(t *testing.T) {
+func TestAPIToken(t *testing.T) { forEachStore(t, testAPIToken) }
+
+func testAPIToken(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpen(t)
 		clock := newFakeClock()
@@ -152,12 +154,11 @@ func TestAPIToken(t *testing.T) {
 		}
 	})
 	t.Run("TokenNotStored", func(t *testing.T) {
-		path := tempDBPath(t)
-		db := mustOpenFile(t, path)
+		db := mustOpen(t)
 		mustUser(t, db, "root")
 		token, _ := mustCreateToken(t, db, "root", "label")
 		var hash []byte
-		if err := openRaw(t, path).QueryRowContext(t.Context(), `SELECT token_hash FROM api_tokens`).Scan(&hash); err != nil {
+		if err := db.db.QueryRowContext(t.Context(), `SELECT token_hash FROM api_tokens`).Scan(&hash); err != nil {
 			t.Fatal(err)
 		}
 		want := sha256.Sum256([]byte(token))

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 )
@@ -51,7 +50,7 @@ func (db *DB) LostAudit() int64 {
 
 // insertAudit writes entries in order, all or none.
 func (db *DB) insertAudit(ctx context.Context, entries []AuditEntry) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sqlTx) error {
 		for _, e := range entries {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log
 				(at, actor, action, session_id, ftp_login, customer, remote_ip, detail, node)

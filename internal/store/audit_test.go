@@ -23,7 +23,9 @@ func sameEntry(a, b AuditEntry) bool {
 	return at && a == b
 }
 
-func TestAudit(t *testing.T) {
+func TestAudit(t *testing.T) { forEachStore(t, testAudit) }
+
+func testAudit(t *testing.T) {
 	base := time.Date(2025, 3, 4, 5, 6, 7, 123456789, time.FixedZone("CET", 3600))
 	entries := []AuditEntry{
 		{At: base, Actor: "root", Action: "disconnect", SessionID: "s-1", FTPLogin: "web1",
@@ -100,18 +102,20 @@ func TestAudit(t *testing.T) {
 		}
 	})
 	t.Run("SurvivesReopen", func(t *testing.T) {
-		path := tempDBPath(t)
-		db := mustOpenFile(t, path)
+		databaseURL, dir := freshStore(t)
+		db := mustOpenURL(t, databaseURL, dir)
 		record(t, db)
 		if err := db.Close(); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
-		db = mustOpenFile(t, path)
+		db = mustOpenURL(t, databaseURL, dir)
 		checkAll(t, mustAuditEntries(t, db, 10))
 	})
 }
 
-func TestAuditQuery(t *testing.T) {
+func TestAuditQuery(t *testing.T) { forEachStore(t, testAuditQuery) }
+
+func testAuditQuery(t *testing.T) {
 	db := mustOpen(t)
 	base := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 	// Recorded in this order: s-1 is the oldest, "anon" the newest.

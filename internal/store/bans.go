@@ -44,18 +44,14 @@ func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 	}
 	ip := addr.Unmap().String()
 	var out Ban
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sqlTx) error {
 		cur, err := scanBan(tx.QueryRowContext(ctx, `SELECT `+banColumns+` FROM bans
 			WHERE ip = ? AND lifted_at = '' AND until > ? ORDER BY until DESC LIMIT 1`, ip, formatTime(now)))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			res, err := tx.ExecContext(ctx, `INSERT INTO bans (ip, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?)`,
-				ip, b.Reason, b.CreatedBy, formatTime(now), formatTime(b.Until))
-			if err != nil {
-				return err
-			}
 			out = Ban{IP: ip, Reason: b.Reason, CreatedBy: b.CreatedBy, CreatedAt: now.UTC(), Until: b.Until.UTC()}
-			out.ID, err = res.LastInsertId()
+			err := tx.QueryRowContext(ctx, `INSERT INTO bans (ip, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+				ip, b.Reason, b.CreatedBy, formatTime(now), formatTime(b.Until)).Scan(&out.ID)
 			if err == nil {
 				db.banChange(ip)
 			}
@@ -118,7 +114,7 @@ func (db *DB) Bans(ctx context.Context) ([]Ban, error) {
 func (db *DB) LiftBan(ctx context.Context, id int64, by string) (Ban, error) {
 	now := formatTime(db.Now())
 	var b Ban
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sqlTx) error {
 		var err error
 		b, err = scanBan(tx.QueryRowContext(ctx, `UPDATE bans SET lifted_at = ?, lifted_by = ?
 			WHERE id = ? AND lifted_at = '' AND until > ? RETURNING `+banColumns, now, by, id, now))
@@ -173,7 +169,7 @@ func (db *DB) ApplyBan(ctx context.Context, b Ban, skip func() bool) (bool, erro
 		created = now
 	}
 	changed := false
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sqlTx) error {
 		changed = false
 		if skip != nil && skip() {
 			return nil
@@ -214,7 +210,7 @@ func (db *DB) ApplyLift(ctx context.Context, ip, by string, skip func() bool) (b
 	}
 	now := formatTime(db.Now())
 	lifted := false
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sqlTx) error {
 		lifted = false
 		if skip != nil && skip() {
 			return nil
@@ -247,7 +243,7 @@ func (db *DB) BanState(ctx context.Context, ip string) (BanState, error) {
 	}
 	ip = addr.Unmap().String()
 	var st BanState
-	err = db.inTx(ctx, func(tx *sql.Tx) error { // a writer's transaction: it waits for the other writers
+	err = db.inTx(ctx, func(tx *sqlTx) error { // a writer's transaction: it waits for the other writers
 		st = BanState{}
 		b, err := scanBan(tx.QueryRowContext(ctx, `SELECT `+banColumns+` FROM bans
 			WHERE ip = ? AND lifted_at = '' AND until > ? ORDER BY until DESC LIMIT 1`, ip, formatTime(db.Now())))

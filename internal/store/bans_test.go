@@ -9,7 +9,9 @@ import (
 	"time"
 )
 
-func TestBans(t *testing.T) {
+func TestBans(t *testing.T) { forEachStore(t, testBans) }
+
+func testBans(t *testing.T) {
 	db := mustOpen(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -74,7 +76,9 @@ func TestBans(t *testing.T) {
 
 // TestOneBanPerAddress: banning an address that is banned already extends its
 // ban rather than adding one, so lifting that one lets the address in.
-func TestOneBanPerAddress(t *testing.T) {
+func TestOneBanPerAddress(t *testing.T) { forEachStore(t, testOneBanPerAddress) }
+
+func testOneBanPerAddress(t *testing.T) {
 	db := mustOpen(t)
 	ctx := t.Context()
 	clock := newFakeClock()
@@ -182,7 +186,9 @@ func TestMigrationFoldsBansPerAddress(t *testing.T) {
 
 // TestBanChangesForTheFleet: the store tells of the bans made and lifted here,
 // and takes in the fleet's, which may shorten a ban, without telling of them.
-func TestBanChangesForTheFleet(t *testing.T) {
+func TestBanChangesForTheFleet(t *testing.T) { forEachStore(t, testBanChangesForTheFleet) }
+
+func testBanChangesForTheFleet(t *testing.T) {
 	db := mustOpen(t)
 	ctx := t.Context()
 	clock := newFakeClock()

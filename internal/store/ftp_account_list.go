@@ -30,7 +30,7 @@ type FTPAccountInfo struct {
 
 const accountInfoQuery = `SELECT a.login, c.name, a.idle_timeout_seconds, a.disabled, a.created_at
 	FROM ftp_accounts a JOIN customers c ON c.id = a.customer_id
-	WHERE (? OR (? != '' AND c.name = ?))`
+	WHERE (? = 1 OR (? != '' AND c.name = ?))`
 
 func scanAccountInfo(row interface{ Scan(...any) error }) (FTPAccountInfo, error) {
 	var (

@@ -90,7 +90,9 @@ func TestFTPAccounts(t *testing.T) {
 	})
 }
 
-func TestCustomers(t *testing.T) {
+func TestCustomers(t *testing.T) { forEachStore(t, testCustomers) }
+
+func testCustomers(t *testing.T) {
 	db := mustOpen(t)
 	if got, err := db.Customers(t.Context()); err != nil || len(got) != 0 {
 		t.Fatalf("Customers of an empty database = %q, %v", got, err)

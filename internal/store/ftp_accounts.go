@@ -112,7 +112,7 @@ func (db *DB) SetFTPIdleTimeout(ctx context.Context, login string, d time.Durati
 // changeFTPAccount runs one statement on an account and, for changes that end
 // sessions, records the change for running servers; ErrNotFound when no such login.
 func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string, args ...any) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sqlTx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -124,6 +124,9 @@ func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string,
 		}
 		if change == "" {
 			return nil
+		}
+		if err := tx.lockInCommitOrder(ctx, accountChangeLock); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO ftp_account_changes (login, change, changed_at) VALUES (?, ?, ?)`,
 			login, change, db.timestamp())

@@ -22,7 +22,9 @@ func countFTPAccounts(t *testing.T, db *DB) int {
 	return countRows(t, db.db, `SELECT count(*) FROM ftp_accounts`)
 }
 
-func TestAddFTPAccount(t *testing.T) {
+func TestAddFTPAccount(t *testing.T) { forEachStore(t, testAddFTPAccount) }
+
+func testAddFTPAccount(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpenWithCustomers(t)
 		if err := db.AddFTPAccount(t.Context(), "web1", "acme", ftpPW); err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 )
@@ -41,7 +40,7 @@ func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sqlTx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO session_history
 			(session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
 			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason, node)
@@ -55,9 +54,9 @@ func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 			if !e.LoggedInAt.IsZero() {
 				loggedIn = formatTime(e.LoggedInAt)
 			}
-			if _, err := stmt.ExecContext(ctx, e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
+			if _, err := stmt.ExecContext(ctx, tx.stmtArgs(e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
 				e.Client, e.TLS, formatTime(e.ConnectedAt), loggedIn, formatTime(e.EndedAt),
-				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason, cmp.Or(e.Node, db.Node)); err != nil {
+				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason, cmp.Or(e.Node, db.Node))...); err != nil {
 				return err
 			}
 		}

@@ -6,7 +6,9 @@ import (
 	"time"
 )
 
-func TestHistory(t *testing.T) {
+func TestHistory(t *testing.T) { forEachStore(t, testHistory) }
+
+func testHistory(t *testing.T) {
 	db := mustOpen(t)
 	ctx := context.Background()
 	base := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)

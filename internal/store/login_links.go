@@ -34,7 +34,7 @@ func (db *DB) CreateLoginLink(ctx context.Context, customer string) (string, tim
 	now := db.Now()
 	expires := now.Add(LoginLinkTTL)
 	var n int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_links WHERE expires_at < ?`,
 			formatTime(now.Add(-keepSpentLinks))); err != nil {
 			return err
@@ -67,7 +67,7 @@ func (db *DB) RedeemLoginLink(ctx context.Context, token string) (User, error) {
 	}
 	now := formatTime(db.Now())
 	var user User
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sqlTx) error {
 		var usedAt sql.NullString
 		var expiresAt string
 		var userID int64

@@ -9,7 +9,9 @@ import (
 	"testing"
 )
 
-func TestLoginLink(t *testing.T) {
+func TestLoginLink(t *testing.T) { forEachStore(t, testLoginLink) }
+
+func testLoginLink(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpen(t)
 		clock := newFakeClock()
@@ -32,7 +34,7 @@ func TestLoginLink(t *testing.T) {
 		}
 		// Only the hash is stored.
 		var stored []byte
-		if err := db.db.QueryRow(`SELECT token_hash FROM login_links`).Scan(&stored); err != nil {
+		if err := db.db.QueryRowContext(t.Context(), `SELECT token_hash FROM login_links`).Scan(&stored); err != nil {
 			t.Fatal(err)
 		}
 		if sum := sha256.Sum256([]byte(token)); !bytes.Equal(stored, sum[:]) {

@@ -54,7 +54,7 @@ func (db *DB) SetPanelPassword(ctx context.Context, name string, role Role, pass
 // of keepToken (none when empty), in one transaction.
 func (db *DB) setPanelPassword(ctx context.Context, id int64, hash, keepToken string) (int, error) {
 	var ended int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sqlTx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE panel_users SET password_hash = ? WHERE id = ?`, hash, id)
 		if err != nil {
 			return err

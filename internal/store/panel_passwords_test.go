@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-func TestChangePanelPassword(t *testing.T) {
+func TestChangePanelPassword(t *testing.T) { forEachStore(t, testChangePanelPassword) }
+
+func testChangePanelPassword(t *testing.T) {
 	const newPW = "a-new-password-9"
 	setup := func(t *testing.T) (db *DB, acme User, current, other string, root string) {
 		db = mustOpen(t)
@@ -65,7 +67,9 @@ func TestChangePanelPassword(t *testing.T) {
 	})
 }
 
-func TestSetPanelPassword(t *testing.T) {
+func TestSetPanelPassword(t *testing.T) { forEachStore(t, testSetPanelPassword) }
+
+func testSetPanelPassword(t *testing.T) {
 	const newPW = "a-new-password-9"
 	db := mustOpen(t)
 	acme := mustUser(t, db, "acme")

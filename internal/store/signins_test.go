@@ -52,7 +52,9 @@ func lastSeen(t *testing.T, db *DB, token string) time.Time {
 	return ts
 }
 
-func TestSignIn(t *testing.T) {
+func TestSignIn(t *testing.T) { forEachStore(t, testSignIn) }
+
+func testSignIn(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpen(t)
 		for _, name := range []string{"root", "acme"} {
@@ -123,11 +125,10 @@ func TestSignIn(t *testing.T) {
 		}
 	})
 	t.Run("TokenNotStored", func(t *testing.T) {
-		path := tempDBPath(t)
-		db := mustOpenFile(t, path)
+		db := mustOpen(t)
 		u := mustUser(t, db, "root")
 		token := mustSignIn(t, db, u)
-		raw := openRaw(t, path)
+		raw := db.db
 		var (
 			n                   int
 			hash                []byte
@@ -172,7 +173,9 @@ func TestSignIn(t *testing.T) {
 	})
 }
 
-func TestSignInExpiry(t *testing.T) {
+func TestSignInExpiry(t *testing.T) { forEachStore(t, testSignInExpiry) }
+
+func testSignInExpiry(t *testing.T) {
 	setup := func(t *testing.T) (*DB, *fakeClock, User, string) {
 		db := mustOpen(t)
 		clock := newFakeClock()

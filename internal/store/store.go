@@ -1,5 +1,6 @@
-// Package store keeps ftppanel's durable data in an embedded SQLite database:
-// panel users, customers, FTP accounts, panel sign-ins and the audit log.
+// Package store keeps ftppanel's durable data: panel users, customers, FTP
+// accounts, panel sign-ins, history and the audit log. It is an embedded SQLite
+// database, or a PostgreSQL database that several nodes share (dialect.go).
 package store
 
 import (
@@ -10,7 +11,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -18,9 +21,9 @@ import (
 	"time"
 
 	"github.com/ftppanel/ftppanel/migrations"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"golang.org/x/crypto/bcrypt"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Errors callers tell apart. Messages are safe to show to users.
@@ -35,7 +38,7 @@ const maxIdleConns = 8
 
 // DB is the ftppanel database.
 type DB struct {
-	db *sql.DB
+	db *sqlDB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost for new password hashes.
@@ -57,9 +60,48 @@ type DB struct {
 	auditLater backlogOnce[AuditEntry]
 }
 
-// Open opens (creating if needed) the database file at path and applies pending
-// migrations. Several processes may open the same file at once: the server and the
-// command-line tools do.
+// DatabaseFile is the name of the SQLite database in the data directory.
+const DatabaseFile = "ftppanel.db"
+
+// OpenURL opens the store a --database URL names: empty or "sqlite:" is the
+// SQLite file DatabaseFile in dataDir, "postgres://..." or "postgresql://..." a
+// PostgreSQL database (libpq parameters such as sslmode pass through).
+func OpenURL(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
+	switch {
+	case IsSQLite(databaseURL):
+		return Open(ctx, filepath.Join(dataDir, DatabaseFile))
+	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
+		return OpenPostgres(ctx, databaseURL)
+	}
+	return nil, fmt.Errorf("database %q: give sqlite: or a postgres:// URL", RedactURL(databaseURL))
+}
+
+// IsSQLite reports whether a --database URL names the SQLite file in the data
+// directory (empty or "sqlite:").
+func IsSQLite(databaseURL string) bool { return databaseURL == "" || databaseURL == "sqlite:" }
+
+// RedactURL returns the database URL with its password, if any, masked, to show.
+func RedactURL(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil || u.User == nil {
+		if err != nil && strings.Contains(databaseURL, "@") {
+			return "(a URL that does not parse)"
+		}
+		return databaseURL
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// Open opens (creating if needed) the SQLite database file at path and applies
+// pending migrations. Several processes may open the same file at once: the
+// server and the command-line tools do.
 func Open(ctx context.Context, path string) (*DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
@@ -75,7 +117,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	registered.Close()
 	sqlDB := sql.OpenDB(connector{dsn: "file:" + path + "?" + q.Encode(), driver: sqlite})
 	sqlDB.SetMaxIdleConns(maxIdleConns)
-	db := &DB{db: sqlDB, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
+	db := newDB(sqlDB, sqliteDialect)
 	// When two processes open a new file at once, both switch it to WAL, and SQLite
 	// refuses one of them with SQLITE_BUSY at once, without the busy timeout, rather
 	// than deadlock. Try again for about as long as the busy timeout.
@@ -97,6 +139,64 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// maxPostgresConns bounds the connections one process opens to PostgreSQL, whose
+// connections are processes: a fleet of nodes shares its max_connections.
+const maxPostgresConns = 32
+
+// postgresConnectTimeout bounds a connection attempt unless the URL's
+// connect_timeout says otherwise.
+const postgresConnectTimeout = 10 * time.Second
+
+// OpenPostgres opens the PostgreSQL database at the URL and applies pending
+// migrations, one node at a time. Errors name the server, never the password.
+func OpenPostgres(ctx context.Context, databaseURL string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %s", RedactURL(databaseURL), redactErr(err, ""))
+	}
+	if cfg.ConnectTimeout == 0 { // no connect_timeout in the URL: do not hang on an unreachable host
+		cfg.ConnectTimeout = postgresConnectTimeout
+	}
+	where := fmt.Sprintf("PostgreSQL at %s:%d", cfg.Host, cfg.Port)
+	if strings.HasPrefix(cfg.Host, "/") {
+		where = "PostgreSQL on socket " + cfg.Host
+	}
+	sqlDB := stdlib.OpenDB(*cfg)
+	sqlDB.SetMaxOpenConns(maxPostgresConns)
+	sqlDB.SetMaxIdleConns(maxIdleConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s: %s", where, redactErr(err, cfg.Password))
+	}
+	db := newDB(sqlDB, postgresDialect)
+	if err := db.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("%s: %s", where, redactErr(err, cfg.Password))
+	}
+	return db, nil
+}
+
+// redactErr is err's message with the password masked, should it show.
+func redactErr(err error, password string) string {
+	msg := err.Error()
+	if password != "" {
+		msg = strings.ReplaceAll(msg, password, "xxxxx")
+	}
+	return msg
+}
+
+func newDB(pool *sql.DB, d dialect) *DB {
+	return &DB{db: &sqlDB{DB: pool, dialect: d}, Now: time.Now, PasswordCost: bcrypt.DefaultCost}
+}
+
+// Dialect names the database the store runs on: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.db.dialect.String() }
+
+// Shared reports whether the store is a database that several nodes share
+// (PostgreSQL), rather than a file of this node's own.
+func (db *DB) Shared() bool { return db.db.dialect == postgresDialect }
+
 // Close closes the database.
 func (db *DB) Close() error {
 	db.auditLater.close() // a last attempt at what waits
@@ -107,8 +207,14 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
 
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	// On PostgreSQL every step holds one lock, so that nodes starting together
+	// migrate one at a time (CREATE TABLE IF NOT EXISTS included: it races).
+	err := db.migrationTx(ctx, func(tx *sqlTx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
 	names, err := fs.Glob(migrations.FS, "*.sql")
@@ -116,6 +222,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	slices.Sort(names)
+	if err := db.refuseNewerSchema(ctx, names); err != nil {
+		return err
+	}
 	for _, name := range names {
 		if err := db.applyMigration(ctx, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
@@ -124,13 +233,54 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// refuseNewerSchema refuses a database that a newer ftppanel migrated further
+// than this one knows: this node would misread it.
+func (db *DB) refuseNewerSchema(ctx context.Context, known []string) error {
+	applied, err := db.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	var unknown []string
+	for _, v := range applied {
+		if !slices.Contains(known, v+".sql") {
+			unknown = append(unknown, v)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	number := func(v string) string { n, _, _ := strings.Cut(v, "_"); return n }
+	return fmt.Errorf("the database schema is at %s, newer than this ftppanel (%s) knows: upgrade this node",
+		number(slices.Max(unknown)), number(strings.TrimSuffix(slices.Max(known), ".sql")))
+}
+
+// migrationTx runs fn in a transaction that, on PostgreSQL, holds the migration lock.
+func (db *DB) migrationTx(ctx context.Context, fn func(*sqlTx) error) error {
+	tx, err := db.db.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	t := &sqlTx{Tx: tx, dialect: db.db.dialect}
+	if db.db.dialect == postgresDialect {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
 func (db *DB) applyMigration(ctx context.Context, name string) error {
-	body, err := fs.ReadFile(migrations.FS, name)
+	body, err := db.db.dialect.migration(name)
 	if err != nil {
 		return err
 	}
 	version := strings.TrimSuffix(name, ".sql")
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	apply := func(tx *sqlTx) error {
 		// Checked inside the transaction: another process may be migrating too.
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
@@ -139,12 +289,16 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 		if n > 0 {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		if _, err := tx.Tx.ExecContext(ctx, body); err != nil { // written for the dialect already
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, db.timestamp())
 		return err
-	})
+	}
+	if db.db.dialect == postgresDialect {
+		return db.migrationTx(ctx, apply)
+	}
+	return db.inTx(ctx, apply)
 }
 
 // Migrations lists the versions applied, oldest first.
@@ -165,9 +319,14 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
+// maxSerializationRetries bounds how often a PostgreSQL transaction that lost a
+// conflict with another is run again.
+const maxSerializationRetries = 20
+
 // inTx runs fn in a transaction. A transaction that met a connection gone
-// read-only (see recoveringConn) changed nothing and is run again on another.
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+// read-only (see recoveringConn) changed nothing and is run again on another;
+// so is one PostgreSQL gave up for a conflict with another transaction.
+func (db *DB) inTx(ctx context.Context, fn func(*sqlTx) error) error {
 	err := db.tryTx(ctx, fn)
 	for range maxIdleConns {
 		if !errors.Is(err, driver.ErrBadConn) {
@@ -175,11 +334,21 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		}
 		err = db.tryTx(ctx, fn)
 	}
+	for attempt := 1; attempt <= maxSerializationRetries && isSerializationFailure(err); attempt++ {
+		// A short random wait, growing, so that the conflicting ones spread out.
+		wait := time.Duration(mathrand.Int64N(int64(attempt) * int64(2*time.Millisecond)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		err = db.tryTx(ctx, fn)
+	}
 	return err
 }
 
-func (db *DB) tryTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+func (db *DB) tryTx(ctx context.Context, fn func(*sqlTx) error) error {
+	tx, err := db.db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -200,16 +369,4 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
-}
-
-// isBusy reports whether err is SQLite's SQLITE_BUSY, or one of its extended codes.
-func isBusy(err error) bool {
-	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
-}
-
-// isUniqueViolation reports whether err is SQLite's UNIQUE constraint failure.
-func isUniqueViolation(err error) bool {
-	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
 }

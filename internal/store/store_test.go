@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/ftppanel/ftppanel/internal/pgtest"
 	"github.com/ftppanel/ftppanel/migrations"
 )
 
@@ -28,19 +31,73 @@ func tempDBPath(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "ftppanel.db")
 }
 
-// mustOpen opens a fresh database in t.TempDir() and closes it when the test ends.
-func mustOpen(t *testing.T) *DB {
-	t.Helper()
-	return mustOpenFile(t, tempDBPath(t))
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Shutdown()
+	os.Exit(code)
 }
 
-// mustOpenFile opens the database at path with the cheapest bcrypt cost (bcrypt is
-// very slow under -race) and closes it when the test ends. Closing twice is fine.
+// forEachStore runs test once on each kind of store, as the subtests "sqlite" and
+// "postgres": mustOpen, within them, opens a store of that kind.
+func forEachStore(t *testing.T, test func(t *testing.T)) {
+	t.Run("sqlite", test)
+	t.Run("postgres", test)
+}
+
+// storeKind is the kind of store the test runs on: the forEachStore subtest it is
+// in, or SQLite outside them.
+func storeKind(t testing.TB) string {
+	if parts := strings.Split(t.Name(), "/"); len(parts) > 1 && parts[1] == "postgres" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// freshStore returns the database URL and data directory of a new, empty store
+// of the kind the test runs on, for OpenURL.
+func freshStore(t testing.TB) (databaseURL, dataDir string) {
+	t.Helper()
+	if storeKind(t) == "postgres" {
+		return pgtest.NewDatabase(t), t.TempDir()
+	}
+	return "", t.TempDir()
+}
+
+// mustOpen opens a fresh store of the kind the test runs on (a file in
+// t.TempDir() outside forEachStore) and closes it when the test ends.
+func mustOpen(t *testing.T) *DB {
+	t.Helper()
+	databaseURL, dir := freshStore(t)
+	return mustOpenURL(t, databaseURL, dir)
+}
+
+// mustOpenFile opens the SQLite database at path (see mustOpenURL).
 func mustOpenFile(t *testing.T, path string) *DB {
 	t.Helper()
-	db, err := Open(t.Context(), path)
+	return mustOpenURL(t, "", path)
+}
+
+// mustOpenURL opens the store OpenURL names, or the SQLite file path when
+// databaseURL is empty, with the cheapest bcrypt cost (bcrypt is very slow under
+// -race), and closes it when the test ends. Closing twice is fine.
+func mustOpenURL(t testing.TB, databaseURL, path string) *DB {
+	t.Helper()
+	var db *DB
+	var err error
+	if databaseURL == "" {
+		if filepath.Ext(path) != ".db" { // a data directory
+			path = filepath.Join(path, DatabaseFile)
+		}
+		db, err = Open(t.Context(), path)
+	} else {
+		db, err = OpenURL(t.Context(), databaseURL, path)
+	}
 	if err != nil {
-		t.Fatalf("Open(%q): %v", path, err)
+		t.Fatalf("open the %s store: %v", storeKind(t), err)
+	}
+	if storeKind(t) == "postgres" && !db.Shared() {
+		db.Close()
+		t.Fatalf("opened a %s store in a %s test", db.Dialect(), storeKind(t))
 	}
 	db.PasswordCost = bcrypt.MinCost
 	t.Cleanup(func() {
@@ -140,7 +197,9 @@ func tableNames(t *testing.T, raw *sql.DB) []string {
 	return out
 }
 
-func countRows(t *testing.T, raw *sql.DB, query string, args ...any) int {
+func countRows(t *testing.T, raw interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := raw.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {

@@ -61,13 +61,10 @@ func (db *DB) AddCustomer(ctx context.Context, name, password string) error {
 	if err != nil {
 		return err
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sqlTx) error {
 		now := db.timestamp()
-		res, err := tx.ExecContext(ctx, `INSERT INTO customers (name, created_at) VALUES (?, ?)`, name, now)
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id`, name, now).Scan(&id)
 		if err != nil {
 			return err
 		}

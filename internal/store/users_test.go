@@ -29,7 +29,9 @@ func mustCustomerExists(t *testing.T, db *DB, name string) bool {
 	return ok
 }
 
-func TestAddAdmin(t *testing.T) {
+func TestAddAdmin(t *testing.T) { forEachStore(t, testAddAdmin) }
+
+func testAddAdmin(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpen(t)
 		if mustHasAdmin(t, db) {
@@ -103,7 +105,9 @@ func TestAddAdmin(t *testing.T) {
 	})
 }
 
-func TestAddCustomer(t *testing.T) {
+func TestAddCustomer(t *testing.T) { forEachStore(t, testAddCustomer) }
+
+func testAddCustomer(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := mustOpen(t)
 		if mustCustomerExists(t, db, "acme") {
@@ -195,7 +199,9 @@ func TestAddCustomer(t *testing.T) {
 	})
 }
 
-func TestAuthenticatePanelUser(t *testing.T) {
+func TestAuthenticatePanelUser(t *testing.T) { forEachStore(t, testAuthenticatePanelUser) }
+
+func testAuthenticatePanelUser(t *testing.T) {
 	db := mustOpen(t)
 	if err := db.AddAdmin(t.Context(), "root", adminPW); err != nil {
 		t.Fatalf("AddAdmin: %v", err)
@@ -332,6 +338,10 @@ func TestPasswordsHashed(t *testing.T) {
 // TestUnknownUsersCostAsMuchAsKnownOnes: the dummy hash compared for an unknown
 // user has the cost of the real hashes, even when they were made at another cost.
 func TestUnknownUsersCostAsMuchAsKnownOnes(t *testing.T) {
+	forEachStore(t, testUnknownUsersCostAsMuchAsKnownOnes)
+}
+
+func testUnknownUsersCostAsMuchAsKnownOnes(t *testing.T) {
 	db := mustOpen(t)
 	ctx := context.Background()
 	db.PasswordCost = bcrypt.MinCost + 1

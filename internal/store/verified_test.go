@@ -22,7 +22,9 @@ func countHashes(t *testing.T) *atomic.Int64 {
 
 // TestRepeatedFTPLoginsHashOnce: an FTP client that logs in again and again with
 // the right password pays bcrypt once; everything else pays it every time.
-func TestRepeatedFTPLoginsHashOnce(t *testing.T) {
+func TestRepeatedFTPLoginsHashOnce(t *testing.T) { forEachStore(t, testRepeatedFTPLoginsHashOnce) }
+
+func testRepeatedFTPLoginsHashOnce(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	clock := newFakeClock()
@@ -79,7 +81,9 @@ func TestRepeatedFTPLoginsHashOnce(t *testing.T) {
 	login("new-ftp-secret", false, 1) // gone: compared against the dummy hash
 }
 
-func TestPanelLoginsAlwaysHash(t *testing.T) {
+func TestPanelLoginsAlwaysHash(t *testing.T) { forEachStore(t, testPanelLoginsAlwaysHash) }
+
+func testPanelLoginsAlwaysHash(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
 	if err := db.AddAdmin(ctx, "root", adminPW); err != nil {
