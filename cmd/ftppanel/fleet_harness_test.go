@@ -122,7 +122,7 @@ func startNodeOn(t *testing.T, bin, name, natsURL, data string, env []string, ex
 	t.Helper()
 	low := 40000 + 100*int(instances.Add(1)%10)
 	n := &fleetNode{name: name, bin: bin, env: env, instance: &instance{t: t, data: data}}
-	n.args = []string{"serve", "--data", n.data, "--node", name}
+	n.args = append([]string{"serve", "--data", n.data, "--node", name}, storeArgs(t, data)...)
 	if natsURL != "" {
 		n.args = append(n.args, "--nats-url", natsURL)
 	}

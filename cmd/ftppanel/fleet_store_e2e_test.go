@@ -13,7 +13,8 @@ import (
 )
 
 // sharedNodes starts NATS and nodes a and b over one data directory, so one
-// SQLite file: the fleet's shared store on one machine.
+// store: its SQLite file, the fleet's shared store on one machine, or under
+// FTPPANEL_TEST_STORE=postgres (make test's second run) its PostgreSQL database.
 func sharedNodes(t *testing.T) (a, b *fleetNode) {
 	t.Helper()
 	ns := startNATS(t)
