@@ -6,10 +6,12 @@ import (
 )
 
 // TestRowsKnowTheirNode: history and audit rows carry the node that wrote
-// them, and the node filter finds them; two nodes share one file.
-func TestRowsKnowTheirNode(t *testing.T) {
-	path := tempDBPath(t)
-	a, b := mustOpenFile(t, path), mustOpenFile(t, path)
+// them, and the node filter finds them; two nodes share one store.
+func TestRowsKnowTheirNode(t *testing.T) { forEachStore(t, testRowsKnowTheirNode) }
+
+func testRowsKnowTheirNode(t *testing.T) {
+	databaseURL, dir := freshStore(t)
+	a, b := mustOpenURL(t, databaseURL, dir), mustOpenURL(t, databaseURL, dir)
 	a.Node, b.Node = "a", "b"
 	ctx := t.Context()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
