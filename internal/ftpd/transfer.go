@@ -162,10 +162,16 @@ func (f *transferFile) sendFile(tc *net.TCPConn, from int64) (int64, error) {
 // writeChunks sends the file chunk by chunk, counting each; a TLS connection
 // gets no sendfile anyway.
 func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
 	var total int64
 	for {
 		start := f.now()
-		n, err := io.CopyN(w, f.File, f.chunks.next())
+		chunk := f.chunks.next()
+		n, err := io.CopyBuffer(w, io.LimitReader(f.File, chunk), *buf)
+		if err == nil && n < chunk {
+			err = io.EOF // io.CopyN's way of telling the end of the file
+		}
 		f.chunks.took(f.now().Sub(start))
 		total += n
 		f.count(n)
@@ -182,12 +188,23 @@ func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
 // arrives, so the panel shows exactly what the client has sent, also while it
 // pauses; the copy goes through a buffer, as other FTP servers' does.
 func (f *transferFile) ReadFrom(r io.Reader) (int64, error) {
-	n, err := io.CopyBuffer(writerOnly{f.File}, countingReader{r, f}, make([]byte, uploadBuffer))
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(writerOnly{f.File}, countingReader{r, f}, *buf)
 	return n, f.hide(err)
 }
 
-// uploadBuffer is the size of an upload's copy buffer.
-const uploadBuffer = 256 << 10
+// copyBufferSize is the size of an upload's copy buffer, and of a TLS
+// download's.
+const copyBufferSize = 256 << 10
+
+// copyBuffers keeps copy buffers between transfers: allocating one per file
+// (the runtime clears every new large allocation) was most of the CPU a small
+// upload cost.
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, copyBufferSize)
+	return &b
+}}
 
 // countingReader counts on the transfer what it reads.
 type countingReader struct {
