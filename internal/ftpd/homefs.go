@@ -25,6 +25,8 @@ type homeFS struct {
 	session *session.Session
 	now     func() time.Time
 	log     *slog.Logger
+	// progress counts the bytes of downloads sent with sendfile.
+	progress *progressTicker
 	// allocated is the size the client announced with ALLO for its next upload.
 	allocated atomic.Int64
 }

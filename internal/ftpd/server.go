@@ -85,6 +85,7 @@ type Server struct {
 	control   *controlListener
 	passive   *passiveListeners
 	history   *historyWriter
+	progress  *progressTicker
 	limits    *limits
 	defender  *defender
 	bans      banStore // the store, as the defender uses it
@@ -119,6 +120,7 @@ func Start(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		now:      cfg.Now,
 		passive:  newPassiveListeners(cfg.PassivePorts, cfg.MaxPassivePerIP, cfg.ConnectionTimeout),
+		progress: newProgressTicker(),
 	}
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
 	s.defender = newDefender(cfg.BanAfter, cfg.BanWindow, cfg.BanTime, cfg.Now)
@@ -180,6 +182,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.stopWatch()
 	s.served.Wait()
 	err = errors.Join(err, s.registry.Shutdown(ctx))
+	s.progress.close()
 	s.history.close()
 	return err
 }

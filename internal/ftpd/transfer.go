@@ -53,6 +53,8 @@ type transferFile struct {
 	upload  bool
 	now     func() time.Time
 	log     *slog.Logger
+	// progress counts a sendfile download's bytes while it runs.
+	progress *progressTicker
 
 	moved       int64
 	interrupted error
@@ -70,7 +72,8 @@ func (h *homeFS) startTransfer(f *os.File, name string, flag int, size int64) *t
 		}
 	}
 	h.session.StartTransfer(state, name, size, h.now())
-	return &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log}
+	return &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log,
+		progress: h.progress}
 }
 
 func (f *transferFile) count(n int64) {
@@ -126,36 +129,14 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 
 // sendFile sends the rest of the file, from offset from, in one sendfile loop
 // (Go's, which waits in the poller whenever the socket is full, so a disconnect
-// that closes the connection ends it at once), and reports progress every
-// reportEvery from the file's offset, which the kernel moves on with each
-// sendfile call. Cutting the loop into chunks for the reports cost a return
-// and a new call at each chunk's end: 23% more context switches per GiB with 8
-// fast clients (docs/benchmarks.md).
+// that closes the connection ends it at once); the server's progress ticker
+// counts its progress every reportEvery meanwhile. Cutting the loop into
+// chunks for the reports cost a return and a new call at each chunk's end: 23%
+// more context switches per GiB with 8 fast clients (docs/benchmarks.md).
 func (f *transferFile) sendFile(tc *net.TCPConn, from int64) (int64, error) {
-	var counted int64 // the ticker's until it has stopped
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(reportEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if at, err := f.File.Seek(0, io.SeekCurrent); err == nil && at-from > counted {
-					f.count(at - from - counted)
-					counted = at - from
-				}
-			}
-		}
-	}()
+	f.progress.start(f, from)
 	n, err := tc.ReadFrom(f.File)
-	close(done)
-	wg.Wait()
-	f.count(n - counted)
+	f.count(n - f.progress.end(f))
 	return n, f.hide(err)
 }
 

@@ -2,10 +2,12 @@ package ftpd
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -44,5 +46,50 @@ func TestUploadsReuseTheirCopyBuffer(t *testing.T) {
 	}
 	if got := tf.moved; got != (uploads+1)*int64(len(content)) {
 		t.Errorf("counted %d bytes, want %d", got, (uploads+1)*len(content))
+	}
+}
+
+// TestOneTickerCountsEveryDownload: the progress of downloads sent with
+// sendfile is counted while they run, from their files' offsets, by one
+// goroutine for all of them; what it counted and what is counted at the end
+// add up to what was sent, once.
+func TestOneTickerCountsEveryDownload(t *testing.T) {
+	p := newProgressTicker()
+	defer p.close()
+	dir := t.TempDir()
+	var files []*transferFile
+	for i := range 3 {
+		f, err := os.Create(filepath.Join(dir, strconv.Itoa(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		s := session.New("127.0.0.1", 1000+i, time.Now(), func() {})
+		tf := &transferFile{File: f, session: s, name: "/f", now: time.Now, log: slog.Default(), progress: p}
+		files = append(files, tf)
+		p.start(tf, 0)
+		// what sendfile would have sent so far: the kernel moves the offset
+		if _, err := f.Seek(int64(1000*(i+1)), io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, tf := range files {
+		want := int64(1000 * (i + 1))
+		waitFor(t, "the ticker to count a download's progress", func() bool {
+			return tf.session.Snapshot(time.Now()).BytesDown == want
+		})
+	}
+	p.mu.Lock()
+	running := p.running
+	p.mu.Unlock()
+	if !running {
+		t.Fatal("no ticker runs while downloads are in flight")
+	}
+	for i, tf := range files {
+		sent := int64(1000*(i+1) + 500) // 500 bytes more before sendfile returned
+		tf.count(sent - p.end(tf))
+		if got := tf.session.Snapshot(time.Now()).BytesDown; got != sent {
+			t.Errorf("download %d: %d bytes counted, want %d", i, got, sent)
+		}
 	}
 }
