@@ -108,6 +108,10 @@ type clientHandler struct {
 	reader              *bufio.Reader   // Reader on the TCP connection
 	ctxRest             int64           // Restart point
 	transferMu          sync.Mutex      // this mutex will protect the transfer parameters
+	readerMu            sync.Mutex      // ftppanel: guards the three below, see runTransfer
+	transferGen         uint64          // ftppanel: counts the transfer commands run
+	transferRunning     bool            // ftppanel: a transfer command runs on the reading goroutine
+	readerMoved         bool            // ftppanel: another goroutine reads the commands meanwhile
 	id                  uint32          // ID of the client
 	selectedHashAlgo    HASHAlgo        // algorithm used when we receive the HASH command
 	currentTransferType TransferType    // current transfer type
@@ -421,30 +425,46 @@ func (c *clientHandler) isCommandAborted() bool {
 
 // HandleCommands reads the stream of commands
 func (c *clientHandler) HandleCommands() {
-	defer c.end()
-
 	if msg, err := c.server.driver.ClientConnected(c); err == nil {
 		c.writeMessage(StatusServiceReady, msg)
 	} else {
 		c.writeMessage(StatusSyntaxErrorNotRecognised, msg)
+		c.end()
 
 		return
 	}
 
+	c.readCommands()
+}
+
+// readCommands reads commands and runs them until the session ends, and then
+// ends it; or until a transfer that runs on this goroutine lasts long enough for
+// another goroutine to take over reading (see runTransfer).
+func (c *clientHandler) readCommands() {
 	for {
-		if c.readCommand() {
+		line, ok, end := c.readCommand()
+		if end {
+			c.end()
+
+			return
+		}
+
+		if ok && !c.handleCommand(line) {
 			return
 		}
 	}
 }
 
-func (c *clientHandler) readCommand() bool {
+// readCommand reads the next command line; ok is false when there was none
+// to run (a line too long was refused, an idle deadline was extended), end is
+// true when the session ends.
+func (c *clientHandler) readCommand() (line string, ok, end bool) {
 	if c.reader == nil {
 		if c.debug {
 			c.logger.Debug("Client disconnected", "clean", true)
 		}
 
-		return true
+		return "", false, true
 	}
 
 	// florent(2018-01-14): #58: IDLE timeout: Preparing the deadline before we read
@@ -457,7 +477,7 @@ func (c *clientHandler) readCommand() bool {
 					c.logger.Debug("Client disconnected before first command")
 				}
 
-				return true
+				return "", false, true
 			}
 
 			c.logger.Error("Network error", "err", err)
@@ -468,24 +488,20 @@ func (c *clientHandler) readCommand() bool {
 
 	if isPrefix {
 		// ftppanel: a line too long is refused and skipped; the session goes on
-		return c.skipLongLine(len(lineSlice))
+		return "", false, c.skipLongLine(len(lineSlice))
 	}
 
 	if err != nil {
-		shouldDisconnect := c.handleCommandsStreamError(err)
-
-		return shouldDisconnect
+		return "", false, c.handleCommandsStreamError(err)
 	}
 
-	line := string(lineSlice)
+	line = string(lineSlice)
 
 	if c.debug {
 		c.logger.Debug("Received line", "line", line)
 	}
 
-	c.handleCommand(line)
-
-	return false
+	return line, true, false
 }
 
 // skipLongLine reads and drops the rest of a command line longer than the reader's
@@ -591,8 +607,9 @@ func (c *clientHandler) handleCommandsStreamError(err error) bool {
 	return true
 }
 
-// handleCommand takes care of executing the received line
-func (c *clientHandler) handleCommand(line string) {
+// handleCommand takes care of executing the received line; it returns false when
+// another goroutine reads the commands from now on.
+func (c *clientHandler) handleCommand(line string) bool {
 	command, param := parseLine(line)
 	command = strings.ToUpper(command)
 
@@ -617,14 +634,14 @@ func (c *clientHandler) handleCommand(line string) {
 			c.setLastCommand(command)
 			c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Unknown command %#v", command))
 
-			return
+			return true
 		}
 	}
 
 	if c.driver == nil && !cmdDesc.Open {
 		c.writeMessage(StatusNotLoggedIn, "Please login with USER and PASS")
 
-		return
+		return true
 	}
 
 	// All commands are serialized except the ones that require special action.
@@ -639,8 +656,7 @@ func (c *clientHandler) handleCommand(line string) {
 	c.setLastCommand(command)
 
 	if cmdDesc.TransferRelated {
-		// these commands will be started in a separate goroutine so
-		// they can be aborted.
+		// these commands can be aborted, see runTransfer.
 		// We cannot have two concurrent transfers so also set isTransferAborted
 		// to false here.
 		// isTransferAborted could remain to true if the previous command is
@@ -653,14 +669,62 @@ func (c *clientHandler) handleCommand(line string) {
 
 		c.transferWg.Add(1)
 
-		go func(cmd, param string) {
-			defer c.transferWg.Done()
-
-			c.executeCommandFn(cmdDesc, cmd, param)
-		}(command, param)
-	} else {
-		c.executeCommandFn(cmdDesc, command, param)
+		return c.runTransfer(cmdDesc, command, param)
 	}
+
+	c.executeCommandFn(cmdDesc, command, param)
+
+	return true
+}
+
+// ftppanel: a transfer command runs on the goroutine that reads the commands,
+// and only when it lasts longer than readerHandOff does a new goroutine take
+// over reading them, so that ABOR, STAT and NOOP are answered during a long
+// transfer. The library started a goroutine for every transfer command: for a
+// small file, handing the command over and back cost more than moving it.
+
+// readerHandOff is how long a transfer runs before commands are read again.
+const readerHandOff = 50 * time.Millisecond
+
+// runTransfer runs a transfer command, which transferWg counts already, and
+// reports whether this goroutine still reads the commands.
+func (c *clientHandler) runTransfer(cmdDesc *CommandDescription, command, param string) bool {
+	c.readerMu.Lock()
+	c.transferGen++
+	gen := c.transferGen
+	c.transferRunning = true
+	c.readerMu.Unlock()
+
+	handOff := time.AfterFunc(readerHandOff, func() { c.takeOverReading(gen) })
+
+	c.executeCommandFn(cmdDesc, command, param)
+	handOff.Stop()
+
+	c.readerMu.Lock()
+	c.transferRunning = false
+	moved := c.readerMoved
+	c.readerMoved = false
+	c.readerMu.Unlock()
+
+	c.transferWg.Done()
+
+	return !moved
+}
+
+// takeOverReading makes the calling goroutine (the hand-off timer's) the one
+// that reads the commands, if transfer gen still runs.
+func (c *clientHandler) takeOverReading(gen uint64) {
+	c.readerMu.Lock()
+	if !c.transferRunning || c.transferGen != gen {
+		c.readerMu.Unlock()
+
+		return
+	}
+
+	c.readerMoved = true
+	c.readerMu.Unlock()
+
+	c.readCommands()
 }
 
 func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, param string) {
