@@ -25,12 +25,7 @@ func TestCommandsAnsweredDuringALongTransfer(t *testing.T) {
 	c.login("bob")
 	id := ts.sessionOf("bob")
 	c.cmd(200, "TYPE I")
-	host, port := c.pasv()
-	data, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer data.Close()
+	data := c.dataConn()
 	c.cmd(150, "STOR long.bin")
 	if _, err := data.Write(make([]byte, 64<<10)); err != nil {
 		t.Fatal(err)
@@ -45,11 +40,7 @@ func TestCommandsAnsweredDuringALongTransfer(t *testing.T) {
 	c.cmd(200, "NOOP")
 
 	// and a transfer after it works
-	host, port = c.pasv()
-	data2, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(port)), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data2 := c.dataConn()
 	c.cmd(150, "STOR short.bin")
 	data2.Write([]byte("short"))
 	data2.Close()
@@ -88,6 +79,19 @@ func TestSmallTransfersStartNoGoroutine(t *testing.T) {
 	if got := goroutinesCreated() - before; got >= transfers/2 {
 		t.Errorf("%d small transfers started %d goroutines", transfers, got)
 	}
+}
+
+// dataConn sends PASV and connects to the port it names; the connection is
+// closed when the test ends.
+func (r *rawConn) dataConn() net.Conn {
+	r.t.Helper()
+	host, port := r.pasv()
+	data, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(port)), 10*time.Second)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { data.Close() })
+	return data
 }
 
 func goroutinesCreated() uint64 {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	ftpserver "github.com/fclairamb/ftpserverlib"
+
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
@@ -55,6 +57,9 @@ type transferFile struct {
 	log     *slog.Logger
 	// progress counts a sendfile download's bytes while it runs.
 	progress *progressTicker
+	// logged is what the transfer log needs to know of the transfer; nil
+	// without a transfer log.
+	logged *loggedTransfer
 
 	moved       int64
 	interrupted error
@@ -71,9 +76,15 @@ func (h *homeFS) startTransfer(f *os.File, name string, flag int, size int64) *t
 			size = -1
 		}
 	}
-	h.session.StartTransfer(state, name, size, h.now())
-	return &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log,
+	started := h.now()
+	h.session.StartTransfer(state, name, size, started)
+	tf := &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log,
 		progress: h.progress}
+	if h.xferlog != nil {
+		tf.logged = &loggedTransfer{to: h.xferlog, started: started, login: h.login, ip: h.ip,
+			ascii: h.cc.GetTransferType() == ftpserver.TransferTypeASCII}
+	}
+	return tf
 }
 
 func (f *transferFile) count(n int64) {
@@ -206,9 +217,22 @@ type writerOnly struct{ io.Writer }
 // cut short.
 func (f *transferFile) TransferError(err error) { f.interrupted = err }
 
+// loggedTransfer is a transfer the transfer log gets a line for.
+type loggedTransfer struct {
+	to        *transferLog
+	started   time.Time
+	login, ip string
+	ascii     bool
+}
+
 func (f *transferFile) Close() error {
 	err := f.File.Close()
-	f.session.EndTransfer(f.now(), f.interrupted == nil)
+	end := f.now()
+	f.session.EndTransfer(end, f.interrupted == nil)
+	if l := f.logged; l != nil {
+		l.to.record(transferRecord{end: end, took: end.Sub(l.started), ip: l.ip, bytes: f.moved, name: f.name,
+			ascii: l.ascii, upload: f.upload, login: l.login, complete: f.interrupted == nil})
+	}
 	direction := "download"
 	if f.upload {
 		direction = "upload"
@@ -218,7 +242,7 @@ func (f *transferFile) Close() error {
 			slog.String("direction", direction), slog.String("file", f.name),
 			slog.Int64("bytes", f.moved), slog.Any("reason", f.interrupted))
 	} else {
-		f.log.Info("transfer complete", slog.String("session", f.session.ID()),
+		f.log.Debug("transfer complete", slog.String("session", f.session.ID()),
 			slog.String("direction", direction), slog.String("file", f.name),
 			slog.Int64("bytes", f.moved))
 	}

@@ -166,6 +166,12 @@ func (c *clientHandler) disconnect() error {
 	return err
 }
 
+// GetTransferType is the type (TYPE A or TYPE I) transfers use now. ftppanel:
+// the transfer commands and TYPE are run one at a time, so no lock is needed.
+func (c *clientHandler) GetTransferType() TransferType {
+	return c.currentTransferType
+}
+
 // Path provides the current working directory of the client
 func (c *clientHandler) Path() string {
 	c.paramsMutex.RLock()
