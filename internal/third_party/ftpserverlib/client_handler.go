@@ -108,8 +108,7 @@ type clientHandler struct {
 	reader              *bufio.Reader   // Reader on the TCP connection
 	ctxRest             int64           // Restart point
 	transferMu          sync.Mutex      // this mutex will protect the transfer parameters
-	readerMu            sync.Mutex      // ftppanel: guards the three below, see runTransfer
-	transferGen         uint64          // ftppanel: counts the transfer commands run
+	readerMu            sync.Mutex      // ftppanel: guards the two below, see runTransfer
 	transferRunning     bool            // ftppanel: a transfer command runs on the reading goroutine
 	readerMoved         bool            // ftppanel: another goroutine reads the commands meanwhile
 	id                  uint32          // ID of the client
@@ -683,28 +682,16 @@ func (c *clientHandler) handleCommand(line string) bool {
 	return true
 }
 
-// ftppanel: a transfer command runs on the goroutine that reads the commands,
-// and only when it lasts longer than readerHandOff does a new goroutine take
-// over reading them, so that ABOR, STAT and NOOP are answered during a long
-// transfer. The library started a goroutine for every transfer command: for a
-// small file, handing the command over and back cost more than moving it.
-
-// readerHandOff is how long a transfer runs before commands are read again.
-const readerHandOff = 50 * time.Millisecond
-
 // runTransfer runs a transfer command, which transferWg counts already, and
-// reports whether this goroutine still reads the commands.
+// reports whether this goroutine still reads the commands (see reader_handoff.go).
 func (c *clientHandler) runTransfer(cmdDesc *CommandDescription, command, param string) bool {
 	c.readerMu.Lock()
-	c.transferGen++
-	gen := c.transferGen
 	c.transferRunning = true
 	c.readerMu.Unlock()
 
-	handOff := time.AfterFunc(readerHandOff, func() { c.takeOverReading(gen) })
-
+	c.server.readerHandOffs.add(c)
 	c.executeCommandFn(cmdDesc, command, param)
-	handOff.Stop()
+	c.server.readerHandOffs.remove(c)
 
 	c.readerMu.Lock()
 	c.transferRunning = false
@@ -717,20 +704,19 @@ func (c *clientHandler) runTransfer(cmdDesc *CommandDescription, command, param 
 	return !moved
 }
 
-// takeOverReading makes the calling goroutine (the hand-off timer's) the one
-// that reads the commands, if transfer gen still runs.
-func (c *clientHandler) takeOverReading(gen uint64) {
+// takeOverReading starts a goroutine that reads the commands while the
+// transfer goes on; the transfer's goroutine ends with it.
+func (c *clientHandler) takeOverReading() {
 	c.readerMu.Lock()
-	if !c.transferRunning || c.transferGen != gen {
-		c.readerMu.Unlock()
+	defer c.readerMu.Unlock()
 
+	if !c.transferRunning {
 		return
 	}
 
 	c.readerMoved = true
-	c.readerMu.Unlock()
 
-	c.readCommands()
+	go c.readCommands()
 }
 
 func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, param string) {
