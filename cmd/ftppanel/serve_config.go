@@ -41,6 +41,7 @@ type serveConfig struct {
 	IdleTimeout  time.Duration
 	LoginTimeout time.Duration
 	HistoryDays  int
+	TransferLog  string
 
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
 	MaxPassivePerIP                                    int
@@ -91,6 +92,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", ftpd.DefaultIdleTimeout, "disconnect FTP sessions idle this `long` (at least 1s)")
 	fs.DurationVar(&cfg.LoginTimeout, "login-timeout", time.Minute, "drop connections that have not logged in after this `long` (0: never)")
 	fs.IntVar(&cfg.HistoryDays, "history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
+	fs.StringVar(&cfg.TransferLog, "transfer-log", "", "write a line per FTP transfer to this `FILE`, in xferlog format as vsftpd and ProFTPD write it (off when empty)")
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerIP, "max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerLogin, "max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
@@ -265,6 +267,7 @@ func (cfg *serveConfig) ftpdConfig() ftpd.Config {
 		IdleTimeout:         cfg.IdleTimeout,
 		LoginTimeout:        cfg.LoginTimeout,
 		HistoryRetention:    time.Duration(cfg.HistoryDays) * 24 * time.Hour,
+		TransferLog:         cfg.TransferLog,
 		MaxSessions:         cfg.MaxSessions,
 		MaxSessionsPerIP:    cfg.MaxSessionsPerIP,
 		MaxSessionsPerLogin: cfg.MaxSessionsPerLogin,

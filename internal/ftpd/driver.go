@@ -149,7 +149,8 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 	if !d.srv.loggedIn(c, account, cc.GetClientVersion(), cc.HasTLSForControl()) {
 		return nil, errLoginIncorrect
 	}
-	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log}, nil
+	return &homeFS{root: home, session: c.session, now: d.srv.now, log: d.srv.log, progress: d.srv.progress,
+		xferlog: d.srv.xferlog, cc: cc, login: account.Login, ip: c.ip}, nil
 }
 
 // loggedIn shows the login on c's session, unless a change to the account (a

@@ -25,6 +25,14 @@ type homeFS struct {
 	session *session.Session
 	now     func() time.Time
 	log     *slog.Logger
+	// progress counts the bytes of downloads sent with sendfile.
+	progress *progressTicker
+	// xferlog, when not nil, gets a line per transfer, which needs the
+	// transfer type (cc), the login and the client's address.
+	xferlog *transferLog
+	cc      ftpserver.ClientContext
+	login   string
+	ip      string
 	// allocated is the size the client announced with ALLO for its next upload.
 	allocated atomic.Int64
 }

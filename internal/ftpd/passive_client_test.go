@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/jlaffaye/ftp"
@@ -118,5 +119,42 @@ func TestPassivePortReleasedWhenTheSessionEnds(t *testing.T) {
 			waitPortFree(t, port)
 			waitFor(t, "the session to end", func() bool { return ts.registry.Len() == 0 })
 		})
+	}
+}
+
+// TestPassiveListenerIsPlainTCP: a passive listener is a TCP socket, not the
+// Multipath TCP one Go makes by default where the kernel has it: one data
+// connection per file gains nothing from MPTCP and costs more to set up.
+func TestPassiveListenerIsPlainTCP(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ts.addAccount("bob")
+	c := ts.dial()
+	c.login("bob")
+	c.pasv()
+	v, ok := ts.srv.conns.Load(ts.sessionOf("bob"))
+	if !ok {
+		t.Fatal("the session has no connection")
+	}
+	dl := v.(*conn).control.dataLn.Load()
+	if dl == nil {
+		t.Fatal("the session has no passive listener")
+	}
+	sc, err := dl.Listener.(syscall.Conn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proto int
+	var errOpt error
+	if err := sc.Control(func(fd uintptr) {
+		proto, errOpt = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_PROTOCOL)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if errOpt != nil {
+		t.Fatal(errOpt)
+	}
+	if proto != syscall.IPPROTO_TCP {
+		t.Errorf("the passive listener's protocol is %d, want TCP (%d)", proto, syscall.IPPROTO_TCP)
 	}
 }

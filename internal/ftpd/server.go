@@ -64,6 +64,9 @@ type Config struct {
 	// TLS enables explicit FTPS (AUTH TLS); RequireTLS refuses plain logins.
 	TLS        *tls.Config
 	RequireTLS bool
+	// TransferLog is a file that gets a line per transfer in xferlog's format
+	// (vsftpd's and ProFTPD's); empty writes none.
+	TransferLog string
 	// HistoryRetention is how long ended sessions are kept; 0 keeps them forever.
 	HistoryRetention time.Duration
 	Store            *store.DB
@@ -85,6 +88,8 @@ type Server struct {
 	control   *controlListener
 	passive   *passiveListeners
 	history   *historyWriter
+	progress  *progressTicker
+	xferlog   *transferLog // nil without Config.TransferLog
 	limits    *limits
 	defender  *defender
 	bans      banStore // the store, as the defender uses it
@@ -107,8 +112,18 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.ConnectionTimeout < time.Second {
 		cfg.ConnectionTimeout = defaultConnectionTimeout
 	}
+	var xferlog *transferLog
+	if cfg.TransferLog != "" {
+		var err error
+		if xferlog, err = openTransferLog(cfg.TransferLog, cfg.Logger); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		if xferlog != nil {
+			xferlog.close()
+		}
 		return nil, fmt.Errorf("FTP server: %w", err)
 	}
 	s := &Server{
@@ -119,6 +134,8 @@ func Start(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		now:      cfg.Now,
 		passive:  newPassiveListeners(cfg.PassivePorts, cfg.MaxPassivePerIP, cfg.ConnectionTimeout),
+		progress: newProgressTicker(),
+		xferlog:  xferlog,
 	}
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
 	s.defender = newDefender(cfg.BanAfter, cfg.BanWindow, cfg.BanTime, cfg.Now)
@@ -149,6 +166,9 @@ func Start(cfg Config) (*Server, error) {
 	if err := s.lib.Listen(); err != nil {
 		ln.Close()
 		s.history.close()
+		if xferlog != nil {
+			xferlog.close()
+		}
 		return nil, err
 	}
 	s.served.Add(2)
@@ -180,6 +200,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.stopWatch()
 	s.served.Wait()
 	err = errors.Join(err, s.registry.Shutdown(ctx))
+	s.progress.close()
+	if s.xferlog != nil {
+		err = errors.Join(err, s.xferlog.close())
+	}
 	s.history.close()
 	return err
 }

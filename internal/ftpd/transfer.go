@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	ftpserver "github.com/fclairamb/ftpserverlib"
+
 	"github.com/ftppanel/ftppanel/internal/session"
 )
 
@@ -53,6 +55,11 @@ type transferFile struct {
 	upload  bool
 	now     func() time.Time
 	log     *slog.Logger
+	// progress counts a sendfile download's bytes while it runs.
+	progress *progressTicker
+	// logged is what the transfer log needs to know of the transfer; nil
+	// without a transfer log.
+	logged *loggedTransfer
 
 	moved       int64
 	interrupted error
@@ -69,8 +76,15 @@ func (h *homeFS) startTransfer(f *os.File, name string, flag int, size int64) *t
 			size = -1
 		}
 	}
-	h.session.StartTransfer(state, name, size, h.now())
-	return &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log}
+	started := h.now()
+	h.session.StartTransfer(state, name, size, started)
+	tf := &transferFile{File: f, session: h.session, name: name, upload: upload, now: h.now, log: h.log,
+		progress: h.progress}
+	if h.xferlog != nil {
+		tf.logged = &loggedTransfer{to: h.xferlog, started: started, login: h.login, ip: h.ip,
+			ascii: h.cc.GetTransferType() == ftpserver.TransferTypeASCII}
+	}
+	return tf
 }
 
 func (f *transferFile) count(n int64) {
@@ -126,46 +140,30 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 
 // sendFile sends the rest of the file, from offset from, in one sendfile loop
 // (Go's, which waits in the poller whenever the socket is full, so a disconnect
-// that closes the connection ends it at once), and reports progress every
-// reportEvery from the file's offset, which the kernel moves on with each
-// sendfile call. Cutting the loop into chunks for the reports cost a return
-// and a new call at each chunk's end: 23% more context switches per GiB with 8
-// fast clients (docs/benchmarks.md).
+// that closes the connection ends it at once); the server's progress ticker
+// counts its progress every reportEvery meanwhile. Cutting the loop into
+// chunks for the reports cost a return and a new call at each chunk's end: 23%
+// more context switches per GiB with 8 fast clients (docs/benchmarks.md).
 func (f *transferFile) sendFile(tc *net.TCPConn, from int64) (int64, error) {
-	var counted int64 // the ticker's until it has stopped
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(reportEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if at, err := f.File.Seek(0, io.SeekCurrent); err == nil && at-from > counted {
-					f.count(at - from - counted)
-					counted = at - from
-				}
-			}
-		}
-	}()
+	f.progress.start(f, from)
 	n, err := tc.ReadFrom(f.File)
-	close(done)
-	wg.Wait()
-	f.count(n - counted)
+	f.count(n - f.progress.end(f))
 	return n, f.hide(err)
 }
 
 // writeChunks sends the file chunk by chunk, counting each; a TLS connection
 // gets no sendfile anyway.
 func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
 	var total int64
 	for {
 		start := f.now()
-		n, err := io.CopyN(w, f.File, f.chunks.next())
+		chunk := f.chunks.next()
+		n, err := io.CopyBuffer(w, io.LimitReader(f.File, chunk), *buf)
+		if err == nil && n < chunk {
+			err = io.EOF // io.CopyN's way of telling the end of the file
+		}
 		f.chunks.took(f.now().Sub(start))
 		total += n
 		f.count(n)
@@ -182,12 +180,23 @@ func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
 // arrives, so the panel shows exactly what the client has sent, also while it
 // pauses; the copy goes through a buffer, as other FTP servers' does.
 func (f *transferFile) ReadFrom(r io.Reader) (int64, error) {
-	n, err := io.CopyBuffer(writerOnly{f.File}, countingReader{r, f}, make([]byte, uploadBuffer))
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(writerOnly{f.File}, countingReader{r, f}, *buf)
 	return n, f.hide(err)
 }
 
-// uploadBuffer is the size of an upload's copy buffer.
-const uploadBuffer = 256 << 10
+// copyBufferSize is the size of an upload's copy buffer, and of a TLS
+// download's.
+const copyBufferSize = 256 << 10
+
+// copyBuffers keeps copy buffers between transfers: allocating one per file
+// (the runtime clears every new large allocation) was most of the CPU a small
+// upload cost.
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, copyBufferSize)
+	return &b
+}}
 
 // countingReader counts on the transfer what it reads.
 type countingReader struct {
@@ -208,9 +217,22 @@ type writerOnly struct{ io.Writer }
 // cut short.
 func (f *transferFile) TransferError(err error) { f.interrupted = err }
 
+// loggedTransfer is a transfer the transfer log gets a line for.
+type loggedTransfer struct {
+	to        *transferLog
+	started   time.Time
+	login, ip string
+	ascii     bool
+}
+
 func (f *transferFile) Close() error {
 	err := f.File.Close()
-	f.session.EndTransfer(f.now(), f.interrupted == nil)
+	end := f.now()
+	f.session.EndTransfer(end, f.interrupted == nil)
+	if l := f.logged; l != nil {
+		l.to.record(transferRecord{end: end, took: end.Sub(l.started), ip: l.ip, bytes: f.moved, name: f.name,
+			ascii: l.ascii, upload: f.upload, login: l.login, complete: f.interrupted == nil})
+	}
 	direction := "download"
 	if f.upload {
 		direction = "upload"
@@ -220,7 +242,7 @@ func (f *transferFile) Close() error {
 			slog.String("direction", direction), slog.String("file", f.name),
 			slog.Int64("bytes", f.moved), slog.Any("reason", f.interrupted))
 	} else {
-		f.log.Info("transfer complete", slog.String("session", f.session.ID()),
+		f.log.Debug("transfer complete", slog.String("session", f.session.ID()),
 			slog.String("direction", direction), slog.String("file", f.name),
 			slog.Int64("bytes", f.moved))
 	}

@@ -108,6 +108,9 @@ type clientHandler struct {
 	reader              *bufio.Reader   // Reader on the TCP connection
 	ctxRest             int64           // Restart point
 	transferMu          sync.Mutex      // this mutex will protect the transfer parameters
+	readerMu            sync.Mutex      // ftppanel: guards the two below, see runTransfer
+	transferRunning     bool            // ftppanel: a transfer command runs on the reading goroutine
+	readerMoved         bool            // ftppanel: another goroutine reads the commands meanwhile
 	id                  uint32          // ID of the client
 	selectedHashAlgo    HASHAlgo        // algorithm used when we receive the HASH command
 	currentTransferType TransferType    // current transfer type
@@ -160,6 +163,12 @@ func (c *clientHandler) disconnect() error {
 	c.connClosed = true
 
 	return err
+}
+
+// GetTransferType is the type (TYPE A or TYPE I) transfers use now. ftppanel:
+// the transfer commands and TYPE are run one at a time, so no lock is needed.
+func (c *clientHandler) GetTransferType() TransferType {
+	return c.currentTransferType
 }
 
 // Path provides the current working directory of the client
@@ -421,30 +430,46 @@ func (c *clientHandler) isCommandAborted() bool {
 
 // HandleCommands reads the stream of commands
 func (c *clientHandler) HandleCommands() {
-	defer c.end()
-
 	if msg, err := c.server.driver.ClientConnected(c); err == nil {
 		c.writeMessage(StatusServiceReady, msg)
 	} else {
 		c.writeMessage(StatusSyntaxErrorNotRecognised, msg)
+		c.end()
 
 		return
 	}
 
+	c.readCommands()
+}
+
+// readCommands reads commands and runs them until the session ends, and then
+// ends it; or until a transfer that runs on this goroutine lasts long enough for
+// another goroutine to take over reading (see runTransfer).
+func (c *clientHandler) readCommands() {
 	for {
-		if c.readCommand() {
+		line, ok, end := c.readCommand()
+		if end {
+			c.end()
+
+			return
+		}
+
+		if ok && !c.handleCommand(line) {
 			return
 		}
 	}
 }
 
-func (c *clientHandler) readCommand() bool {
+// readCommand reads the next command line; ok is false when there was none
+// to run (a line too long was refused, an idle deadline was extended), end is
+// true when the session ends.
+func (c *clientHandler) readCommand() (line string, ok, end bool) {
 	if c.reader == nil {
 		if c.debug {
 			c.logger.Debug("Client disconnected", "clean", true)
 		}
 
-		return true
+		return "", false, true
 	}
 
 	// florent(2018-01-14): #58: IDLE timeout: Preparing the deadline before we read
@@ -457,7 +482,7 @@ func (c *clientHandler) readCommand() bool {
 					c.logger.Debug("Client disconnected before first command")
 				}
 
-				return true
+				return "", false, true
 			}
 
 			c.logger.Error("Network error", "err", err)
@@ -468,24 +493,20 @@ func (c *clientHandler) readCommand() bool {
 
 	if isPrefix {
 		// ftppanel: a line too long is refused and skipped; the session goes on
-		return c.skipLongLine(len(lineSlice))
+		return "", false, c.skipLongLine(len(lineSlice))
 	}
 
 	if err != nil {
-		shouldDisconnect := c.handleCommandsStreamError(err)
-
-		return shouldDisconnect
+		return "", false, c.handleCommandsStreamError(err)
 	}
 
-	line := string(lineSlice)
+	line = string(lineSlice)
 
 	if c.debug {
 		c.logger.Debug("Received line", "line", line)
 	}
 
-	c.handleCommand(line)
-
-	return false
+	return line, true, false
 }
 
 // skipLongLine reads and drops the rest of a command line longer than the reader's
@@ -591,8 +612,9 @@ func (c *clientHandler) handleCommandsStreamError(err error) bool {
 	return true
 }
 
-// handleCommand takes care of executing the received line
-func (c *clientHandler) handleCommand(line string) {
+// handleCommand takes care of executing the received line; it returns false when
+// another goroutine reads the commands from now on.
+func (c *clientHandler) handleCommand(line string) bool {
 	command, param := parseLine(line)
 	command = strings.ToUpper(command)
 
@@ -617,14 +639,14 @@ func (c *clientHandler) handleCommand(line string) {
 			c.setLastCommand(command)
 			c.writeMessage(StatusSyntaxErrorNotRecognised, fmt.Sprintf("Unknown command %#v", command))
 
-			return
+			return true
 		}
 	}
 
 	if c.driver == nil && !cmdDesc.Open {
 		c.writeMessage(StatusNotLoggedIn, "Please login with USER and PASS")
 
-		return
+		return true
 	}
 
 	// All commands are serialized except the ones that require special action.
@@ -639,8 +661,7 @@ func (c *clientHandler) handleCommand(line string) {
 	c.setLastCommand(command)
 
 	if cmdDesc.TransferRelated {
-		// these commands will be started in a separate goroutine so
-		// they can be aborted.
+		// these commands can be aborted, see runTransfer.
 		// We cannot have two concurrent transfers so also set isTransferAborted
 		// to false here.
 		// isTransferAborted could remain to true if the previous command is
@@ -653,14 +674,49 @@ func (c *clientHandler) handleCommand(line string) {
 
 		c.transferWg.Add(1)
 
-		go func(cmd, param string) {
-			defer c.transferWg.Done()
-
-			c.executeCommandFn(cmdDesc, cmd, param)
-		}(command, param)
-	} else {
-		c.executeCommandFn(cmdDesc, command, param)
+		return c.runTransfer(cmdDesc, command, param)
 	}
+
+	c.executeCommandFn(cmdDesc, command, param)
+
+	return true
+}
+
+// runTransfer runs a transfer command, which transferWg counts already, and
+// reports whether this goroutine still reads the commands (see reader_handoff.go).
+func (c *clientHandler) runTransfer(cmdDesc *CommandDescription, command, param string) bool {
+	c.readerMu.Lock()
+	c.transferRunning = true
+	c.readerMu.Unlock()
+
+	c.server.readerHandOffs.add(c)
+	c.executeCommandFn(cmdDesc, command, param)
+	c.server.readerHandOffs.remove(c)
+
+	c.readerMu.Lock()
+	c.transferRunning = false
+	moved := c.readerMoved
+	c.readerMoved = false
+	c.readerMu.Unlock()
+
+	c.transferWg.Done()
+
+	return !moved
+}
+
+// takeOverReading starts a goroutine that reads the commands while the
+// transfer goes on; the transfer's goroutine ends with it.
+func (c *clientHandler) takeOverReading() {
+	c.readerMu.Lock()
+	defer c.readerMu.Unlock()
+
+	if !c.transferRunning {
+		return
+	}
+
+	c.readerMoved = true
+
+	go c.readCommands()
 }
 
 func (c *clientHandler) executeCommandFn(cmdDesc *CommandDescription, command, param string) {

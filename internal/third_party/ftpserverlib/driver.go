@@ -160,6 +160,10 @@ type ClientContext interface {
 	// Path provides the path of the current connection
 	Path() string
 
+	// ftppanel: GetTransferType is the type (TYPE A or TYPE I) transfers use now:
+	// the driver's transfer log tells ASCII from binary.
+	GetTransferType() TransferType
+
 	// SetPath sets the path of the current connection.
 	// This method is useful to set a start directory, you should use it before returning a successful
 	// authentication response from your driver implementation.

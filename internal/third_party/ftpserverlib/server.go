@@ -134,6 +134,8 @@ type FtpServer struct {
 	passiveListeners *passiveListenersManager
 	clientCounter    uint32     // Clients counter
 	driver           MainDriver // Driver to handle the client authentication and the file access driver selection
+
+	readerHandOffs readerHandOffs // ftppanel: transfers that run on their session's reader
 }
 
 func (server *FtpServer) getListener() net.Listener {
@@ -380,6 +382,8 @@ func (server *FtpServer) Stop() error {
 			server.Logger.Warn("Could not close passive listeners", "err", err)
 		}
 	}
+
+	server.readerHandOffs.stop() // ftppanel: its ticker ends with the last transfer
 
 	return nil
 }

@@ -1,6 +1,7 @@
 package ftpserver
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -166,7 +167,9 @@ func (c *clientHandler) findListenerWithinPortRange(portMapping PasvPortGetter) 
 // listenPassive listens on port (0: any) of the control connection's local address.
 // ftppanel: the library listened on 0.0.0.0, so passive ports answered on every
 // interface even when the server listens on one address (vsftpd binds the control
-// connection's address too).
+// connection's address too). ftppanel: and it is a plain TCP listener: since Go 1.24
+// net.ListenTCP makes an MPTCP one where the kernel has MPTCP, which costs every
+// one-file data connection more in the kernel and gains nothing on one path.
 func (c *clientHandler) listenPassive(port int) (*net.TCPListener, error) {
 	laddr := &net.TCPAddr{Port: port}
 	if local, ok := c.conn.LocalAddr().(*net.TCPAddr); ok {
@@ -174,7 +177,15 @@ func (c *clientHandler) listenPassive(port int) (*net.TCPListener, error) {
 		laddr.Zone = local.Zone
 	}
 
-	return net.ListenTCP("tcp", laddr)
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+
+	l, err := lc.Listen(context.Background(), "tcp", laddr.String())
+	if err != nil {
+		return nil, err
+	}
+
+	return l.(*net.TCPListener), nil //nolint:forcetypeassert // "tcp" listeners are *net.TCPListener
 }
 
 func (c *clientHandler) handlePASV(_ string) error {
