@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,30 +32,46 @@ type HistoryEntry struct {
 // Duration is how long the session lasted.
 func (e HistoryEntry) Duration() time.Duration { return e.EndedAt.Sub(e.ConnectedAt) }
 
+// historyRowsPerInsert bounds the rows of one INSERT: 15 values each, well
+// within both databases' limits on a statement's parameters.
+const historyRowsPerInsert = 500
+
 // RecordHistory stores ended sessions, all in one transaction. A session already
-// recorded is left as it is.
+// recorded is left as it is. Each INSERT writes many rows: on PostgreSQL a
+// statement is a round trip, and a busy server ends hundreds of sessions a second.
 func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, func(tx *sqlTx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO session_history
+	insert := func(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error), rows []HistoryEntry) error {
+		var query strings.Builder
+		query.WriteString(`INSERT INTO session_history
 			(session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
-			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, e := range entries {
+			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason) VALUES `)
+		args := make([]any, 0, 15*len(rows))
+		for i, e := range rows {
+			if i > 0 {
+				query.WriteString(", ")
+			}
+			query.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			loggedIn := ""
 			if !e.LoggedInAt.IsZero() {
 				loggedIn = formatTime(e.LoggedInAt)
 			}
-			if _, err := stmt.ExecContext(ctx, tx.stmtArgs(e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
+			args = append(args, e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
 				e.Client, e.TLS, formatTime(e.ConnectedAt), loggedIn, formatTime(e.EndedAt),
-				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason)...); err != nil {
+				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason)
+		}
+		query.WriteString(" ON CONFLICT DO NOTHING")
+		_, err := exec(ctx, query.String(), args...)
+		return err
+	}
+	if len(entries) <= historyRowsPerInsert { // one statement: atomic without a transaction
+		return insert(ctx, db.db.ExecContext, entries)
+	}
+	return db.inTx(ctx, func(tx *sqlTx) error {
+		for rows := range slices.Chunk(entries, historyRowsPerInsert) {
+			if err := insert(ctx, tx.ExecContext, rows); err != nil {
 				return err
 			}
 		}
