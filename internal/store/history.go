@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"slices"
+	"math/bits"
 	"strings"
 	"time"
 )
@@ -34,11 +34,11 @@ func (e HistoryEntry) Duration() time.Duration { return e.EndedAt.Sub(e.Connecte
 
 // historyRowsPerInsert bounds the rows of one INSERT: 15 values each, well
 // within both databases' limits on a statement's parameters.
-const historyRowsPerInsert = 500
+const historyRowsPerInsert = 512
 
 // RecordHistory stores ended sessions, all in one transaction. A session already
 // recorded is left as it is. Each INSERT writes many rows: on PostgreSQL a
-// statement is a round trip, and a busy server ends hundreds of sessions a second.
+// statement is a round trip, and a busy server ends thousands of sessions a second.
 func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 	if len(entries) == 0 {
 		return nil
@@ -66,11 +66,18 @@ func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 		_, err := exec(ctx, query.String(), args...)
 		return err
 	}
-	if len(entries) <= historyRowsPerInsert { // one statement: atomic without a transaction
-		return insert(ctx, db.db.ExecContext, entries)
+	// Rows go in INSERTs of 512, 256, ... 1 rows, a power of two each: few
+	// statements, and few texts for PostgreSQL's driver to prepare and cache.
+	var chunks [][]HistoryEntry
+	for rest := entries; len(rest) > 0; {
+		n := 1 << (bits.Len(uint(min(len(rest), historyRowsPerInsert))) - 1)
+		chunks, rest = append(chunks, rest[:n]), rest[n:]
+	}
+	if len(chunks) == 1 { // one statement: atomic without a transaction
+		return insert(ctx, db.db.ExecContext, chunks[0])
 	}
 	return db.inTx(ctx, func(tx *sqlTx) error {
-		for rows := range slices.Chunk(entries, historyRowsPerInsert) {
+		for _, rows := range chunks {
 			if err := insert(ctx, tx.ExecContext, rows); err != nil {
 				return err
 			}
