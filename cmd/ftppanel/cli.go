@@ -53,6 +53,7 @@ Usage:
   %[1]s nodes [--json] [--url URL]
   %[1]s login-link CUSTOMER [--url URL] [--data DIR]
   %[1]s backup FILE [--data DIR]
+  %[1]s store copy --to postgres://USER:PASSWORD@HOST/DB [--data DIR]
   %[1]s healthcheck [serve's options]
   %[1]s version
 

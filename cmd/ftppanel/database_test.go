@@ -44,7 +44,7 @@ func TestDatabaseOption(t *testing.T) {
 	t.Run("EveryStoreCommandTakesIt", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"admin", "add", "--help"}, {"customer", "passwd", "--help"}, {"ftp-user", "delete", "--help"},
-			{"token", "--help"}, {"login-link", "--help"}, {"backup", "--help"}, {"serve", "--help"},
+			{"token", "--help"}, {"login-link", "--help"}, {"backup", "--help"}, {"store", "copy", "--help"}, {"serve", "--help"},
 		} {
 			_, stderr, err := runCmd(t, testEnv, args...)
 			if err != nil || !strings.Contains(stderr, "-database URL") {

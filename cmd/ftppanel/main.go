@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return c.loginLink(ctx, args[1:])
 	case "backup":
 		return c.backup(ctx, args[1:])
+	case "store":
+		return c.storeCommand(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		c.usage(stdout)
 		return nil

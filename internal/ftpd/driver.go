@@ -163,11 +163,10 @@ func (s *Server) loggedIn(c *conn, a store.FTPAccount, client string, tls bool) 
 	c.seenChange.Store(a.SeenChange) // before the session shows the login to the watcher
 	c.session.SetIdleTimeout(a.IdleTimeout)
 	c.session.LoggedIn(a.Login, a.Customer, client, tls, s.now())
-	change, err := s.store.AccountChangeSince(context.Background(), a.Login, a.SeenChange)
-	if err != nil {
-		s.log.Error("read account changes", slog.String("login", a.Login), slog.Any("error", err))
-		return true // the watcher's next look still finds the change, with the session listed
-	}
+	// A change the watcher read before the session showed the login, it could
+	// not end; one it reads after, it will. Both without asking the database:
+	// each login's query costs a round trip on PostgreSQL.
+	change := s.changesRead.since(a.Login, a.SeenChange)
 	kind, ok := accountChangeEnds[change]
 	if !ok {
 		return true

@@ -96,6 +96,9 @@ type Server struct {
 	conns     sync.Map // session ID → *conn
 	served    sync.WaitGroup
 	stopWatch context.CancelFunc
+	// changesRead is what the watcher has read of the account changes, for
+	// loggedIn to look at without asking the database again.
+	changesRead accountChanges
 }
 
 // Start listens on cfg.Addr and serves in the background; a bad address fails here.
@@ -171,6 +174,11 @@ func Start(cfg Config) (*Server, error) {
 		}
 		return nil, err
 	}
+	// Read before the first login: a change after this, the watcher reads.
+	lastChange, err := s.store.LastAccountChange(context.Background())
+	if err != nil {
+		s.log.Error("read account changes", slog.Any("error", err))
+	}
 	s.served.Add(2)
 	go func() {
 		defer s.served.Done()
@@ -182,7 +190,7 @@ func Start(cfg Config) (*Server, error) {
 	s.stopWatch = stopWatch
 	go func() {
 		defer s.served.Done()
-		s.watch(watching)
+		s.watch(watching, lastChange)
 	}()
 	return s, nil
 }

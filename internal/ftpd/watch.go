@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -21,13 +22,9 @@ const (
 // watch enforces, every second, what no single event triggers: the timeouts before
 // and after login, and changes to accounts made by any process (the panel, the
 // command line, another node on the same store), which end the account's sessions.
-func (s *Server) watch(ctx context.Context) {
+func (s *Server) watch(ctx context.Context, lastChange int64) {
 	t := time.NewTicker(accountWatchEvery)
 	defer t.Stop()
-	lastChange, err := s.store.LastAccountChange(ctx)
-	if err != nil {
-		s.log.Error("read account changes", slog.Any("error", err))
-	}
 	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
@@ -63,6 +60,9 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 	}
 	for _, c := range changes {
 		after = c.ID
+		// Noted before the sessions are listed: a login that the list misses
+		// shows its session after this, then finds the change (loggedIn).
+		s.changesRead.note(c)
 		kind, ok := accountChangeEnds[c.Change]
 		if !ok {
 			s.log.Error("unknown account change: its sessions stay", slog.String("login", c.Login), slog.String("change", c.Change))
@@ -86,6 +86,35 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 		}
 	}
 	return after
+}
+
+// accountChanges is, by login, the newest change to the account that the
+// watcher has read.
+type accountChanges struct {
+	mu     sync.Mutex
+	latest map[string]store.AccountChange
+}
+
+func (a *accountChanges) note(c store.AccountChange) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.latest == nil {
+		a.latest = make(map[string]store.AccountChange)
+	}
+	if c.ID > a.latest[c.Login].ID {
+		a.latest[c.Login] = c
+	}
+}
+
+// since returns the newest change to login after the change ID after that the
+// watcher has read, or "".
+func (a *accountChanges) since(login string, after int64) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.latest[login]; ok && c.ID > after {
+		return c.Change
+	}
+	return ""
 }
 
 // sawChange reports whether the session's login read its account with the

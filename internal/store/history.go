@@ -3,6 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"math/bits"
 	"strings"
 	"time"
 )
@@ -34,29 +36,54 @@ type HistoryEntry struct {
 // Duration is how long the session lasted.
 func (e HistoryEntry) Duration() time.Duration { return e.EndedAt.Sub(e.ConnectedAt) }
 
+// historyRowsPerInsert bounds the rows of one INSERT: 16 values each, well
+// within both databases' limits on a statement's parameters.
+const historyRowsPerInsert = 512
+
 // RecordHistory stores ended sessions, all in one transaction. A session already
 // recorded is left as it is: each is written once, by the node that held it.
+// Each INSERT writes many rows: on PostgreSQL a statement is a round trip, and a
+// busy server ends thousands of sessions a second.
 func (db *DB) RecordHistory(ctx context.Context, entries []HistoryEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, func(tx *sqlTx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO session_history
+	insert := func(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error), rows []HistoryEntry) error {
+		var query strings.Builder
+		query.WriteString(`INSERT INTO session_history
 			(session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
-			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason, node)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, e := range entries {
+			 logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason, node) VALUES `)
+		args := make([]any, 0, 16*len(rows))
+		for i, e := range rows {
+			if i > 0 {
+				query.WriteString(", ")
+			}
+			query.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			loggedIn := ""
 			if !e.LoggedInAt.IsZero() {
 				loggedIn = formatTime(e.LoggedInAt)
 			}
-			if _, err := stmt.ExecContext(ctx, tx.stmtArgs(e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
+			args = append(args, e.SessionID, e.FTPLogin, e.Customer, e.RemoteIP, e.RemotePort,
 				e.Client, e.TLS, formatTime(e.ConnectedAt), loggedIn, formatTime(e.EndedAt),
-				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason, cmp.Or(e.Node, db.Node))...); err != nil {
+				e.BytesUp, e.BytesDown, e.FilesUp, e.FilesDown, e.EndReason, cmp.Or(e.Node, db.Node))
+		}
+		query.WriteString(" ON CONFLICT DO NOTHING")
+		_, err := exec(ctx, query.String(), args...)
+		return err
+	}
+	// Rows go in INSERTs of 512, 256, ... 1 rows, a power of two each: few
+	// statements, and few texts for PostgreSQL's driver to prepare and cache.
+	var chunks [][]HistoryEntry
+	for rest := entries; len(rest) > 0; {
+		n := 1 << (bits.Len(uint(min(len(rest), historyRowsPerInsert))) - 1)
+		chunks, rest = append(chunks, rest[:n]), rest[n:]
+	}
+	if len(chunks) == 1 { // one statement: atomic without a transaction
+		return insert(ctx, db.db.ExecContext, chunks[0])
+	}
+	return db.inTx(ctx, func(tx *sqlTx) error {
+		for _, rows := range chunks {
+			if err := insert(ctx, tx.ExecContext, rows); err != nil {
 				return err
 			}
 		}

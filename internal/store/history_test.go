@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -94,5 +95,32 @@ func testHistory(t *testing.T) {
 	}
 	if got := ids(HistoryQuery{}); len(got) != 3 || got[0] != "S5" || got[1] != "S3" || got[2] != "S2" {
 		t.Errorf("after pruning: %v", got)
+	}
+}
+
+// TestHistoryManyAtOnce: a batch longer than one INSERT takes is written whole,
+// a session in it twice (or already recorded) once.
+func TestHistoryManyAtOnce(t *testing.T) { forEachStore(t, testHistoryManyAtOnce) }
+
+func testHistoryManyAtOnce(t *testing.T) {
+	db := mustOpen(t)
+	base := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	entry := func(i int) HistoryEntry {
+		return HistoryEntry{SessionID: fmt.Sprintf("S%d", i), FTPLogin: "bob", RemoteIP: "192.0.2.1",
+			ConnectedAt: base, EndedAt: base.Add(time.Duration(i) * time.Second), EndReason: "quit"}
+	}
+	if err := db.RecordHistory(t.Context(), []HistoryEntry{entry(0)}); err != nil {
+		t.Fatal(err)
+	}
+	var batch []HistoryEntry
+	for i := range 2*historyRowsPerInsert + 10 {
+		batch = append(batch, entry(i))
+	}
+	batch = append(batch, entry(7))
+	if err := db.RecordHistory(t.Context(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, db.db, `SELECT count(*) FROM session_history`); n != 2*historyRowsPerInsert+10 {
+		t.Errorf("%d rows, want %d", n, 2*historyRowsPerInsert+10)
 	}
 }
