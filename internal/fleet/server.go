@@ -73,10 +73,10 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("NATS server: %w", err)
 	}
 	go ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
+	if !ns.ReadyForConnections(30 * time.Second) {
 		ns.Shutdown()
 		ns.WaitForShutdown()
-		return nil, fmt.Errorf("NATS server: not listening on %s within 10s (is the address taken?)", cfg.Listen)
+		return nil, fmt.Errorf("NATS server: not listening on %s within 30s (is the address taken?)", cfg.Listen)
 	}
 	return &Server{ns: ns}, nil
 }

@@ -233,22 +233,22 @@ func TestCopyTo(t *testing.T) {
 		// A column a later migration adds is copied with no change to the copy.
 		src := populatedSQLite(t)
 		dst := mustOpenURL(t, pgtest.NewDatabase(t), t.TempDir())
-		const add = `ALTER TABLE audit_log ADD COLUMN node TEXT NOT NULL DEFAULT '';
-			ALTER TABLE session_history ADD COLUMN node TEXT NOT NULL DEFAULT ''`
+		const add = `ALTER TABLE audit_log ADD COLUMN later TEXT NOT NULL DEFAULT '';
+			ALTER TABLE session_history ADD COLUMN later TEXT NOT NULL DEFAULT ''`
 		if _, err := src.db.db.ExecContext(t.Context(), add); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := dst.db.ExecContext(t.Context(), postgresDialect.translate(add)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := src.db.db.ExecContext(t.Context(), `UPDATE audit_log SET node = 'a'`); err != nil {
+		if _, err := src.db.db.ExecContext(t.Context(), `UPDATE audit_log SET later = 'a'`); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := src.db.CopyTo(t.Context(), dst); err != nil {
 			t.Fatal(err)
 		}
-		if n := countRows(t, dst.db, `SELECT count(*) FROM audit_log WHERE node = 'a'`); n != 2 {
-			t.Errorf("%d audit rows copied with their node, want 2", n)
+		if n := countRows(t, dst.db, `SELECT count(*) FROM audit_log WHERE later = 'a'`); n != 2 {
+			t.Errorf("%d audit rows copied with the later column, want 2", n)
 		}
 	})
 
