@@ -56,13 +56,13 @@ type controlConn struct {
 	net.Conn
 	listener *controlListener
 
-	session  atomic.Pointer[session.Session]
-	dataLn   atomic.Pointer[dataListener] // the session's newest passive listener, set by passiveListeners.wrap
-	killed   atomic.Bool
+	session atomic.Pointer[session.Session]
+	dataLn  atomic.Pointer[dataListener] // the session's newest passive listener, set by passiveListeners.wrap
+	killed  atomic.Bool
 	// encrypted is set once the library has answered AUTH TLS (234): from then
 	// on only the library's TLS connection may write to the client.
 	encrypted atomic.Bool
-	released sync.Once
+	released  sync.Once
 }
 
 func (c *controlConn) Read(p []byte) (int, error) {

@@ -28,7 +28,9 @@ func TestDisconnectMatching(t *testing.T) {
 
 	type result struct{ snaps []Snapshot }
 	done := make(chan result, 1)
-	go func() { done <- result{r.DisconnectMatching(CustomerSessions("acme"), Filter{Login: "web"}, "bob", "")} }()
+	go func() {
+		done <- result{r.DisconnectMatching(CustomerSessions("acme"), Filter{Login: "web"}, "bob", "")}
+	}()
 	var got []Snapshot
 	select {
 	case res := <-done:
