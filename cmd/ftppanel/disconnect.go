@@ -87,7 +87,7 @@ func (c *cli) disconnectLogin(ctx context.Context, api *apiclient.Client, login,
 	if err != nil {
 		return apiError(err)
 	}
-	c.sayDisconnected(n, "of "+login)
+	c.sayDisconnected(n, "of "+login, login+" had no sessions to disconnect.")
 	return nil
 }
 
@@ -96,16 +96,16 @@ func (c *cli) disconnectAddress(ctx context.Context, api *apiclient.Client, ip, 
 	if err != nil {
 		return apiError(err)
 	}
-	c.sayDisconnected(n, "from "+printable(ip))
+	c.sayDisconnected(n, "from "+printable(ip), "No sessions from "+printable(ip)+" to disconnect.")
 	return nil
 }
 
 // sayDisconnected prints how many sessions a bulk disconnect closed, such as
-// "Disconnected 2 sessions of bob." or "No sessions from 10.0.0.0/8 to disconnect.".
-func (c *cli) sayDisconnected(n int, whose string) {
+// "Disconnected 2 sessions of bob.", or none when there were none.
+func (c *cli) sayDisconnected(n int, whose, none string) {
 	switch n {
 	case 0:
-		fmt.Fprintf(c.stdout, "No sessions %s to disconnect.\n", whose)
+		fmt.Fprintln(c.stdout, none)
 	case 1:
 		fmt.Fprintf(c.stdout, "Disconnected 1 session %s.\n", whose)
 	default:
