@@ -205,3 +205,40 @@ func TestDisconnectReasonThroughAPIAndPanel(t *testing.T) {
 	}
 	other.cmd(200, "NOOP")
 }
+
+// TestCustomerKickInThePanelReachesOwnSessionsOnly: a customer's "Disconnect
+// all shown" for an address closes its own sessions from there, never another
+// customer's, whatever the form says.
+func TestCustomerKickInThePanelReachesOwnSessionsOnly(t *testing.T) {
+	t.Parallel()
+	in := start(t)
+	in.addCustomer("acme")
+	in.addCustomer("other")
+	in.addFTPUser("bob", "acme")
+	in.addFTPUser("dave", "other")
+	bob := in.rawDialFrom("127.0.0.11")
+	bob.login("bob")
+	dave := in.rawDialFrom("127.0.0.11")
+	dave.login("dave")
+	acme := in.signIn("acme", "acme-password")
+	acme.rowFor("bob")
+
+	// The customer filter of the form is an admin's only: it is ignored here.
+	shown := url.Values{"ip": {"127.0.0.11"}, "customer": {"other"}}.Encode()
+	ask := acme.post("/sessions/disconnect", url.Values{"shown": {shown}})
+	if ask.status != http.StatusOK || !strings.Contains(ask.body, "Disconnect the 1 session from 127.0.0.11/32?") || strings.Contains(ask.body, "dave") {
+		t.Fatalf("acme's confirmation: %d\n%s", ask.status, ask.body)
+	}
+	if r := acme.post("/sessions/disconnect", url.Values{"shown": {shown}, "confirm": {"yes"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", r.status)
+	}
+	if err := closedByServer(bob.conn); err != nil {
+		t.Error(err)
+	}
+	dave.cmd(200, "NOOP")
+	for _, e := range in.auditEntries() {
+		if e.FTPLogin != "bob" || e.Actor != "acme" {
+			t.Errorf("audit row %+v", e)
+		}
+	}
+}

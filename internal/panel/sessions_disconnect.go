@@ -72,6 +72,9 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case shown != "":
 			heading = fmt.Sprintf("Disconnect all %s from %s?", templates.SessionCountText(len(pending)), network)
+			if len(pending) == 1 {
+				heading = "Disconnect the 1 session from " + network + "?"
+			}
 		case login != "":
 			heading = "Disconnect every session of " + login + "?"
 		}
