@@ -27,6 +27,7 @@ func TestBrowserDisconnectReasonInDialog(t *testing.T) {
 	admin.waitUntil("the dialog opens", dialogOpen)
 	admin.checkAccessibility(axe, "the disconnect dialog with its reason field")
 	admin.do("type a reason", chromedp.SendKeys(chromedp.CSS("#confirm-reason"), "Too many connections"))
+	admin.screenshot("dialog-with-reason")
 	admin.submit("confirm in the dialog", confirmDialog+` button[type="submit"]`)
 	if msg := bob.farewell(); msg != "Too many connections" {
 		t.Errorf("the client read 421 %q", msg)
@@ -91,6 +92,7 @@ func TestBrowserDisconnectAllShown(t *testing.T) {
 		}
 		admin.checkAccessibility(axe, "the Disconnect all shown dialog")
 		admin.do("type a reason", chromedp.SendKeys(chromedp.CSS("#kick-reason"), "Blocked range"))
+		admin.screenshot("disconnect-all-shown-dialog")
 		admin.submit("confirm in the dialog", `#confirm-kick button[type="submit"]`)
 		for _, c := range kicked {
 			if msg := c.farewell(); msg != "Blocked range" {
@@ -128,6 +130,7 @@ func TestBrowserDisconnectAllShown(t *testing.T) {
 			t.Errorf("the confirmation page asks %q", got)
 		}
 		seer.checkAccessibility(axe, "the Disconnect all shown confirmation page")
+		seer.screenshot("disconnect-all-shown-page")
 		admin.do("type a reason", chromedp.SendKeys(chromedp.CSS("#reason"), "Blocked range"))
 		admin.submit("confirm on the page", `main form[method="post"] button[type="submit"]`)
 		for _, c := range kicked {
