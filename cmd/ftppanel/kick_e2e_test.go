@@ -170,6 +170,9 @@ func TestDisconnectReasonThroughAPIAndPanel(t *testing.T) {
 	if !strings.Contains(audit.body, "reason: &lt;b&gt;Abuse&lt;/b&gt;") {
 		t.Errorf("the audit page does not show the escaped reason")
 	}
+	waitFor(t, "the history page to show the reason, escaped", func() bool {
+		return strings.Contains(admin.get("/history").body, "disconnected by admin: &lt;b&gt;Abuse&lt;/b&gt;")
+	})
 
 	// "Disconnect all shown": offered for an address or a range only; without
 	// JavaScript it asks on a page with the count, then closes them.
