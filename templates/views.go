@@ -72,6 +72,7 @@ type SessionsPage struct {
 	// Query is this view's query string ("" or "?login=bob&page=2"): the same view
 	// at /sessions, and its live updates (Server-Sent Events) at /sessions/live.
 	Query string
+	Kick  KickShown
 }
 
 // SessionFilter is the list's filter form, as the user filled it in.
@@ -234,6 +235,14 @@ type BulkConfirmPage struct {
 	Heading string
 	Rows    []SessionRow
 	Login   string // set when the sessions are all of one login
+	Shown   string // set for "Disconnect all shown": the list's filter, as a query
+}
+
+// KickShown is "Disconnect all shown" on the list: offered while the address
+// filter is an address or a CIDR range.
+type KickShown struct {
+	Network string // the address filter as a range; "" when it is not one
+	Shown   string // the list's filter, as a query, posted back
 }
 
 // BanRow is one ban as the bans page shows it.

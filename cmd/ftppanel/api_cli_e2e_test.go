@@ -352,6 +352,8 @@ func TestCLIAPICommandsHelp(t *testing.T) {
 		{[]string{"nodes", "--help"}, "nodes [--json] [--url URL]"},
 		{[]string{"--help"}, "nodes [--json]"},
 		{[]string{"disconnect", "-h"}, "disconnect --login LOGIN"},
+		{[]string{"disconnect", "-h"}, "disconnect --ip ADDR|CIDR [--reason TEXT]"},
+		{[]string{"--help"}, "disconnect --ip ADDR|CIDR"},
 		{[]string{"token", "--help"}, "token revoke NAME ID"},
 		{[]string{"token", "add", "--help"}, "--label"},
 	} {

@@ -326,11 +326,12 @@ func TestAPIDisconnectAllSessionsOfALogin(t *testing.T) {
 		t.Errorf("audited sessions %v, want bob's %v", audited, bobIDs)
 	}
 
-	// Nobody left to disconnect is no error; no login at all is.
+	// Nobody left to disconnect is no error; no login or address at all is, and
+	// so are both at once and an address that is not one.
 	if r := script.api(http.MethodDelete, "/api/v1/sessions?login=bob", token); r.status != http.StatusOK || strings.TrimSpace(r.body) != `{"disconnected":0}` {
 		t.Errorf("second DELETE: %d %s", r.status, r.body)
 	}
-	for _, q := range []string{"", "?login=", "?ip=127.0.0.1"} {
+	for _, q := range []string{"", "?login=", "?ip=", "?ip=carol", "?login=carol&ip=127.0.0.1"} {
 		apiErrorMessage(t, script.api(http.MethodDelete, "/api/v1/sessions"+q, token), http.StatusBadRequest)
 	}
 	carol.cmd(200, "NOOP")

@@ -14,7 +14,7 @@ import (
 func (tb *tab) disconnectThroughConfirmation(id string) {
 	tb.t.Helper()
 	tb.open("/sessions/" + id + "/disconnect")
-	tb.submit("confirm the disconnect", `form.buttons button[type="submit"]`)
+	tb.submit("confirm the disconnect", `main form[method="post"] button[type="submit"]`)
 	if got := tb.path(); got != "/sessions" {
 		tb.t.Fatalf("after a disconnect the browser shows %s, want /sessions", got)
 	}

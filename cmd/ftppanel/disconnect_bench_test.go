@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"net"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 // BenchmarkDisconnect measures how fast a confirmed disconnect takes effect, per
 // state: "post" is the panel's answer to the confirming POST (the session is gone
 // by then), "client" is when the client's control connection reads its close.
+// Each state is measured without a reason and with one ("421 REASON" written
+// before the close).
 // Run: go test -run '^$' -bench Disconnect -benchtime 100x ./cmd/ftppanel
 func BenchmarkDisconnect(b *testing.B) {
 	// Every iteration leaves a passive port resting, all from 127.0.0.1: room for all.
@@ -54,48 +57,57 @@ func BenchmarkDisconnect(b *testing.B) {
 		},
 	}
 	for name, setup := range states {
-		b.Run(name, func(b *testing.B) {
-			admin := admin.with(b)
-			var post, client []time.Duration
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				conn, cleanup := setup()
-				ids := admin.rows()
-				if len(ids) != 1 {
-					b.Fatalf("%d sessions, want 1", len(ids))
-				}
-				var id string
-				for id = range ids {
-				}
-				admin.waitStateAny(id)
-				closed := make(chan time.Time, 1)
-				go func() {
-					conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-					buf := make([]byte, 512)
-					for {
-						if _, err := conn.Read(buf); err != nil {
-							closed <- time.Now()
-							return
-						}
-					}
-				}()
-				b.StartTimer()
-				begin := time.Now()
-				resp := admin.disconnect(id)
-				answered := time.Now()
-				b.StopTimer()
-				if resp.status != 303 {
-					b.Fatalf("disconnect: status %d", resp.status)
-				}
-				post = append(post, answered.Sub(begin))
-				client = append(client, (<-closed).Sub(begin))
-				conn.Close()
-				cleanup()
+		for _, reason := range []string{"", "Closed for maintenance"} {
+			if reason != "" {
+				name += "/with a reason"
 			}
-			report(b, "post", post)
-			report(b, "client", client)
-		})
+			benchmarkDisconnect(b, admin, name, reason, setup)
+		}
 	}
+}
+
+func benchmarkDisconnect(b *testing.B, admin *browser, name, reason string, setup func() (net.Conn, func())) {
+	b.Run(name, func(b *testing.B) {
+		admin := admin.with(b)
+		var post, client []time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			conn, cleanup := setup()
+			ids := admin.rows()
+			if len(ids) != 1 {
+				b.Fatalf("%d sessions, want 1", len(ids))
+			}
+			var id string
+			for id = range ids {
+			}
+			admin.waitStateAny(id)
+			closed := make(chan time.Time, 1)
+			go func() {
+				conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+				buf := make([]byte, 512)
+				for {
+					if _, err := conn.Read(buf); err != nil {
+						closed <- time.Now()
+						return
+					}
+				}
+			}()
+			b.StartTimer()
+			begin := time.Now()
+			resp := admin.post("/sessions/"+id+"/disconnect", url.Values{"reason": {reason}})
+			answered := time.Now()
+			b.StopTimer()
+			if resp.status != 303 {
+				b.Fatalf("disconnect: status %d", resp.status)
+			}
+			post = append(post, answered.Sub(begin))
+			client = append(client, (<-closed).Sub(begin))
+			conn.Close()
+			cleanup()
+		}
+		report(b, "post", post)
+		report(b, "client", client)
+	})
 }
 
 // waitStateAny waits until the session shows a state other than "not logged in".

@@ -205,16 +205,37 @@ func (c *Client) Session(ctx context.Context, id string) (Session, error) {
 	return s, nil
 }
 
-// Disconnect closes one session; the server has closed it when this returns.
-func (c *Client) Disconnect(ctx context.Context, id string) error {
-	_, err := c.call(ctx, http.MethodDelete, nil, "sessions", id)
+// Disconnect closes one session, telling its client reason unless it is "";
+// the server has closed it when this returns.
+func (c *Client) Disconnect(ctx context.Context, id, reason string) error {
+	_, err := c.call(ctx, http.MethodDelete, withReason(nil, reason), "sessions", id)
 	return err
 }
 
 // DisconnectLogin closes every session whose login is exactly login and says
 // how many it closed.
-func (c *Client) DisconnectLogin(ctx context.Context, login string) (int, error) {
-	body, err := c.call(ctx, http.MethodDelete, url.Values{"login": {login}}, "sessions")
+func (c *Client) DisconnectLogin(ctx context.Context, login, reason string) (int, error) {
+	return c.disconnectMatching(ctx, withReason(url.Values{"login": {login}}, reason))
+}
+
+// DisconnectAddress closes every session from an address or a CIDR range
+// (203.0.113.0/24) and says how many it closed.
+func (c *Client) DisconnectAddress(ctx context.Context, ip, reason string) (int, error) {
+	return c.disconnectMatching(ctx, withReason(url.Values{"ip": {ip}}, reason))
+}
+
+func withReason(q url.Values, reason string) url.Values {
+	if reason != "" {
+		if q == nil {
+			q = url.Values{}
+		}
+		q.Set("reason", reason)
+	}
+	return q
+}
+
+func (c *Client) disconnectMatching(ctx context.Context, q url.Values) (int, error) {
+	body, err := c.call(ctx, http.MethodDelete, q, "sessions")
 	if err != nil {
 		return 0, err
 	}

@@ -55,10 +55,10 @@ func TestClientSendsTokenUnderTheBasePath(t *testing.T) {
 		nodes[0].LastHeard != nil || nodes[0].Sessions != 3 || nodes[0].Transfers != 1 || nodes[0].Rate != 2048 || !nodes[0].Up || !nodes[0].Self {
 		t.Errorf("Nodes = %+v, %v", nodes, err)
 	}
-	if err := c.Disconnect(ctx, "s1"); err != nil {
+	if err := c.Disconnect(ctx, "s1", ""); err != nil {
 		t.Errorf("Disconnect: %v", err)
 	}
-	if n, err := c.DisconnectLogin(ctx, "bob"); n != 2 || err != nil {
+	if n, err := c.DisconnectLogin(ctx, "bob", ""); n != 2 || err != nil {
 		t.Errorf("DisconnectLogin = %d, %v", n, err)
 	}
 	want := []string{

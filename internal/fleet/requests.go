@@ -37,7 +37,7 @@ func (w wireScope) scope() session.Scope {
 }
 
 // request is what one node asks another. Every command carries the acting panel
-// user (By), its scope and the reason.
+// user (By) and its scope; a disconnect, the message for the clients.
 type request struct {
 	Scope  wireScope      `json:"scope"`
 	Filter session.Filter `json:"filter,omitzero"`
@@ -45,7 +45,9 @@ type request struct {
 	IDs    []string       `json:"ids,omitempty"`  // get, disconnect
 	All    bool           `json:"all,omitempty"`  // disconnect: every match of Filter rather than IDs
 	By     string         `json:"by,omitempty"`
-	Reason string         `json:"reason,omitempty"`
+	// Message is what a disconnect tells the clients (421 MESSAGE); the node
+	// holding the sessions cleans it again and keeps it in their history.
+	Message string `json:"message,omitempty"`
 	// Until is when the asker stops waiting for the answer. A node that gets a
 	// command later (it was frozen, or the message was held up) drops it: the
 	// asker has already said it may not have happened, and a late disconnect
@@ -116,11 +118,11 @@ func (n *Node) handle(m *nats.Msg) {
 			break
 		}
 		if req.All {
-			out.Rows = n.reg.DisconnectMatching(sc, req.Filter, req.By)
+			out.Rows = n.reg.DisconnectMatching(sc, req.Filter, req.By, req.Message)
 		} else {
-			out.Rows = n.reg.DisconnectIDs(validIDs(req.IDs), sc, req.By)
+			out.Rows = n.reg.DisconnectIDs(validIDs(req.IDs), sc, req.By, req.Message)
 		}
-		n.log.Info("fleet disconnect", slog.String("by", req.By), slog.String("reason", req.Reason),
+		n.log.Info("fleet disconnect", slog.String("by", req.By), slog.String("message", session.CleanMessage(req.Message)),
 			slog.Int("sessions", len(out.Rows)))
 	default:
 		out.Error = "unknown request"

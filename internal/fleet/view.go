@@ -257,37 +257,37 @@ func addSummary(a, b session.Summary) session.Summary {
 
 // Disconnect ends a session on whichever node holds it, and returns once that
 // node says it has ended.
-func (v *View) Disconnect(id string, sc session.Scope, by string) (session.Snapshot, error) {
-	closed, err := v.DisconnectIDs([]string{id}, sc, by)
+func (v *View) Disconnect(id string, sc session.Scope, by, message string) (session.Snapshot, error) {
+	closed, err := v.DisconnectIDs([]string{id}, sc, by, message)
 	if len(closed) > 0 {
 		return closed[0], nil
 	}
 	return session.Snapshot{}, cmp.Or(err, v.silentOwner(id))
 }
 
-// DisconnectIDs ends the sessions with these IDs on whichever nodes hold them.
-// The error names a node that did not answer.
-func (v *View) DisconnectIDs(ids []string, sc session.Scope, by string) ([]session.Snapshot, error) {
-	closed := v.n.reg.DisconnectIDs(ids, sc, by)
+// DisconnectIDs ends the sessions with these IDs on whichever nodes hold them,
+// telling their clients message. The error names a node that did not answer.
+func (v *View) DisconnectIDs(ids []string, sc session.Scope, by, message string) ([]session.Snapshot, error) {
+	closed := v.n.reg.DisconnectIDs(ids, sc, by, message)
 	rest := slices.DeleteFunc(slices.Clone(ids), func(id string) bool {
 		return slices.ContainsFunc(closed, func(s session.Snapshot) bool { return s.ID == id })
 	})
 	if len(rest) == 0 {
 		return closed, nil
 	}
-	more, err := v.disconnectRemote(sc, request{Scope: toWire(sc), IDs: rest, By: by, Reason: "disconnect"}, "")
+	more, err := v.disconnectRemote(sc, request{Scope: toWire(sc), IDs: rest, By: by, Message: message}, "")
 	return append(closed, more...), err
 }
 
 // DisconnectMatching ends every session within scope that passes the filter,
 // on every node at once.
-func (v *View) DisconnectMatching(sc session.Scope, f session.Filter, by string) ([]session.Snapshot, error) {
+func (v *View) DisconnectMatching(sc session.Scope, f session.Filter, by, message string) ([]session.Snapshot, error) {
 	var closed []session.Snapshot
 	var wg sync.WaitGroup
 	if v.local(f.Node) {
-		wg.Go(func() { closed = v.n.reg.DisconnectMatching(sc, f, by) })
+		wg.Go(func() { closed = v.n.reg.DisconnectMatching(sc, f, by, message) })
 	}
-	more, err := v.disconnectRemote(sc, request{Scope: toWire(sc), Filter: f, All: true, By: by, Reason: "disconnect"}, f.Node)
+	more, err := v.disconnectRemote(sc, request{Scope: toWire(sc), Filter: f, All: true, By: by, Message: message}, f.Node)
 	wg.Wait()
 	return append(closed, more...), err
 }

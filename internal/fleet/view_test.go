@@ -86,7 +86,7 @@ func TestViewListsAndDisconnectsEveryNodesSessions(t *testing.T) {
 		t.Fatalf("customer scope: %+v", got)
 	}
 
-	snap, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin")
+	snap, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin", "")
 	if err != nil || snap.Login != "bob" || snap.Node != "b.example" {
 		t.Fatalf("disconnect on b from a: %+v, %v", snap, err)
 	}
@@ -95,7 +95,7 @@ func TestViewListsAndDisconnectsEveryNodesSessions(t *testing.T) {
 	default:
 		t.Fatal("the disconnect answered before b's session had ended")
 	}
-	if _, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin"); !errors.Is(err, session.ErrNotFound) {
+	if _, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin", ""); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("second disconnect: %v, want not found", err)
 	}
 }
@@ -134,7 +134,7 @@ func TestCommandForASilentNodeIsNeverASuccess(t *testing.T) {
 	if got := v.List(session.AllSessions(), session.Filter{}); len(got) != 0 {
 		t.Fatalf("a down node's sessions listed: %+v", got)
 	}
-	_, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin")
+	_, err := v.Disconnect(bob.ID(), session.AllSessions(), "admin", "")
 	var nerr *session.NodeError
 	if !errors.As(err, &nerr) || nerr.Node != "b" {
 		t.Fatalf("disconnect of a silent node's session: %v, want node b did not answer", err)
@@ -162,7 +162,7 @@ func TestClusterWithAServerStoppedLosesNothing(t *testing.T) {
 	eventually(t, "a lists b's new session after a server stopped", func() bool {
 		return len(v.List(session.AllSessions(), session.Filter{})) == 2
 	})
-	if _, err := v.Disconnect(bob2.ID(), session.AllSessions(), "admin"); err != nil {
+	if _, err := v.Disconnect(bob2.ID(), session.AllSessions(), "admin", ""); err != nil {
 		t.Fatalf("disconnect across the cluster: %v", err)
 	}
 }

@@ -56,10 +56,13 @@ type controlConn struct {
 	net.Conn
 	listener *controlListener
 
-	session  atomic.Pointer[session.Session]
-	dataLn   atomic.Pointer[dataListener] // the session's newest passive listener, set by passiveListeners.wrap
-	killed   atomic.Bool
-	released sync.Once
+	session atomic.Pointer[session.Session]
+	dataLn  atomic.Pointer[dataListener] // the session's newest passive listener, set by passiveListeners.wrap
+	killed  atomic.Bool
+	// encrypted is set once the library has answered AUTH TLS (234): from then
+	// on only the library's TLS connection may write to the client.
+	encrypted atomic.Bool
+	released  sync.Once
 }
 
 func (c *controlConn) Read(p []byte) (int, error) {
@@ -82,6 +85,9 @@ func (c *controlConn) Read(p []byte) (int, error) {
 func (c *controlConn) Write(p []byte) (int, error) {
 	if c.killed.Load() {
 		return len(p), nil // the library's last words to a killed session go nowhere, quietly
+	}
+	if len(p) >= 4 && string(p[:4]) == "234 " {
+		c.encrypted.Store(true) // the next bytes are the TLS handshake
 	}
 	n, err := c.Conn.Write(p)
 	if s := c.session.Load(); s != nil && n > 0 {
@@ -121,12 +127,27 @@ func (c *controlConn) say(reply string) {
 	c.Conn.Write([]byte(reply + "\r\n"))
 }
 
+// farewellWait bounds the write of a disconnect's "421 MESSAGE": the kernel takes
+// a short reply at once unless the client has left its replies unread for long.
+const farewellWait = 50 * time.Millisecond
+
 // kill closes the session's connections at once: the data connection with a reset,
 // so a client cannot mistake buffered bytes for a finished file, and the passive
 // listener, which releases a transfer waiting for its data connection; then the
 // control connection. The library notices and ends the session on its own goroutine.
+// A disconnect with a message first tells the client "421 MESSAGE" on a plain
+// control connection; under FTPS the TLS state is the library's, so the client
+// only sees the close.
 func (c *controlConn) kill() {
-	c.killed.Store(true)
+	first := !c.killed.Swap(true)
+	if s := c.session.Load(); first && s != nil && !c.encrypted.Load() {
+		if msg := s.Farewell(); msg != "" {
+			// Past the library (killed is set, so its own last words go nowhere);
+			// a reply it is writing at this moment finishes first.
+			c.Conn.SetWriteDeadline(time.Now().Add(farewellWait))
+			c.Conn.Write([]byte("421 " + msg + "\r\n"))
+		}
+	}
 	if dl := c.dataLn.Load(); dl != nil {
 		dl.abort()
 	}

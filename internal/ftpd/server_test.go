@@ -167,7 +167,7 @@ func (ts *testServer) waitState(id string, state session.State) {
 // disconnect is the panel's Disconnect button, pressed by alice.
 func (ts *testServer) disconnect(id string) {
 	ts.t.Helper()
-	if _, err := ts.registry.Disconnect(id, session.AllSessions(), "alice"); err != nil {
+	if _, err := ts.registry.Disconnect(id, session.AllSessions(), "alice", ""); err != nil {
 		ts.t.Fatalf("disconnect %s: %v", id, err)
 	}
 	if _, err := ts.registry.Get(id, session.AllSessions()); err == nil {

@@ -67,7 +67,7 @@ func TestEveryEndKindHasItsSeries(t *testing.T) {
 	for _, k := range kinds {
 		s := addSession(reg, "bob")
 		if k == session.EndDisconnected {
-			if _, err := reg.Disconnect(s.ID(), session.AllSessions(), "root"); err != nil {
+			if _, err := reg.Disconnect(s.ID(), session.AllSessions(), "root", ""); err != nil {
 				t.Fatal(err)
 			}
 		} else if !reg.End(s.ID(), k) {

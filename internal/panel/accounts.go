@@ -142,10 +142,10 @@ func passwordRule(err error) error {
 func (p *Panel) changeAccount(r *http.Request, action string, a store.FTPAccountInfo, change func() error) (int, error) {
 	u := currentUser(r)
 	filter := session.Filter{ExactLogin: a.Login}
-	closed, unanswered := p.sessions.DisconnectMatching(scope(u), filter, u.Name)
+	closed, unanswered := p.sessions.DisconnectMatching(scope(u), filter, u.Name, "")
 	err := change()
 	if err == nil {
-		more, again := p.sessions.DisconnectMatching(scope(u), filter, u.Name)
+		more, again := p.sessions.DisconnectMatching(scope(u), filter, u.Name, "")
 		closed, unanswered = append(closed, more...), cmp.Or(again, unanswered)
 	}
 	detail := "no live sessions"

@@ -94,6 +94,6 @@ func (p *Panel) apiQuery(w http.ResponseWriter, r *http.Request, known ...string
 
 // auditAPIDisconnect audits a disconnect made through the API, as the panel does
 // for its own.
-func (p *Panel) auditAPIDisconnect(r *http.Request, snap session.Snapshot) {
-	p.audit(r, "disconnect", snap, activity(snap)+" (through the API)")
+func (p *Panel) auditAPIDisconnect(r *http.Request, snap session.Snapshot, how, message string) {
+	p.audit(r, "disconnect", snap, disconnectDetail(snap, how, message)+" (through the API)")
 }

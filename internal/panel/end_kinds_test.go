@@ -25,7 +25,7 @@ func TestEveryEndKindIsCountedShownAndFiltered(t *testing.T) {
 	for _, k := range kinds {
 		s := f.addSession("192.0.2.9", "bob", "acme", now)
 		if k == session.EndDisconnected {
-			if _, err := f.registry.Disconnect(s.ID(), session.AllSessions(), "root"); err != nil {
+			if _, err := f.registry.Disconnect(s.ID(), session.AllSessions(), "root", ""); err != nil {
 				t.Fatal(err)
 			}
 		} else if !f.registry.End(s.ID(), k) {

@@ -75,7 +75,7 @@ func (p *Panel) router() *chi.Mux {
 		r.Group(func(r chi.Router) {
 			r.Use(p.requireToken)
 			r.Get("/v1/sessions", p.apiListSessions)
-			r.Delete("/v1/sessions", p.apiDisconnectLogin)
+			r.Delete("/v1/sessions", p.apiDisconnectMatching)
 			r.Get("/v1/sessions/{id}", p.apiGetSession)
 			r.Delete("/v1/sessions/{id}", p.apiDisconnectSession)
 			r.Post("/v1/login-links", p.apiCreateLoginLink)

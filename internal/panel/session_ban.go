@@ -45,7 +45,7 @@ func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 		banned = "address already banned for longer"
 		flash = snap.RemoteIP + " stays banned: a longer ban is in force"
 	}
-	closed, err := p.sessions.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name)
+	closed, err := p.sessions.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name, "")
 	for _, s := range closed {
 		p.audit(r, "disconnect and ban", s, activity(s)+"; "+banned)
 	}

@@ -15,9 +15,10 @@ type Sessions interface {
 	Get(id string, scope session.Scope) (session.Snapshot, error)
 	List(scope session.Scope, filter session.Filter) []session.Snapshot
 	Page(scope session.Scope, page, size int) (rows []session.Snapshot, first int, sum session.Summary)
-	Disconnect(id string, scope session.Scope, by string) (session.Snapshot, error)
-	DisconnectIDs(ids []string, scope session.Scope, by string) ([]session.Snapshot, error)
-	DisconnectMatching(scope session.Scope, filter session.Filter, by string) ([]session.Snapshot, error)
+	// The disconnects tell each client message ("421 MESSAGE") unless it is "".
+	Disconnect(id string, scope session.Scope, by, message string) (session.Snapshot, error)
+	DisconnectIDs(ids []string, scope session.Scope, by, message string) ([]session.Snapshot, error)
+	DisconnectMatching(scope session.Scope, filter session.Filter, by, message string) ([]session.Snapshot, error)
 	Watch() (<-chan struct{}, func())
 	Traffic() []session.TrafficPoint
 }
@@ -35,11 +36,11 @@ type Fleet interface {
 type Local struct{ *session.Registry }
 
 // DisconnectIDs implements Sessions.
-func (l Local) DisconnectIDs(ids []string, scope session.Scope, by string) ([]session.Snapshot, error) {
-	return l.Registry.DisconnectIDs(ids, scope, by), nil
+func (l Local) DisconnectIDs(ids []string, scope session.Scope, by, message string) ([]session.Snapshot, error) {
+	return l.Registry.DisconnectIDs(ids, scope, by, message), nil
 }
 
 // DisconnectMatching implements Sessions.
-func (l Local) DisconnectMatching(scope session.Scope, filter session.Filter, by string) ([]session.Snapshot, error) {
-	return l.Registry.DisconnectMatching(scope, filter, by), nil
+func (l Local) DisconnectMatching(scope session.Scope, filter session.Filter, by, message string) ([]session.Snapshot, error) {
+	return l.Registry.DisconnectMatching(scope, filter, by, message), nil
 }

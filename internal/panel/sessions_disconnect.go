@@ -3,6 +3,7 @@ package panel
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -13,24 +14,52 @@ import (
 const maxBulk = 1000
 
 // disconnectSessions disconnects several sessions: the rows ticked in the list
-// (id fields) or all of one FTP login (login field). Without confirm=yes it shows
-// what it would do and asks; with it, it does, audits each, and returns to the list.
+// (id fields), all of one FTP login (login field), or all that the list shows
+// for an address filter that is an address or a range ("Disconnect all shown":
+// the shown field holds the list's filter as a query). Without confirm=yes it
+// shows what it would do and asks; with it, it does, telling each client the
+// optional reason, audits each, and returns to the list.
 func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || len(r.PostForm["id"]) > maxBulk {
 		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
 		return
 	}
+	message, err := disconnectMessage(r.PostForm.Get("reason"))
+	if err != nil {
+		p.showError(w, r, http.StatusUnprocessableEntity, "Reason too long", sentenceCase(err.Error())+".")
+		return
+	}
 	u := currentUser(r)
 	login, ids := strings.TrimSpace(r.PostForm.Get("login")), r.PostForm["id"]
-	if login == "" && len(ids) == 0 {
+	shown, network := r.PostForm.Get("shown"), ""
+	var filter session.Filter // of "Disconnect all shown"
+	if shown != "" {
+		values, err := url.ParseQuery(shown)
+		if err != nil {
+			p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+			return
+		}
+		q := parseSessionsValues(values, u, p.fleet != nil)
+		if network, err = addressNetwork(q.filter.IP); err != nil {
+			p.showError(w, r, http.StatusUnprocessableEntity, "Not an address",
+				"Disconnect all shown needs an IP address or a CIDR range (such as 203.0.113.0/24) in the address filter: "+sentenceCase(err.Error())+".")
+			return
+		}
+		filter = q.filter
+		filter.IP = network
+	}
+	if login == "" && len(ids) == 0 && shown == "" {
 		setFlash(w, r, "Tick the sessions to disconnect first.")
 		seeOther(w, r, "/sessions")
 		return
 	}
 	var pending []session.Snapshot
-	if login != "" {
+	switch {
+	case shown != "":
+		pending = p.sessions.List(scope(u), filter)
+	case login != "":
 		pending = p.sessions.List(scope(u), session.Filter{ExactLogin: login})
-	} else {
+	default:
 		for _, id := range ids {
 			if snap, err := p.sessions.Get(id, scope(u)); err == nil && session.ValidID(id) {
 				pending = append(pending, snap)
@@ -40,7 +69,13 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 
 	if r.PostForm.Get("confirm") != "yes" {
 		heading := fmt.Sprintf("Disconnect %s?", templates.SessionCountText(len(pending)))
-		if login != "" {
+		switch {
+		case shown != "":
+			heading = fmt.Sprintf("Disconnect all %s from %s?", templates.SessionCountText(len(pending)), network)
+			if len(pending) == 1 {
+				heading = "Disconnect the 1 session from " + network + "?"
+			}
+		case login != "":
 			heading = "Disconnect every session of " + login + "?"
 		}
 		rows := make([]templates.SessionRow, len(pending))
@@ -48,22 +83,26 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 			rows[i] = p.sessionRow(s)
 		}
 		p.render(w, r, http.StatusOK, templates.BulkConfirmView(templates.BulkConfirmPage{
-			Page: page(r, "Disconnect sessions"), Heading: heading, Rows: rows, Login: login,
+			Page: page(r, "Disconnect sessions"), Heading: heading, Rows: rows, Login: login, Shown: shown,
 		}))
 		return
 	}
 
 	// All are closed before the wait for any of them to end.
 	var closed []session.Snapshot
-	var err error // a node that did not answer
-	if login != "" {
-		closed, err = p.disconnectLogin(u, login)
-	} else {
+	how := ""
+	switch {
+	case shown != "":
+		how = "all shown from " + network
+		closed, err = p.sessions.DisconnectMatching(scope(u), filter, u.Name, message)
+	case login != "":
+		closed, err = p.disconnectLogin(u, login, message)
+	default:
 		ticked := make([]string, len(pending))
 		for i, s := range pending {
 			ticked[i] = s.ID
 		}
-		closed, err = p.sessions.DisconnectIDs(ticked, scope(u), u.Name)
+		closed, err = p.sessions.DisconnectIDs(ticked, scope(u), u.Name, message)
 	}
 	if len(closed) == 0 {
 		if err != nil {
@@ -75,7 +114,7 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	names := make([]string, len(closed))
 	for i, snap := range closed {
-		p.audit(r, "disconnect", snap, activity(snap))
+		p.audit(r, "disconnect", snap, disconnectDetail(snap, how, message))
 		names[i] = fmt.Sprintf("%s (%s)", displayLogin(snap), snap.RemoteIP)
 	}
 	flash := fmt.Sprintf("Disconnected %s: %s", templates.SessionCountText(len(closed)), strings.Join(names, ", "))

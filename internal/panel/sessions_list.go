@@ -41,5 +41,9 @@ func (p *Panel) showSessions(w http.ResponseWriter, r *http.Request) {
 		},
 		Live:  p.liveView(u, q),
 		Query: q.queryString(),
+		Kick: templates.KickShown{
+			Network: q.kickNetwork(),
+			Shown:   q.values("", false, 1).Encode(),
+		},
 	}))
 }

@@ -73,7 +73,12 @@ func btoi(b bool) int {
 // fleet says whether this node is one of a fleet: only then may an admin
 // filter and sort by node.
 func parseSessionsQuery(r *http.Request, u store.User, fleet bool) sessionsQuery {
-	v := r.URL.Query()
+	return parseSessionsValues(r.URL.Query(), u, fleet)
+}
+
+// parseSessionsValues is parseSessionsQuery for a query already read, such as
+// the list's filter that "Disconnect all shown" posts back.
+func parseSessionsValues(v url.Values, u store.User, fleet bool) sessionsQuery {
 	q := sessionsQuery{
 		filter: session.Filter{
 			Login: strings.TrimSpace(v.Get("login")),
@@ -134,6 +139,16 @@ func encode(v url.Values) string {
 func (q sessionsQuery) queryString() string { return encode(q.values(q.sort, q.desc, q.page)) }
 
 func (q sessionsQuery) filtered() bool { return q.filter != session.Filter{} }
+
+// kickNetwork is the address or range of the address filter when it is one
+// (so "Disconnect all shown" may be offered), else "".
+func (q sessionsQuery) kickNetwork() string {
+	network, err := addressNetwork(q.filter.IP)
+	if err != nil {
+		return ""
+	}
+	return network
+}
 
 // liveView builds the part of the list that updates itself.
 func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {

@@ -41,7 +41,7 @@ func TestDisconnectIDsClosesAllBeforeWaiting(t *testing.T) {
 	other := addLoggedIn(r, "gina", "globex", now)
 
 	ticked := append(idsOf(conns...), other.s.ID(), "NOSUCHSESSIONAAAAAAAAAAAAA", conns[0].s.ID(), "")
-	closed := r.DisconnectIDs(ticked, CustomerSessions("acme"), "alice")
+	closed := r.DisconnectIDs(ticked, CustomerSessions("acme"), "alice", "")
 
 	if got, want := ids(closed), idsOf(conns...); !slices.Equal(got, want) {
 		t.Errorf("closed %v, want acme's sessions in the order ticked %v", got, want)
@@ -67,10 +67,10 @@ func TestDisconnectIDsClosesAllBeforeWaiting(t *testing.T) {
 
 func TestDisconnectIDsNothingToDo(t *testing.T) {
 	r := testRegistry(time.Now())
-	if got := r.DisconnectIDs(nil, AllSessions(), "alice"); len(got) != 0 {
+	if got := r.DisconnectIDs(nil, AllSessions(), "alice", ""); len(got) != 0 {
 		t.Errorf("no IDs closed %v", got)
 	}
-	if got := r.DisconnectIDs([]string{"NOSUCHSESSIONAAAAAAAAAAAAA"}, AllSessions(), "alice"); len(got) != 0 {
+	if got := r.DisconnectIDs([]string{"NOSUCHSESSIONAAAAAAAAAAAAA"}, AllSessions(), "alice", ""); len(got) != 0 {
 		t.Errorf("an unknown ID closed %v", got)
 	}
 }

@@ -28,7 +28,9 @@ func TestDisconnectMatching(t *testing.T) {
 
 	type result struct{ snaps []Snapshot }
 	done := make(chan result, 1)
-	go func() { done <- result{r.DisconnectMatching(CustomerSessions("acme"), Filter{Login: "web"}, "bob")} }()
+	go func() {
+		done <- result{r.DisconnectMatching(CustomerSessions("acme"), Filter{Login: "web"}, "bob", "")}
+	}()
 	var got []Snapshot
 	select {
 	case res := <-done:
@@ -145,7 +147,7 @@ func TestDisconnectMatchingScopes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSetup()
 			log := withEndLog(s.r)
-			got := s.r.DisconnectMatching(tt.scope(), tt.filter, "carol")
+			got := s.r.DisconnectMatching(tt.scope(), tt.filter, "carol", "")
 			want := tt.want(s)
 			if !slices.Equal(sortedIDs(got), idsOf(want...)) {
 				t.Fatalf("closed %v, want %v", sortedIDs(got), idsOf(want...))
@@ -183,10 +185,10 @@ func TestDisconnectMatchingTwice(t *testing.T) {
 	r := testRegistry(t0)
 	a := addLoggedIn(r, "web1", "acme", t0)
 	b := addLoggedIn(r, "web2", "acme", t0)
-	if got := r.DisconnectMatching(AllSessions(), Filter{}, "admin"); len(got) != 2 {
+	if got := r.DisconnectMatching(AllSessions(), Filter{}, "admin", ""); len(got) != 2 {
 		t.Fatalf("first call closed %d, want 2", len(got))
 	}
-	if got := r.DisconnectMatching(AllSessions(), Filter{}, "admin"); len(got) != 0 {
+	if got := r.DisconnectMatching(AllSessions(), Filter{}, "admin", ""); len(got) != 0 {
 		t.Errorf("second call closed %v, want none", ids(got))
 	}
 	if a.calls.Load() != 1 || b.calls.Load() != 1 {
@@ -212,7 +214,7 @@ func TestDisconnectMatchingConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[g] = r.DisconnectMatching(CustomerSessions("acme"), Filter{}, "admin")
+			results[g] = r.DisconnectMatching(CustomerSessions("acme"), Filter{}, "admin", "")
 		}()
 	}
 	wg.Wait()

@@ -19,7 +19,7 @@ func TestDisconnectEndReason(t *testing.T) {
 		c.s.EndedBy(EndQuit)
 	}
 
-	snap, err := r.Disconnect(c.s.ID(), CustomerSessions("acme"), "alice")
+	snap, err := r.Disconnect(c.s.ID(), CustomerSessions("acme"), "alice", "")
 	if err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
@@ -44,7 +44,7 @@ func TestDisconnectEndWaitExpiresCallsOnEndOnce(t *testing.T) {
 	log := withEndLog(r)
 	c := addLoggedIn(r, "web1", "acme", t0, neverRemove())
 
-	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "root"); err != nil {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "root", ""); err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
 	if r.Len() != 0 || !isDone(c.s) {

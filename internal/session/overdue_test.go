@@ -27,7 +27,7 @@ func TestOverdue(t *testing.T) {
 	leaving := addLoggedIn(r, "web5", "acme", at(-time.Hour), func(c *fakeConn) { c.release = release })
 	disconnected := make(chan error)
 	go func() {
-		_, err := r.Disconnect(leaving.s.ID(), AllSessions(), "admin")
+		_, err := r.Disconnect(leaving.s.ID(), AllSessions(), "admin", "")
 		disconnected <- err
 	}()
 	<-leaving.closed

@@ -58,7 +58,7 @@ func TestPageLeavesOutSessionsBeingDisconnected(t *testing.T) {
 	staying := addLoggedIn(r, "web2", "acme", at(time.Second))
 	done := make(chan error)
 	go func() {
-		_, err := r.Disconnect(leaving.s.ID(), AllSessions(), "admin")
+		_, err := r.Disconnect(leaving.s.ID(), AllSessions(), "admin", "")
 		done <- err
 	}()
 	<-leaving.closed

@@ -1,6 +1,10 @@
 package session
 
-import "slices"
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // EndKind is why a session ended, without who ended it: one series in metrics,
 // one choice in the history filter.
@@ -35,17 +39,57 @@ func EndKinds() []EndKind { return slices.Clone(endKinds) }
 // ValidEndKind reports whether k is one of EndKinds.
 func ValidEndKind(k EndKind) bool { return slices.Contains(endKinds, k) }
 
-// EndReason is why a session ended: its kind and, for a disconnect, who asked.
+// EndReason is why a session ended: its kind and, for a disconnect, who asked
+// and what they told the client.
 type EndReason struct {
 	Kind EndKind
 	By   string // the panel user who disconnected it; "" for every other kind
+	// Message is what the FTP client is told (as "421 MESSAGE") before the close,
+	// already cleaned by CleanMessage; "" for none.
+	Message string
 }
 
-// String is the reason as history shows and stores it: "quit", or "KIND by WHO"
-// such as "disconnected by alice". Empty while the session has not ended.
+// String is the reason as history shows and stores it: "quit", "KIND by WHO"
+// such as "disconnected by alice", or with a message "disconnected by alice:
+// MESSAGE". Empty while the session has not ended.
 func (r EndReason) String() string {
-	if r.By == "" {
-		return string(r.Kind)
+	text := string(r.Kind)
+	if r.By != "" {
+		text += " by " + r.By
 	}
-	return string(r.Kind) + " by " + r.By
+	if r.Message != "" {
+		text += ": " + r.Message
+	}
+	return text
+}
+
+// MaxMessageLen is the longest message to a disconnected client, in characters.
+const MaxMessageLen = 200
+
+// CleanMessage makes text fit to be sent on one FTP reply line: control
+// characters (CR and LF included), line separators and invisible or
+// bidirectional format characters become spaces, runs of spaces become one,
+// bytes that are not UTF-8 are dropped, and the result is trimmed and cut to
+// MaxMessageLen characters. So a message can never add a reply line of its own.
+func CleanMessage(text string) string {
+	var b strings.Builder
+	n := 0
+	space := false
+	for _, r := range strings.ToValidUTF8(text, "") {
+		if hidden(r) || unicode.IsSpace(r) {
+			space = n > 0
+			continue
+		}
+		if space && n+2 > MaxMessageLen || n+1 > MaxMessageLen {
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }

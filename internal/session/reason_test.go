@@ -52,11 +52,11 @@ func TestTotalsCountEveryKind(t *testing.T) {
 	for _, k := range EndKinds() {
 		c := addLoggedIn(r, "bob", "acme", now)
 		if k == EndDisconnected {
-			if _, err := r.Disconnect(c.s.ID(), AllSessions(), "alice"); err != nil {
+			if _, err := r.Disconnect(c.s.ID(), AllSessions(), "alice", ""); err != nil {
 				t.Fatal(err)
 			}
 			c = addLoggedIn(r, "bob", "acme", now)
-			if _, err := r.Disconnect(c.s.ID(), AllSessions(), "carol"); err != nil {
+			if _, err := r.Disconnect(c.s.ID(), AllSessions(), "carol", ""); err != nil {
 				t.Fatal(err)
 			}
 			continue

@@ -157,9 +157,10 @@ func (r *Registry) List(scope Scope, filter Filter) []Snapshot {
 // Disconnect closes a session within scope on behalf of a panel user, and waits
 // until it has ended. It returns the session as it was just before the close. Of
 // two callers racing to disconnect the same session, one succeeds and the other
-// gets ErrNotFound.
-func (r *Registry) Disconnect(id string, scope Scope, by string) (Snapshot, error) {
-	closed := r.DisconnectIDs([]string{id}, scope, by)
+// gets ErrNotFound. A message, when not "", is cleaned by CleanMessage, told to
+// the client before the close and kept in the session's end reason.
+func (r *Registry) Disconnect(id string, scope Scope, by, message string) (Snapshot, error) {
+	closed := r.DisconnectIDs([]string{id}, scope, by, message)
 	if len(closed) == 0 {
 		return Snapshot{}, ErrNotFound
 	}
@@ -170,7 +171,7 @@ func (r *Registry) Disconnect(id string, scope Scope, by string) (Snapshot, erro
 // at once, then waits once until they have ended; IDs unknown, ended, out of
 // scope or being disconnected by someone else are passed over. It returns what
 // it closed, in the order of ids.
-func (r *Registry) DisconnectIDs(ids []string, scope Scope, by string) []Snapshot {
+func (r *Registry) DisconnectIDs(ids []string, scope Scope, by, message string) []Snapshot {
 	// Look up under the read lock and close after releasing it: closing calls back
 	// into Remove, which takes the write lock.
 	var sessions []*Session
@@ -179,20 +180,20 @@ func (r *Registry) DisconnectIDs(ids []string, scope Scope, by string) []Snapsho
 			sessions = append(sessions, s)
 		}
 	}
-	return r.disconnect(sessions, scope, Filter{}, by)
+	return r.disconnect(sessions, scope, Filter{}, by, message)
 }
 
 // DisconnectMatching closes every session within scope that passes the filter,
 // all at once, and waits until they have ended. It returns what it closed.
-func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by string) []Snapshot {
-	return r.disconnect(r.all(), scope, filter, by)
+func (r *Registry) DisconnectMatching(scope Scope, filter Filter, by, message string) []Snapshot {
+	return r.disconnect(r.all(), scope, filter, by, message)
 }
 
 // disconnect closes each of sessions that is within scope and passes the filter,
 // and only then waits for them: the FTP side ends them in parallel.
-func (r *Registry) disconnect(sessions []*Session, scope Scope, filter Filter, by string) []Snapshot {
+func (r *Registry) disconnect(sessions []*Session, scope Scope, filter Filter, by, message string) []Snapshot {
 	now := r.Now()
-	reason := EndReason{Kind: EndDisconnected, By: by}
+	reason := EndReason{Kind: EndDisconnected, By: by, Message: CleanMessage(message)}
 	var closed []*Session
 	var snaps []Snapshot
 	for _, s := range sessions {

@@ -115,7 +115,7 @@ type disconnectResult struct {
 func goDisconnect(r *Registry, id string, scope Scope) <-chan disconnectResult {
 	ch := make(chan disconnectResult, 1)
 	go func() {
-		snap, err := r.Disconnect(id, scope, "admin")
+		snap, err := r.Disconnect(id, scope, "admin", "")
 		ch <- disconnectResult{snap, err}
 	}()
 	return ch
@@ -415,7 +415,7 @@ func TestDisconnect(t *testing.T) {
 	if _, err := r.Get(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Get while closing: err = %v, want ErrNotFound", err)
 	}
-	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("second Disconnect while closing: err = %v, want ErrNotFound", err)
 	}
 
@@ -463,7 +463,7 @@ func TestDisconnect(t *testing.T) {
 	}
 
 	// Disconnecting it again: gone.
-	snap2, err := r.Disconnect(c.s.ID(), AllSessions(), "admin")
+	snap2, err := r.Disconnect(c.s.ID(), AllSessions(), "admin", "")
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("Disconnect again: err = %v, want ErrNotFound", err)
 	}
@@ -489,7 +489,7 @@ func TestDisconnectRemoveInsideCloseFunc(t *testing.T) {
 		r.Remove(s)
 	})
 	r.Add(s)
-	snap, err := r.Disconnect(s.ID(), AllSessions(), "admin")
+	snap, err := r.Disconnect(s.ID(), AllSessions(), "admin", "")
 	if err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
@@ -529,7 +529,7 @@ func TestDisconnectNotFound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap, err := r.Disconnect(tt.id, tt.scope, "admin")
+			snap, err := r.Disconnect(tt.id, tt.scope, "admin", "")
 			if !errors.Is(err, ErrNotFound) {
 				t.Fatalf("err = %v, want ErrNotFound", err)
 			}
@@ -561,7 +561,7 @@ func TestDisconnectNotFound(t *testing.T) {
 	}
 
 	// The rightful owner can still disconnect.
-	snap, err := r.Disconnect(other.s.ID(), CustomerSessions("other"), "admin")
+	snap, err := r.Disconnect(other.s.ID(), CustomerSessions("other"), "admin", "")
 	if err != nil {
 		t.Fatalf("owner Disconnect: %v", err)
 	}
@@ -582,7 +582,7 @@ func TestDisconnectEndWaitExpires(t *testing.T) {
 	c := addLoggedIn(r, "web1", "acme", t0, neverRemove())
 	keep := addLoggedIn(r, "web2", "acme", at(time.Second))
 
-	snap, err := r.Disconnect(c.s.ID(), AllSessions(), "admin")
+	snap, err := r.Disconnect(c.s.ID(), AllSessions(), "admin", "")
 	if err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
@@ -604,7 +604,7 @@ func TestDisconnectEndWaitExpires(t *testing.T) {
 	if _, err := r.Get(c.s.ID(), AllSessions()); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Get: err = %v, want ErrNotFound", err)
 	}
-	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Disconnect again: err = %v, want ErrNotFound", err)
 	}
 
@@ -622,7 +622,7 @@ func TestDisconnectZeroEndWait(t *testing.T) {
 	r := testRegistry(t0)
 	r.EndWait = 0
 	c := addConn(r, "192.0.2.1", 1, t0, neverRemove())
-	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin"); err != nil {
+	if _, err := r.Disconnect(c.s.ID(), AllSessions(), "admin", ""); err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
 	if r.Len() != 0 || !isDone(c.s) || c.calls.Load() != 1 {
@@ -644,7 +644,7 @@ func TestDisconnectRaceSameID(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				snaps[i], errs[i] = r.Disconnect(c.s.ID(), CustomerSessions("acme"), "admin")
+				snaps[i], errs[i] = r.Disconnect(c.s.ID(), CustomerSessions("acme"), "admin", "")
 			}(i)
 		}
 		close(start)
@@ -740,7 +740,7 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				// Every other session is disconnected, by several users at once.
 				if i%2 == 0 {
-					_, err := r.Disconnect(c.s.ID(), scope, "admin")
+					_, err := r.Disconnect(c.s.ID(), scope, "admin", "")
 					switch {
 					case err == nil:
 						wins[i].Add(1)
@@ -827,7 +827,7 @@ func TestShutdown(t *testing.T) {
 	if got := r.List(AllSessions(), Filter{}); len(got) != 0 {
 		t.Errorf("List during shutdown = %v, want empty (all closing)", ids(got))
 	}
-	if _, err := r.Disconnect(conns[0].s.ID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(conns[0].s.ID(), AllSessions(), "admin", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Disconnect during shutdown: err = %v, want ErrNotFound", err)
 	}
 

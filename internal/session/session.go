@@ -230,6 +230,14 @@ func (s *Session) endWith(r EndReason) {
 	s.mu.Unlock()
 }
 
+// Farewell is the message its client is to be told as it is disconnected: set
+// by a Disconnect with a message, read by the FTP side's kill. "" for none.
+func (s *Session) Farewell() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.endReason.Message
+}
+
 // End marks the session as ended; it is safe to call more than once.
 func (s *Session) End() {
 	s.endOnce.Do(func() { close(s.done) })

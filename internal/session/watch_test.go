@@ -86,7 +86,7 @@ func TestWatchNotifiesOnShutdownAndDisconnectMatching(t *testing.T) {
 		r.EndWait = 0 // the FTP side never confirms; do not wait for it
 		w, cancel := r.Watch()
 		defer cancel()
-		if got := r.DisconnectMatching(AllSessions(), Filter{}, "admin"); len(got) != 1 {
+		if got := r.DisconnectMatching(AllSessions(), Filter{}, "admin", ""); len(got) != 1 {
 			t.Fatalf("DisconnectMatching closed %d sessions, want 1", len(got))
 		}
 		if c.calls.Load() != 1 {
@@ -121,19 +121,19 @@ func TestWatchFailedOperationsDoNotNotify(t *testing.T) {
 	w, cancel := r.Watch()
 	defer cancel()
 
-	if _, err := r.Disconnect(NewID(), AllSessions(), "admin"); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(NewID(), AllSessions(), "admin", ""); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Disconnect unknown: err = %v, want ErrNotFound", err)
 	}
 	if pending(w) {
 		t.Error("Disconnect of an unknown session notified")
 	}
-	if _, err := r.Disconnect(c.s.ID(), CustomerSessions("other"), "admin"); !errors.Is(err, ErrNotFound) {
+	if _, err := r.Disconnect(c.s.ID(), CustomerSessions("other"), "admin", ""); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Disconnect out of scope: err = %v, want ErrNotFound", err)
 	}
 	if pending(w) {
 		t.Error("Disconnect of a session outside scope notified")
 	}
-	if got := r.DisconnectMatching(AllSessions(), Filter{Login: "nobody"}, "admin"); len(got) != 0 {
+	if got := r.DisconnectMatching(AllSessions(), Filter{Login: "nobody"}, "admin", ""); len(got) != 0 {
 		t.Fatalf("DisconnectMatching = %v, want none", ids(got))
 	}
 	if pending(w) {

@@ -26,7 +26,8 @@ type HistoryEntry struct {
 	FilesUp     int
 	FilesDown   int
 	// EndReason is how the session ended, as people read it: its kind ("quit",
-	// "idle timeout") or "KIND by WHO" ("disconnected by alice"); see session.EndReason.
+	// "idle timeout"), "KIND by WHO" ("disconnected by alice") or, with the reason the
+	// client was told, "disconnected by alice: REASON"; see session.EndReason.
 	EndReason string
 	// Node is the fleet node that held the session and wrote its row; empty for
 	// a node alone. RecordHistory fills it with DB.Node when it is empty.

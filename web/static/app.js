@@ -82,33 +82,50 @@
   }
 
   // Disconnect asks first: with JavaScript the question is a dialog on the list
-  // page; without it, the Disconnect button opens the confirmation page.
+  // page; without it, the Disconnect button opens the confirmation page. The
+  // same goes for "Disconnect all shown", whose dialog says how many.
   var dialog = document.getElementById("confirm-disconnect");
   if (!dialog || typeof dialog.showModal !== "function") return;
   var form = dialog.querySelector("[data-confirm-form]");
-  var cancel = dialog.querySelector("[data-cancel]");
+  var kick = document.getElementById("confirm-kick");
   var opener = null;
+
+  function ask(box, trigger) {
+    opener = trigger.querySelector("button");
+    box.querySelectorAll('input[name="reason"]').forEach(function (input) { input.value = ""; });
+    box.showModal();
+    // The safe choice has the focus, so a stray Enter cancels.
+    box.querySelector("[data-cancel]").focus();
+  }
 
   document.addEventListener("submit", function (event) {
     var trigger = event.target.closest("form[data-disconnect]");
-    if (!trigger) return;
-    event.preventDefault();
-    var row = trigger.closest("tr");
-    dialog.querySelector("[data-confirm-login]").textContent = row.dataset.login;
-    dialog.querySelector("[data-confirm-ip]").textContent = row.dataset.ip;
-    form.action = trigger.action;
-    opener = trigger.querySelector("button");
-    dialog.showModal();
-    // The safe choice has the focus, so a stray Enter cancels.
-    cancel.focus();
+    if (trigger) {
+      event.preventDefault();
+      var row = trigger.closest("tr");
+      dialog.querySelector("[data-confirm-login]").textContent = row.dataset.login;
+      dialog.querySelector("[data-confirm-ip]").textContent = row.dataset.ip;
+      form.action = trigger.action;
+      ask(dialog, trigger);
+      return;
+    }
+    trigger = event.target.closest("form[data-kick]");
+    if (trigger && kick) {
+      event.preventDefault();
+      var shown = document.querySelector('[data-live-part="shown-count"]');
+      kick.querySelector("[data-kick-count]").textContent = shown ? shown.textContent : "";
+      ask(kick, trigger);
+    }
   });
 
-  cancel.addEventListener("click", function () {
-    dialog.close();
-  });
-
-  // Back to the row's own Disconnect button, however the dialog closed.
-  dialog.addEventListener("close", function () {
-    if (opener && document.contains(opener)) opener.focus();
+  [dialog, kick].forEach(function (box) {
+    if (!box) return;
+    box.querySelector("[data-cancel]").addEventListener("click", function () {
+      box.close();
+    });
+    // Back to the button that opened it, however the dialog closed.
+    box.addEventListener("close", function () {
+      if (opener && document.contains(opener)) opener.focus();
+    });
   });
 })();
