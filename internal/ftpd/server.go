@@ -27,6 +27,10 @@ const defaultConnectionTimeout = 30 * time.Second
 // and serve's --idle-timeout default.
 const DefaultIdleTimeout = 15 * time.Minute
 
+// DefaultStallTimeout is serve's --stall-timeout default: a transfer that moves
+// no byte for this long is ended.
+const DefaultStallTimeout = 5 * time.Minute
+
 // libraryIdleBackstop is the FTP library's own idle timeout, far past ours.
 const libraryIdleBackstop = 24 * time.Hour
 
@@ -51,6 +55,12 @@ type Config struct {
 	IdleTimeout time.Duration // DefaultIdleTimeout when zero
 	// LoginTimeout drops connections that have not logged in after this long.
 	LoginTimeout time.Duration
+	// StallTimeout ends sessions whose transfer or listing moves no byte for this
+	// long, so a client that stops reading cannot hold a slot; 0 never does.
+	StallTimeout time.Duration
+	// NoTransferTimeout ends logged-in sessions that begin no transfer or listing
+	// for this long, however often they send NOOP; 0 never does.
+	NoTransferTimeout time.Duration
 	// Limits on connections: overall, from one address, and sessions of one
 	// account; zero is no limit.
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int

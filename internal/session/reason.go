@@ -26,11 +26,15 @@ const (
 	EndAccountDeleted   EndKind = "account deleted"
 	EndDisconnected     EndKind = "disconnected" // by a panel or API user, named in EndReason.By
 	EndServerShutdown   EndKind = "server shutdown"
+	// EndStalled: a transfer moved no byte for the server's stall timeout.
+	EndStalled EndKind = "stalled"
+	// EndNoTransfer: logged in without a transfer for the server's no-transfer timeout.
+	EndNoTransfer EndKind = "no transfer"
 )
 
 var endKinds = []EndKind{EndQuit, EndIdleTimeout, EndClientDropped, EndLoginFailed, EndLoginTimeout,
 	EndBanned, EndTooMany, EndStoreUnavailable, EndPasswordChanged, EndAccountDisabled, EndAccountDeleted, EndDisconnected,
-	EndServerShutdown}
+	EndServerShutdown, EndStalled, EndNoTransfer}
 
 // EndKinds lists every kind of end, in the order the panel offers them. Metrics,
 // the history filter and Totals each cover every kind on it.
