@@ -59,3 +59,16 @@ func TestStuck(t *testing.T) {
 		t.Errorf("both off: %+v, want none", got)
 	}
 }
+
+func TestStuckAllocatesOnlyForWhatItFinds(t *testing.T) {
+	r := testRegistry(t0)
+	for i := range 1000 {
+		s := addLoggedIn(r, "web", "acme", at(time.Duration(i)*time.Millisecond))
+		if i%2 == 0 {
+			s.s.StartTransfer(StateDownloading, "/f", 1, at(time.Duration(i)*time.Millisecond))
+		}
+	}
+	if n := testing.AllocsPerRun(10, func() { r.Stuck(t0, time.Minute, time.Hour) }); n != 0 {
+		t.Errorf("Stuck of 1000 sessions, none stuck: %v allocations, want 0", n)
+	}
+}
