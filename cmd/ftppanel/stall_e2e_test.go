@@ -210,3 +210,24 @@ func TestNoTransferTimeoutDropsNOOPKeeper(t *testing.T) {
 		t.Errorf("carol's listing: %d entries, %v; want small.bin", len(entries), err)
 	}
 }
+
+// An upload whose client opens the data connection and sends nothing is ended
+// as stalled too.
+func TestStalledUploadIsEnded(t *testing.T) {
+	t.Parallel()
+	in := start(t, "--stall-timeout", "1s")
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+
+	c := in.rawDial()
+	c.login("bob")
+	c.cmd(200, "TYPE I")
+	c.passiveData() // opened, nothing sent
+	c.cmd(150, "STOR in.bin")
+	if code, msg := c.nextReply(60 * time.Second); code != 421 || !strings.Contains(msg, "stalled") {
+		t.Fatalf("after the stall: %d %s, want 421 saying the transfer stalled", code, msg)
+	}
+	if e := in.endedAs(c.conn.LocalAddr()); e.EndReason != "stalled" {
+		t.Errorf("history: ended %q, want stalled", e.EndReason)
+	}
+}
