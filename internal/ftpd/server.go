@@ -132,7 +132,12 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	// A plain TCP listener, like the passive ones: since Go 1.24 net.Listen makes a
+	// Multipath TCP one where the kernel has MPTCP, and every reply and command of a
+	// session then goes through MPTCP's layer in the kernel, for nothing on one path.
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	ln, err := lc.Listen(context.Background(), "tcp", cfg.Addr)
 	if err != nil {
 		if xferlog != nil {
 			xferlog.close()
