@@ -130,7 +130,9 @@ func TestDeployNATSConfRunsThreeServers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Each wait below is bounded by confPoll; this bounds them all (a loaded
+	// machine may take most of a wait to elect a leader, then again after the stop).
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var kv jetstream.KeyValue
 	confPoll(t, "the bans' bucket to be made", func() error {
