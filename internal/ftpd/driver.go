@@ -116,6 +116,13 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		// A second login on a live session would move it to another account.
 		return nil, errLoginIncorrect
 	}
+	if m := d.srv.registry.Maintenance(); m.On {
+		// As ftpshut: no new logins, told why; the defender counts nothing.
+		c.session.EndedBy(session.EndMaintenance)
+		c.control.say("421 " + maintenanceReply(m.Message))
+		c.control.kill()
+		return nil, ftpserver.ErrServiceUnavailable
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), loginStoreTimeout)
 	account, err := d.srv.store.AuthenticateFTP(ctx, user, pass)
 	cancel()
@@ -212,4 +219,12 @@ func (s *Server) openHome(a store.FTPAccount) (*os.Root, error) {
 		return nil, err
 	}
 	return os.OpenRoot(dir)
+}
+
+// maintenanceReply is the text of the 421 a login gets during maintenance.
+func maintenanceReply(message string) string {
+	if message == "" {
+		return "The server is down for maintenance."
+	}
+	return message
 }

@@ -26,11 +26,14 @@ const (
 	EndAccountDeleted   EndKind = "account deleted"
 	EndDisconnected     EndKind = "disconnected" // by a panel or API user, named in EndReason.By
 	EndServerShutdown   EndKind = "server shutdown"
+	// EndMaintenance: a login refused, or a session ended at the deadline, while
+	// the server is in maintenance.
+	EndMaintenance EndKind = "maintenance"
 )
 
 var endKinds = []EndKind{EndQuit, EndIdleTimeout, EndClientDropped, EndLoginFailed, EndLoginTimeout,
 	EndBanned, EndTooMany, EndStoreUnavailable, EndPasswordChanged, EndAccountDisabled, EndAccountDeleted, EndDisconnected,
-	EndServerShutdown}
+	EndServerShutdown, EndMaintenance}
 
 // EndKinds lists every kind of end, in the order the panel offers them. Metrics,
 // the history filter and Totals each cover every kind on it.

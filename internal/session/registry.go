@@ -37,6 +37,7 @@ type Registry struct {
 	watchers Watchers
 	traffic  trafficHistory
 	counts   counters
+	maint    maintenance
 }
 
 // NewRegistry returns an empty registry using the wall clock.
