@@ -40,8 +40,10 @@ type serveConfig struct {
 	PublicHost   string
 	IdleTimeout  time.Duration
 	LoginTimeout time.Duration
-	HistoryDays  int
-	TransferLog  string
+	// ShutdownGrace lets transfers finish on a stop; 0 ends every session at once.
+	ShutdownGrace time.Duration
+	HistoryDays   int
+	TransferLog   string
 
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
 	MaxPassivePerIP                                    int
@@ -91,6 +93,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.PublicHost, "public-host", "", "the IPv4 `ADDRESS` passive replies name, when clients reach the server through NAT")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", ftpd.DefaultIdleTimeout, "disconnect FTP sessions idle this `long` (at least 1s)")
 	fs.DurationVar(&cfg.LoginTimeout, "login-timeout", time.Minute, "drop connections that have not logged in after this `long` (0: never)")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", 0, "on SIGTERM or SIGINT, close idle FTP sessions at once and give transfers up to this `long` to finish (0: end every session at once)")
 	fs.IntVar(&cfg.HistoryDays, "history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
 	fs.StringVar(&cfg.TransferLog, "transfer-log", "", "write a line per FTP transfer to this `FILE`, in xferlog format as vsftpd and ProFTPD write it (off when empty)")
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
@@ -206,7 +209,7 @@ func (cfg *serveConfig) check() error {
 	for _, o := range []struct {
 		name string
 		d    time.Duration
-	}{{"login-timeout", cfg.LoginTimeout}, {"failed-login-delay", cfg.FailedLoginDelay}} {
+	}{{"login-timeout", cfg.LoginTimeout}, {"failed-login-delay", cfg.FailedLoginDelay}, {"shutdown-grace", cfg.ShutdownGrace}} {
 		if o.d < 0 {
 			return invalid(o.name, "%s: must be 0 or more", o.d)
 		}
@@ -266,6 +269,7 @@ func (cfg *serveConfig) ftpdConfig() ftpd.Config {
 		DataDir:             cfg.DataDir,
 		IdleTimeout:         cfg.IdleTimeout,
 		LoginTimeout:        cfg.LoginTimeout,
+		ShutdownGrace:       cfg.ShutdownGrace,
 		HistoryRetention:    time.Duration(cfg.HistoryDays) * 24 * time.Hour,
 		TransferLog:         cfg.TransferLog,
 		MaxSessions:         cfg.MaxSessions,
