@@ -1,13 +1,19 @@
 package main
 
 import (
+	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jlaffaye/ftp"
 
 	"github.com/ftppanel/ftppanel/internal/apiclient"
 )
@@ -166,10 +172,11 @@ func TestMaintenanceRefusesLoginsWhileATransferFinishes(t *testing.T) {
 }
 
 // TestMaintenanceCLIAndForm: "ftppanel maintenance on/off" and the status, and
-// the panel's plain form (no JavaScript) with its errors.
+// the panel's plain form (no JavaScript) with its errors; an FTPS client reads
+// the message too (the library sends it through TLS).
 func TestMaintenanceCLIAndForm(t *testing.T) {
 	t.Parallel()
-	in := start(t)
+	in := start(t, "--tls")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	adminToken := in.apiToken("admin")
@@ -188,6 +195,16 @@ func TestMaintenanceCLIAndForm(t *testing.T) {
 	if got := refused.farewell(); got != "Back at noon" {
 		t.Errorf("the client read 421 %q", got)
 	}
+	secure, err := ftp.Dial(in.ftpAddr, ftp.DialWithTimeout(10*time.Second),
+		ftp.DialWithExplicitTLS(&tls.Config{InsecureSkipVerify: true})) // the self-signed certificate
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reply *textproto.Error
+	if err := secure.Login("bob", "bob-password"); !errors.As(err, &reply) || reply.Code != 421 || reply.Msg != "Back at noon" {
+		t.Errorf("FTPS login during maintenance: %v, want 421 Back at noon", err)
+	}
+	secure.Quit()
 	if out := in.mustAPICLI(adminToken, "maintenance"); !strings.Contains(out, "maintenance is on") || !strings.Contains(out, "by admin") {
 		t.Errorf("status while on: %q", out)
 	}

@@ -255,6 +255,12 @@ func (r *Registry) awaitEnd(sessions []*Session) {
 
 // Shutdown closes every session and waits for them to end or for ctx to expire.
 func (r *Registry) Shutdown(ctx context.Context) error {
+	r.maint.mu.Lock()
+	if r.maint.timer != nil { // a maintenance deadline has nothing left to end
+		r.maint.timer.Stop()
+		r.maint.timer = nil
+	}
+	r.maint.mu.Unlock()
 	sessions := r.all()
 	for _, s := range sessions {
 		r.close(s, EndReason{Kind: EndServerShutdown})
