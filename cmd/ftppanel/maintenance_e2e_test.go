@@ -228,6 +228,11 @@ func TestMaintenanceCLIAndForm(t *testing.T) {
 		!strings.Contains(r.body, "must be a duration") {
 		t.Errorf("a bad duration: %d", r.status)
 	}
+	for _, path := range []string{"/maintenance", "/maintenance/off"} {
+		if r := admin.post(path, url.Values{"message": {"forged"}}, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"); r.status != http.StatusForbidden {
+			t.Errorf("cross-origin POST %s: %d, want 403", path, r.status)
+		}
+	}
 	if r := admin.post("/maintenance", url.Values{"message": {"<b>Patching</b>"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("switch on: %d", r.status)
 	}
