@@ -69,3 +69,21 @@ func TestDrainEndsIdleSessionsAndWaitsForTransfers(t *testing.T) {
 		t.Errorf("Drain with no grace closed a session")
 	}
 }
+
+func TestDrainGivesUpAfterTheGrace(t *testing.T) {
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	r, _ := clockRegistry(start)
+	busy := addLoggedIn(r, "busy", "acme", start)
+	busy.s.StartTransfer(StateUploading, "/big", -1, start)
+	r.Drain(context.Background(), time.Millisecond) // returns, the transfer still running
+	if busy.calls.Load() != 0 {
+		t.Errorf("Drain closed a session still transferring")
+	}
+	if err := r.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitClosed(t, busy)
+	if got := busy.s.Snapshot(start).EndReason.Kind; got != EndServerShutdown {
+		t.Errorf("ended as %q", got)
+	}
+}
