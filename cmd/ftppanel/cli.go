@@ -185,26 +185,37 @@ type addCommand struct {
 	create func(ctx context.Context, db *store.DB, dataDir, name, password string) (done string, err error)
 }
 
+// parseVerb parses a command whose first argument is verb (store copy, ftp-user
+// add), followed by flags and n positional arguments. When it says stop, the
+// command ends with err: the usage was printed, for help (nil) or a mistake.
+func parseVerb(fs *flag.FlagSet, args []string, verb string, n int) (positional []string, stop bool, err error) {
+	if len(args) == 0 || args[0] != verb {
+		fs.Usage()
+		if len(args) > 0 && isHelp(args[0]) {
+			return nil, true, nil
+		}
+		return nil, true, errUsage
+	}
+	positional, stop, err = parseOrHelp(fs, args[1:])
+	if stop {
+		return nil, true, err
+	}
+	if len(positional) != n {
+		fs.Usage()
+		return nil, true, errUsage
+	}
+	return positional, false, nil
+}
+
 // add runs an addCommand: parse, check the name, read the password, create.
 func (c *cli) add(ctx context.Context, args []string, cmd addCommand) error {
 	fs, loc := c.flags(cmd.name, cmd.usage)
 	if cmd.flags != nil {
 		cmd.flags(fs)
 	}
-	if len(args) == 0 || args[0] != "add" {
-		fs.Usage()
-		if len(args) > 0 && isHelp(args[0]) {
-			return nil
-		}
-		return errUsage
-	}
-	positional, stop, err := parseOrHelp(fs, args[1:])
+	positional, stop, err := parseVerb(fs, args, "add", 1)
 	if stop {
 		return err
-	}
-	if len(positional) != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	name := positional[0]
 	if cmd.check != nil {

@@ -53,6 +53,8 @@ func TestServeConfigCheck(t *testing.T) {
 		{"ban time too long", func(c *serveConfig) { c.BanTime = 50000 * time.Hour }, "ban-time", "must be at most 720h0m0s"},
 		{"ban window negative", func(c *serveConfig) { c.BanWindow = -time.Minute }, "ban-window", "must be at least 1s"},
 		{"login timeout negative", func(c *serveConfig) { c.LoginTimeout = -time.Second }, "login-timeout", "-1s: must be 0 or more"},
+		{"stall timeout negative", func(c *serveConfig) { c.StallTimeout = -time.Second }, "stall-timeout", "-1s: must be 0 or more"},
+		{"no-transfer timeout negative", func(c *serveConfig) { c.NoTransferTimeout = -time.Minute }, "no-transfer-timeout", "must be 0 or more"},
 		{"failed login delay negative", func(c *serveConfig) { c.FailedLoginDelay = -time.Second }, "failed-login-delay", "must be 0 or more"},
 		{"panel lock after zero", func(c *serveConfig) { c.PanelLockAfter = 0 }, "panel-lock-after", "0: must be 1 or more"},
 		{"panel address lock after zero", func(c *serveConfig) { c.PanelIPLockAfter = 0 }, "panel-ip-lock-after", "must be 1 or more"},

@@ -19,20 +19,8 @@ func (c *cli) storeCommand(ctx context.Context, args []string) error {
 	fs, loc := c.flags("store copy", "store copy --to postgres://USER:PASSWORD@HOST/DB [--data DIR]")
 	var to string
 	fs.StringVar(&to, "to", "", "the empty PostgreSQL database to copy into, as a `URL` (postgres://USER:PASSWORD@HOST/DB?sslmode=verify-full)")
-	if len(args) == 0 || args[0] != "copy" {
-		fs.Usage()
-		if len(args) > 0 && isHelp(args[0]) {
-			return nil
-		}
-		return errUsage
-	}
-	positional, stop, err := parseOrHelp(fs, args[1:])
-	if stop {
+	if _, stop, err := parseVerb(fs, args, "copy", 0); stop {
 		return err
-	}
-	if len(positional) != 0 {
-		fs.Usage()
-		return errUsage
 	}
 	if !strings.HasPrefix(to, "postgres://") && !strings.HasPrefix(to, "postgresql://") {
 		return errors.New("store copy needs --to postgres://USER:PASSWORD@HOST/DB, an empty PostgreSQL database")

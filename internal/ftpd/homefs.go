@@ -105,8 +105,14 @@ func (h *homeFS) Open(name string) (afero.File, error) {
 
 // OpenFile opens a file for a transfer. New files are 0644 whatever the library
 // asks for (it asks for 0777): uploads are not programs.
+//
+// The file is opened O_NONBLOCK, which Linux ignores for regular files: told so,
+// os.File does not switch the descriptor to non-blocking and back around its
+// failed attempt to add a disk file to the poller (four fcntl calls a transfer,
+// which count for a 4 KiB file). A FIFO someone left in a home then neither
+// blocks the session at its open nor waits for a writer: reads wait in the poller.
 func (h *homeFS) OpenFile(name string, flag int, _ os.FileMode) (afero.File, error) {
-	f, err := h.root.OpenFile(rel(name), flag, 0o644)
+	f, err := h.root.OpenFile(rel(name), flag|syscall.O_NONBLOCK, 0o644)
 	if err != nil {
 		return nil, hidePath("open", name, err)
 	}

@@ -140,7 +140,26 @@ func TestPassiveListenerIsPlainTCP(t *testing.T) {
 	if dl == nil {
 		t.Fatal("the session has no passive listener")
 	}
-	sc, err := dl.Listener.(syscall.Conn).SyscallConn()
+	if proto := socketProtocol(t, dl.Listener); proto != syscall.IPPROTO_TCP {
+		t.Errorf("the passive listener's protocol is %d, want TCP (%d)", proto, syscall.IPPROTO_TCP)
+	}
+}
+
+// TestControlListenerIsPlainTCP: the control connection's listener is plain TCP
+// too: every command and reply of a session goes through the socket it accepts.
+func TestControlListenerIsPlainTCP(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	if proto := socketProtocol(t, ts.srv.control.Listener); proto != syscall.IPPROTO_TCP {
+		t.Errorf("the control listener's protocol is %d, want TCP (%d)", proto, syscall.IPPROTO_TCP)
+	}
+}
+
+// socketProtocol is the protocol of a listener's socket (SO_PROTOCOL): TCP, or
+// MPTCP where Go made a Multipath TCP one.
+func socketProtocol(t *testing.T, l any) int {
+	t.Helper()
+	sc, err := l.(syscall.Conn).SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +173,5 @@ func TestPassiveListenerIsPlainTCP(t *testing.T) {
 	if errOpt != nil {
 		t.Fatal(errOpt)
 	}
-	if proto != syscall.IPPROTO_TCP {
-		t.Errorf("the passive listener's protocol is %d, want TCP (%d)", proto, syscall.IPPROTO_TCP)
-	}
+	return proto
 }

@@ -27,6 +27,10 @@ const defaultConnectionTimeout = 30 * time.Second
 // and serve's --idle-timeout default.
 const DefaultIdleTimeout = 15 * time.Minute
 
+// DefaultStallTimeout is serve's --stall-timeout default: a transfer that moves
+// no byte for this long is ended.
+const DefaultStallTimeout = 5 * time.Minute
+
 // libraryIdleBackstop is the FTP library's own idle timeout, far past ours.
 const libraryIdleBackstop = 24 * time.Hour
 
@@ -54,6 +58,12 @@ type Config struct {
 	IdleTimeout time.Duration // DefaultIdleTimeout when zero
 	// LoginTimeout drops connections that have not logged in after this long.
 	LoginTimeout time.Duration
+	// StallTimeout ends sessions whose transfer or listing moves no byte for this
+	// long, so a client that stops reading cannot hold a slot; 0 never does.
+	StallTimeout time.Duration
+	// NoTransferTimeout ends logged-in sessions that begin no transfer or listing
+	// for this long, however often they send NOOP; 0 never does.
+	NoTransferTimeout time.Duration
 	// Limits on connections: overall, from one address, and sessions of one
 	// account; zero is no limit.
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
@@ -125,7 +135,12 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	// A plain TCP listener, like the passive ones: since Go 1.24 net.Listen makes a
+	// Multipath TCP one where the kernel has MPTCP, and every reply and command of a
+	// session then goes through MPTCP's layer in the kernel, for nothing on one path.
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	ln, err := lc.Listen(context.Background(), "tcp", cfg.Addr)
 	if err != nil {
 		if xferlog != nil {
 			xferlog.close()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -91,5 +92,36 @@ func TestOneTickerCountsEveryDownload(t *testing.T) {
 		if got := tf.session.Snapshot(time.Now()).BytesDown; got != sent {
 			t.Errorf("download %d: %d bytes counted, want %d", i, got, sent)
 		}
+	}
+}
+
+// TestDownloadOfAFIFOEndsWithoutAWriter: transfers open their file O_NONBLOCK (to
+// spare os.File's fcntl calls), so a FIFO left in a home with no writer is sent
+// as an empty file, and the session goes on. Opened as before, the open waited
+// for a writer, holding the session (and the server's shutdown) forever.
+func TestDownloadOfAFIFOEndsWithoutAWriter(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ts.addAccount("bob")
+	if err := syscall.Mkfifo(filepath.Join(ts.home("bob"), "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := ts.login("bob")
+	r, err := c.Retr("pipe")
+	if err != nil {
+		t.Fatalf("RETR of the FIFO: %v", err)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("read the FIFO's data: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("end of the FIFO's transfer: %v", err)
+	}
+	if len(got) != 0 {
+		t.Errorf("the FIFO's download has %d bytes, want none", len(got))
+	}
+	if err := c.NoOp(); err != nil {
+		t.Errorf("the session after the download: %v", err)
 	}
 }

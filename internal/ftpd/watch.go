@@ -20,7 +20,7 @@ const (
 )
 
 // watch enforces, every second, what no single event triggers: the timeouts before
-// and after login, and changes to accounts made by any process (the panel, the
+// and after login, the stall and no-transfer timeouts, and changes to accounts made by any process (the panel, the
 // command line, another node on the same store), which end the account's sessions.
 func (s *Server) watch(ctx context.Context, lastChange int64) {
 	t := time.NewTicker(accountWatchEvery)
@@ -45,6 +45,13 @@ func (s *Server) dropTimedOut() {
 			s.drop(o.ID, fmt.Sprintf("421 Idle for %s; closing.", o.Limit), session.EndIdleTimeout)
 		} else {
 			s.drop(o.ID, fmt.Sprintf("421 No login within %s; closing.", o.Limit), session.EndLoginTimeout)
+		}
+	}
+	for _, st := range s.registry.Stuck(s.now(), s.cfg.StallTimeout, s.cfg.NoTransferTimeout) {
+		if st.Kind == session.EndStalled {
+			s.drop(st.ID, fmt.Sprintf("421 Transfer stalled: no data moved for %s; closing.", st.Limit), st.Kind)
+		} else {
+			s.drop(st.ID, fmt.Sprintf("421 No transfer for %s; closing.", st.Limit), st.Kind)
 		}
 	}
 }

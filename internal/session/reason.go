@@ -29,11 +29,15 @@ const (
 	// EndMaintenance: a login refused, or a session ended at the deadline, while
 	// the server is in maintenance.
 	EndMaintenance EndKind = "maintenance"
+	// EndStalled: a transfer moved no byte for the server's stall timeout.
+	EndStalled EndKind = "stalled"
+	// EndNoTransfer: logged in without a transfer for the server's no-transfer timeout.
+	EndNoTransfer EndKind = "no transfer"
 )
 
 var endKinds = []EndKind{EndQuit, EndIdleTimeout, EndClientDropped, EndLoginFailed, EndLoginTimeout,
 	EndBanned, EndTooMany, EndStoreUnavailable, EndPasswordChanged, EndAccountDisabled, EndAccountDeleted, EndDisconnected,
-	EndServerShutdown, EndMaintenance}
+	EndServerShutdown, EndStalled, EndNoTransfer, EndMaintenance}
 
 // EndKinds lists every kind of end, in the order the panel offers them. Metrics,
 // the history filter and Totals each cover every kind on it.

@@ -34,9 +34,12 @@ type Session struct {
 	bytesUp      atomic.Int64
 	bytesDown    atomic.Int64
 	lastActivity atomic.Int64 // unix nanoseconds
-	closing      atomic.Bool
-	done         chan struct{}
-	endOnce      sync.Once
+	// lastMoved is when the current transfer last moved a byte (or began), in
+	// unix nanoseconds: what the stall timeout measures.
+	lastMoved atomic.Int64
+	closing   atomic.Bool
+	done      chan struct{}
+	endOnce   sync.Once
 
 	// changed tells the registry's watchers that the session changed, and loggedIn
 	// counts logins; both are set by Add.
@@ -56,6 +59,9 @@ type Session struct {
 	loggedInAt  time.Time
 	state       State
 	transfer    transfer
+	// lastTransfer is when the session last began or ended a transfer or
+	// listing, or logged in: what the no-transfer timeout measures.
+	lastTransfer time.Time
 	// closeFunc is the kill: internal/ftpd's controlConn.kill, handed to New in
 	// driver.ClientConnected, resets the data connection and closes the control
 	// one at once. Registry.close calls it for a panel Disconnect and the server's ends.
@@ -119,6 +125,7 @@ func (s *Session) LoggedIn(login, customer, client string, tls bool, now time.Ti
 	s.mu.Lock()
 	s.login, s.customer, s.client, s.tls = login, customer, client, tls
 	s.loggedInAt = now
+	s.lastTransfer = now
 	s.state = StateIdle
 	s.mu.Unlock()
 	s.Touch(now)
@@ -155,6 +162,8 @@ func (s *Session) StartTransfer(state State, file string, size int64, now time.T
 		startUp:   s.bytesUp.Load(),
 		startDown: s.bytesDown.Load(),
 	}
+	s.lastTransfer = now
+	s.lastMoved.Store(now.UnixNano())
 	s.mu.Unlock()
 	s.Touch(now)
 	s.notify()
@@ -176,6 +185,7 @@ func (s *Session) EndTransfer(now time.Time, complete bool) {
 		s.state = StateIdle
 	}
 	s.transfer = transfer{}
+	s.lastTransfer = now
 	s.mu.Unlock()
 	s.Touch(now)
 	s.notify()
@@ -188,6 +198,7 @@ func (s *Session) EndListing(now time.Time) {
 	if listing {
 		s.state = StateIdle
 		s.transfer = transfer{}
+		s.lastTransfer = now
 	}
 	s.mu.Unlock()
 	if listing {
@@ -198,13 +209,29 @@ func (s *Session) EndListing(now time.Time) {
 // AddUp counts bytes received from the client.
 func (s *Session) AddUp(n int64, now time.Time) {
 	s.bytesUp.Add(n)
+	s.moved(n, now)
 	s.Touch(now)
 }
 
 // AddDown counts bytes sent to the client.
 func (s *Session) AddDown(n int64, now time.Time) {
 	s.bytesDown.Add(n)
+	s.moved(n, now)
 	s.Touch(now)
+}
+
+// moved records that n bytes of a transfer went through at now.
+func (s *Session) moved(n int64, now time.Time) {
+	if n <= 0 {
+		return
+	}
+	t := now.UnixNano()
+	for {
+		old := s.lastMoved.Load()
+		if t <= old || s.lastMoved.CompareAndSwap(old, t) {
+			return
+		}
+	}
 }
 
 // Touch records activity on the control or data connection.
