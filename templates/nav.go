@@ -17,4 +17,5 @@ var NavLinks = []NavLink{
 	{"/audit", "Audit log", false, false},
 	{"/bans", "Bans", true, false},
 	{"/nodes", "Nodes", true, true},
+	{"/maintenance", "Maintenance", true, false},
 }

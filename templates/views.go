@@ -16,6 +16,29 @@ type Page struct {
 	// LiveFleetBanner is set by a page that shows the fleet's state in its own
 	// live part, so that the frame does not show it twice.
 	LiveFleetBanner bool
+	// Maintenance is set while this node's FTP server is in maintenance: every
+	// page says so.
+	Maintenance MaintenanceBanner
+}
+
+// MaintenanceBanner is this node's maintenance state as every page shows it.
+type MaintenanceBanner struct {
+	On       bool
+	Since    Time
+	By       string
+	Message  string
+	Node     string
+	Deadline Time // not Present when sessions in progress are never ended for it
+}
+
+// MaintenancePage switches this node's FTP server in and out of maintenance.
+type MaintenancePage struct {
+	Page
+	Flash string
+	Error string
+	// Message and After are the form's values, kept after an error.
+	Message string
+	After   string
 }
 
 // RoleName is the signed-in user's role as the header shows it.

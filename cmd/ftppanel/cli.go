@@ -52,6 +52,7 @@ Usage:
   %[1]s disconnect --login LOGIN [--reason TEXT] [--url URL]
   %[1]s disconnect --ip ADDR|CIDR [--reason TEXT] [--url URL]
   %[1]s nodes [--json] [--url URL]
+  %[1]s maintenance [on --message TEXT [--disconnect-after DURATION] | off] [--url URL]
   %[1]s login-link CUSTOMER [--url URL] [--data DIR]
   %[1]s backup FILE [--data DIR]
   %[1]s store copy --to postgres://USER:PASSWORD@HOST/DB [--data DIR]
@@ -59,7 +60,7 @@ Usage:
   %[1]s version
 
 Passwords are read from the first line of standard input, never from arguments.
-"sessions", "disconnect" and "nodes" talk to the running server (--url,
+"sessions", "disconnect", "nodes" and "maintenance" talk to the running server (--url,
 default %[2]s) with the API token in $FTPPANEL_TOKEN.
 Every command that opens the store takes --database URL (or $FTPPANEL_DATABASE):
 a PostgreSQL store that several nodes share, instead of DIR/ftppanel.db.

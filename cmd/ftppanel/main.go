@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return c.disconnect(ctx, args[1:])
 	case "nodes":
 		return c.nodes(ctx, args[1:])
+	case "maintenance":
+		return c.maintenance(ctx, args[1:])
 	case "version":
 		return c.showVersion(ctx, args[1:])
 	case "healthcheck":

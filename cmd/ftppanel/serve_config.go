@@ -40,6 +40,8 @@ type serveConfig struct {
 	PublicHost   string
 	IdleTimeout  time.Duration
 	LoginTimeout time.Duration
+	// ShutdownGrace lets transfers finish on a stop; 0 ends every session at once.
+	ShutdownGrace time.Duration
 	// StallTimeout and NoTransferTimeout: 0 turns each off.
 	StallTimeout      time.Duration
 	NoTransferTimeout time.Duration
@@ -94,6 +96,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.PublicHost, "public-host", "", "the IPv4 `ADDRESS` passive replies name, when clients reach the server through NAT")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", ftpd.DefaultIdleTimeout, "disconnect FTP sessions idle this `long` (at least 1s)")
 	fs.DurationVar(&cfg.LoginTimeout, "login-timeout", time.Minute, "drop connections that have not logged in after this `long` (0: never)")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", 0, "on SIGTERM or SIGINT, close idle FTP sessions at once and give transfers up to this `long` to finish (0: end every session at once)")
 	fs.DurationVar(&cfg.StallTimeout, "stall-timeout", ftpd.DefaultStallTimeout, "disconnect FTP sessions whose transfer moves no byte for this `long` (0: never)")
 	fs.DurationVar(&cfg.NoTransferTimeout, "no-transfer-timeout", 0, "disconnect logged-in FTP sessions that start no transfer or listing for this `long`, even if they send NOOP (0: never)")
 	fs.IntVar(&cfg.HistoryDays, "history-days", 30, "keep ended sessions this many `days` (0 keeps them forever)")
@@ -212,7 +215,8 @@ func (cfg *serveConfig) check() error {
 		name string
 		d    time.Duration
 	}{{"login-timeout", cfg.LoginTimeout}, {"failed-login-delay", cfg.FailedLoginDelay},
-		{"stall-timeout", cfg.StallTimeout}, {"no-transfer-timeout", cfg.NoTransferTimeout}} {
+		{"stall-timeout", cfg.StallTimeout}, {"no-transfer-timeout", cfg.NoTransferTimeout},
+		{"shutdown-grace", cfg.ShutdownGrace}} {
 		if o.d < 0 {
 			return invalid(o.name, "%s: must be 0 or more", o.d)
 		}
@@ -272,6 +276,7 @@ func (cfg *serveConfig) ftpdConfig() ftpd.Config {
 		DataDir:             cfg.DataDir,
 		IdleTimeout:         cfg.IdleTimeout,
 		LoginTimeout:        cfg.LoginTimeout,
+		ShutdownGrace:       cfg.ShutdownGrace,
 		StallTimeout:        cfg.StallTimeout,
 		NoTransferTimeout:   cfg.NoTransferTimeout,
 		HistoryRetention:    time.Duration(cfg.HistoryDays) * 24 * time.Hour,

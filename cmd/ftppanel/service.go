@@ -210,9 +210,10 @@ func (s *service) Failed() <-chan error { return s.failed }
 // Close stops in order: the panel stops taking requests, the FTP server stops
 // accepting and ends every session and writes their history, then the metrics
 // and the sampling stop and the store closes. It waits at most shutdownGrace
-// for requests and sessions to end.
+// (plus --shutdown-grace, the time transfers get to finish) for requests and
+// sessions to end.
 func (s *service) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace+s.cfg.ShutdownGrace)
 	defer cancel()
 	var errs []error
 	if s.web != nil {

@@ -4,6 +4,7 @@
 package apiclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -251,15 +252,27 @@ func (c *Client) disconnectMatching(ctx context.Context, q url.Values) (int, err
 // call sends a request to /api/v1/PATH... and returns the body of a 2xx answer.
 // Any other answer is an *Error carrying the API's own message.
 func (c *Client) call(ctx context.Context, method string, query url.Values, path ...string) ([]byte, error) {
+	return c.send(ctx, method, query, nil, path...)
+}
+
+// send is call with a JSON body, when body is not nil.
+func (c *Client) send(ctx context.Context, method string, query url.Values, body []byte, path ...string) ([]byte, error) {
 	elems := []string{"api", "v1"}
 	for _, p := range path {
 		elems = append(elems, url.PathEscape(p))
 	}
 	u := c.base.JoinPath(elems...)
 	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	var reqBody io.Reader
+	if body != nil {
+		reqBody = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
 		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -272,19 +285,65 @@ func (c *Client) call(ctx context.Context, method string, query url.Values, path
 		return nil, &UnreachableError{URL: c.URL(), Err: err}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
 		return nil, fmt.Errorf("read the answer of %s: %w", c.URL(), err)
 	}
 	if resp.StatusCode/100 == 2 {
-		return body, nil
+		return answer, nil
 	}
 	var apiErr struct {
 		Error string `json:"error"`
 	}
 	e := &Error{URL: c.URL(), Status: resp.StatusCode, StatusLine: resp.Status}
-	if json.Unmarshal(body, &apiErr) == nil && apiErr.Error != "" {
+	if json.Unmarshal(answer, &apiErr) == nil && apiErr.Error != "" {
 		e.Message = session.Visible(apiErr.Error, 1000)
 	}
 	return nil, e
+}
+
+// Maintenance is a node's maintenance state as the API shows it.
+type Maintenance struct {
+	On       bool       `json:"on"`
+	Node     string     `json:"node"`
+	Message  string     `json:"message"`
+	By       string     `json:"by"`
+	Since    *time.Time `json:"since"`
+	Deadline *time.Time `json:"deadline"`
+}
+
+// Maintenance tells whether the node answering is in maintenance.
+func (c *Client) Maintenance(ctx context.Context) (Maintenance, error) {
+	return c.maintenance(c.call(ctx, http.MethodGet, nil, "maintenance"))
+}
+
+// StartMaintenance switches the node answering to maintenance: new FTP logins
+// are told "421 message"; after disconnectAfter ("" for never, or "10m") the
+// sessions left are disconnected.
+func (c *Client) StartMaintenance(ctx context.Context, message, disconnectAfter string) (Maintenance, error) {
+	body, err := json.Marshal(struct {
+		On              bool   `json:"on"`
+		Message         string `json:"message"`
+		DisconnectAfter string `json:"disconnect_after,omitempty"`
+	}{true, message, disconnectAfter})
+	if err != nil {
+		return Maintenance{}, err
+	}
+	return c.maintenance(c.send(ctx, http.MethodPost, nil, body, "maintenance"))
+}
+
+// StopMaintenance ends the node's maintenance.
+func (c *Client) StopMaintenance(ctx context.Context) (Maintenance, error) {
+	return c.maintenance(c.call(ctx, http.MethodDelete, nil, "maintenance"))
+}
+
+func (c *Client) maintenance(body []byte, err error) (Maintenance, error) {
+	if err != nil {
+		return Maintenance{}, err
+	}
+	var m Maintenance
+	if err := json.Unmarshal(body, &m); err != nil {
+		return Maintenance{}, fmt.Errorf("the server's maintenance state is not what this version expects: %w", err)
+	}
+	return m, nil
 }

@@ -116,6 +116,12 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 		// A second login on a live session would move it to another account.
 		return nil, errLoginIncorrect
 	}
+	if m := d.srv.registry.Maintenance(); m.On {
+		// As ftpshut: no new logins, told why (the library sends the 421, so it
+		// reaches FTPS clients too, and hangs up); the defender counts nothing.
+		c.session.EndedBy(session.EndMaintenance)
+		return nil, maintenanceError{maintenanceReply(m.Message)}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), loginStoreTimeout)
 	account, err := d.srv.store.AuthenticateFTP(ctx, user, pass)
 	cancel()
@@ -182,6 +188,9 @@ func (s *Server) loggedIn(c *conn, a store.FTPAccount, client string, tls bool) 
 // PostAuthMessage gives every failed login the same reply, and a login that
 // could not be checked one that says to try again later (sent with 421).
 func (d *driver) PostAuthMessage(_ ftpserver.ClientContext, _ string, authErr error) string {
+	if m, ok := errors.AsType[maintenanceError](authErr); ok {
+		return m.reply
+	}
 	if errors.Is(authErr, ftpserver.ErrServiceUnavailable) {
 		return "Service temporarily unavailable; try again later."
 	}
@@ -212,4 +221,20 @@ func (s *Server) openHome(a store.FTPAccount) (*os.Root, error) {
 		return nil, err
 	}
 	return os.OpenRoot(dir)
+}
+
+// maintenanceError refuses a login during maintenance; the client is told
+// "421 REPLY".
+type maintenanceError struct{ reply string }
+
+func (e maintenanceError) Error() string { return "maintenance: " + e.reply }
+
+func (e maintenanceError) Unwrap() error { return ftpserver.ErrServiceUnavailable }
+
+// maintenanceReply is the text of the 421 a login gets during maintenance.
+func maintenanceReply(message string) string {
+	if message == "" {
+		return "The server is down for maintenance."
+	}
+	return message
 }

@@ -39,8 +39,11 @@ type PortRange struct{ Low, High int }
 
 // Config is what the FTP server needs.
 type Config struct {
-	Addr         string    // control address, HOST:PORT
-	PassivePorts PortRange // ports for passive data connections
+	// ShutdownGrace, when not 0, lets transfers under way at Shutdown run up to
+	// this long to finish, while idle sessions end at once.
+	ShutdownGrace time.Duration
+	Addr          string    // control address, HOST:PORT
+	PassivePorts  PortRange // ports for passive data connections
 	// MaxPassivePerIP is the most passive listeners one address holds at once;
 	// 0 is a quarter of PassivePorts (at least one), or no limit without a range.
 	MaxPassivePerIP int
@@ -220,6 +223,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if errors.Is(err, ftpserver.ErrNotListening) {
 		err = nil
 	}
+	// With a shutdown grace, idle sessions end at once and transfers get up to
+	// the grace to finish; then (or at once without one) every session ends.
+	s.registry.Drain(ctx, s.cfg.ShutdownGrace)
 	s.stopWatch()
 	s.served.Wait()
 	err = errors.Join(err, s.registry.Shutdown(ctx))

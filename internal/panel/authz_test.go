@@ -109,6 +109,13 @@ var routeRules = map[string]routeRule{
 	"GET /bans":               {access: adminOnly},
 	"POST /bans/{id}/lift":    {access: adminOnly, path: "/bans/" + phBan + "/lift", ok: http.StatusSeeOther},
 	"GET /nodes":              {access: adminOnly},
+	// Maintenance concerns the whole FTP server of a node: administrators only.
+	"GET /maintenance":           {access: adminOnly},
+	"POST /maintenance":          {access: adminOnly, form: url.Values{"message": {"back soon"}}, ok: http.StatusSeeOther},
+	"POST /maintenance/off":      {access: adminOnly, ok: http.StatusSeeOther},
+	"GET /api/v1/maintenance":    {access: apiAdmin},
+	"POST /api/v1/maintenance":   {access: apiAdmin, json: `{"on": false}`},
+	"DELETE /api/v1/maintenance": {access: apiAdmin},
 
 	"GET /api/v1/openapi.json":     {access: apiPublic},
 	"GET /api/v1/sessions":         {access: apiToken},

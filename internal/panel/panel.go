@@ -51,6 +51,7 @@ type Config struct {
 // Panel serves the web panel.
 type Panel struct {
 	store    *store.DB
+	registry *session.Registry // this node's sessions: its maintenance state
 	sessions Sessions
 	fleet    Fleet
 	node     string
@@ -71,7 +72,7 @@ type Panel struct {
 
 // New returns the panel's HTTP handler.
 func New(cfg Config) http.Handler {
-	p := &Panel{store: cfg.Store, sessions: cfg.Sessions, fleet: cfg.Fleet, log: cfg.Logger, now: cfg.Now,
+	p := &Panel{store: cfg.Store, registry: cfg.Registry, sessions: cfg.Sessions, fleet: cfg.Fleet, log: cfg.Logger, now: cfg.Now,
 		node: cfg.Node, version: cfg.Version, started: cfg.Started,
 		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning,
 		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, publicURL: strings.TrimRight(cfg.PublicURL, "/"),

@@ -33,6 +33,9 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string) {
 func page(r *http.Request, title string) templates.Page {
 	u := currentUser(r)
 	pg := templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path)}
+	if u.Name != "" {
+		pg.Maintenance = maintenanceOf(r)
+	}
 	if f, ok := fleetFrameOf(r); ok && u.Name != "" {
 		pg.Fleet, pg.Unreachable = true, f.unreachable
 	}

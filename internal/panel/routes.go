@@ -33,7 +33,7 @@ func (p *Panel) router() *chi.Mux {
 	r.Get("/login-link/{token}", p.redeemLoginLink)
 
 	r.Group(func(r chi.Router) {
-		r.Use(p.requireUser, p.withFleet)
+		r.Use(p.requireUser, p.withFleet, p.withMaintenance)
 		r.Get("/", redirectTo("/sessions"))
 		r.Post("/logout", p.logout)
 		r.Get("/sessions", p.showSessions)
@@ -63,6 +63,9 @@ func (p *Panel) router() *chi.Mux {
 			r.Get("/bans", p.showBans)
 			r.Post("/bans/{id}/lift", p.liftBan)
 			r.Get("/nodes", p.showNodes)
+			r.Get("/maintenance", p.showMaintenance)
+			r.Post("/maintenance", p.startMaintenanceForm)
+			r.Post("/maintenance/off", p.stopMaintenanceForm)
 		})
 	})
 
@@ -80,6 +83,9 @@ func (p *Panel) router() *chi.Mux {
 			r.Delete("/v1/sessions/{id}", p.apiDisconnectSession)
 			r.Post("/v1/login-links", p.apiCreateLoginLink)
 			r.Get("/v1/nodes", p.apiListNodes)
+			r.Get("/v1/maintenance", p.apiGetMaintenance)
+			r.Post("/v1/maintenance", p.apiSetMaintenance)
+			r.Delete("/v1/maintenance", p.apiStopMaintenance)
 		})
 	})
 	return r

@@ -26,6 +26,9 @@ const (
 	EndAccountDeleted   EndKind = "account deleted"
 	EndDisconnected     EndKind = "disconnected" // by a panel or API user, named in EndReason.By
 	EndServerShutdown   EndKind = "server shutdown"
+	// EndMaintenance: a login refused, or a session ended at the deadline, while
+	// the server is in maintenance.
+	EndMaintenance EndKind = "maintenance"
 	// EndStalled: a transfer moved no byte for the server's stall timeout.
 	EndStalled EndKind = "stalled"
 	// EndNoTransfer: logged in without a transfer for the server's no-transfer timeout.
@@ -34,7 +37,7 @@ const (
 
 var endKinds = []EndKind{EndQuit, EndIdleTimeout, EndClientDropped, EndLoginFailed, EndLoginTimeout,
 	EndBanned, EndTooMany, EndStoreUnavailable, EndPasswordChanged, EndAccountDisabled, EndAccountDeleted, EndDisconnected,
-	EndServerShutdown, EndStalled, EndNoTransfer}
+	EndServerShutdown, EndStalled, EndNoTransfer, EndMaintenance}
 
 // EndKinds lists every kind of end, in the order the panel offers them. Metrics,
 // the history filter and Totals each cover every kind on it.

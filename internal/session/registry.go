@@ -37,6 +37,7 @@ type Registry struct {
 	watchers Watchers
 	traffic  trafficHistory
 	counts   counters
+	maint    maintenance
 }
 
 // NewRegistry returns an empty registry using the wall clock.
@@ -254,6 +255,12 @@ func (r *Registry) awaitEnd(sessions []*Session) {
 
 // Shutdown closes every session and waits for them to end or for ctx to expire.
 func (r *Registry) Shutdown(ctx context.Context) error {
+	r.maint.mu.Lock()
+	if r.maint.timer != nil { // a maintenance deadline has nothing left to end
+		r.maint.timer.Stop()
+		r.maint.timer = nil
+	}
+	r.maint.mu.Unlock()
 	sessions := r.all()
 	for _, s := range sessions {
 		r.close(s, EndReason{Kind: EndServerShutdown})
@@ -294,4 +301,42 @@ func (sc Scope) Allows(s Snapshot) bool {
 		return true
 	}
 	return sc.customer != "" && s.Customer == sc.customer
+}
+
+// drainPoll is how often Drain looks for transfers that have ended.
+const drainPoll = 50 * time.Millisecond
+
+// Drain closes every session that is not transferring at once, and each of the
+// others as soon as its transfer ends, until none is left, grace has passed or
+// ctx expires; Shutdown then ends what is left. With grace 0 it does nothing.
+func (r *Registry) Drain(ctx context.Context, grace time.Duration) {
+	if grace <= 0 {
+		return
+	}
+	deadline := time.NewTimer(grace)
+	defer deadline.Stop()
+	tick := time.NewTicker(drainPoll)
+	defer tick.Stop()
+	for {
+		busy := 0
+		now := r.Now()
+		for _, s := range r.all() {
+			switch s.Snapshot(now).State {
+			case StateUploading, StateDownloading, StateListing:
+				busy++
+			default:
+				r.close(s, EndReason{Kind: EndServerShutdown})
+			}
+		}
+		if busy == 0 {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }
