@@ -14,6 +14,7 @@ import (
 	mathrand "math/rand/v2"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -80,12 +81,20 @@ func OpenURL(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 // directory (empty or "sqlite:").
 func IsSQLite(databaseURL string) bool { return databaseURL == "" || databaseURL == "sqlite:" }
 
+// keywordPassword is a password in libpq's keyword=value form.
+var keywordPassword = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+
 // RedactURL returns the database URL with its password, if any, masked, to show.
 func RedactURL(databaseURL string) string {
 	u, err := url.Parse(databaseURL)
 	if err != nil || u.User == nil {
 		if err != nil && strings.Contains(databaseURL, "@") {
 			return "(a URL that does not parse)"
+		}
+		if u == nil || u.Scheme == "" {
+			// Not a URL: perhaps libpq's "host=db password=..." form, refused
+			// later, whose password must not show in that refusal either.
+			return keywordPassword.ReplaceAllString(databaseURL, "${1}xxxxx")
 		}
 		return databaseURL
 	}
