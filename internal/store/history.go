@@ -125,10 +125,11 @@ func (db *DB) History(ctx context.Context, q HistoryQuery) ([]HistoryEntry, erro
 		}
 	}
 	if q.EndKind != "" {
-		// The kind alone, or the kind and who: a panel user's name can contain
-		// "quit", so a substring would not do.
-		where = append(where, `(end_reason = ? OR end_reason LIKE ? || ' by %' ESCAPE '\')`)
-		args = append(args, q.EndKind, escapeLike(q.EndKind))
+		// The kind alone, or followed by who and/or the message told the client
+		// ("disconnected by alice", "maintenance: back at 10"): a panel user's
+		// name or a message can contain "quit", so a substring would not do.
+		where = append(where, `(end_reason = ? OR end_reason LIKE ? || ' by %' ESCAPE '\' OR end_reason LIKE ? || ': %' ESCAPE '\')`)
+		args = append(args, q.EndKind, escapeLike(q.EndKind), escapeLike(q.EndKind))
 	}
 	query := `SELECT session_id, ftp_login, customer, remote_ip, remote_port, client, tls, connected_at,
 		logged_in_at, ended_at, bytes_up, bytes_down, files_up, files_down, end_reason, node FROM session_history`
