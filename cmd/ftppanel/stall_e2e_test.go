@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jlaffaye/ftp"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -109,39 +111,68 @@ func TestSlowDownloadIsNotStalled(t *testing.T) {
 	writeFile(t, filepath.Join(in.home("acme", "bob"), "big.bin"), size)
 
 	bob := in.ftpLogin("bob")
-	resp, err := bob.Retr("big.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// About 2.5 MiB/s: the download takes several times the stall timeout, while
-	// the server's writes go on every fraction of a second.
-	began := time.Now()
-	buf := make([]byte, 256<<10)
-	var got int
-	for {
-		n, err := io.ReadFull(resp, buf)
-		got += n
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+	// A download that moves is never ended. One ended while this client itself
+	// read nothing for a second or more (a test process starved on a loaded
+	// machine) proves nothing: such a try is made again, at most three times.
+	var began time.Time
+	retried := 0
+	for try := 1; ; try++ {
+		var gap time.Duration
+		var err error
+		began = time.Now()
+		gap, err = slowDownload(t, bob, "big.bin", size)
+		if err == nil {
 			break
 		}
-		if err != nil {
-			t.Fatalf("after %d bytes: %v", got, err)
+		if gap < time.Second || try == 3 {
+			t.Fatalf("try %d, the client's longest pause %v: %v", try, gap.Round(time.Millisecond), err)
 		}
-		time.Sleep(100 * time.Millisecond) // the pace of a slow client, not synchronisation
-	}
-	if err := resp.Close(); err != nil {
-		t.Fatalf("end of the download: %v", err)
-	}
-	if got != size {
-		t.Fatalf("downloaded %d bytes, want %d", got, size)
+		t.Logf("try %d ended while the client paused %v: %v; again", try, gap.Round(time.Millisecond), err)
+		retried++
+		bob = in.ftpLogin("bob")
 	}
 	t.Logf("the slow download took %s", time.Since(began).Round(time.Millisecond))
 	if err := bob.NoOp(); err != nil {
 		t.Errorf("session after the slow download: %v", err)
 	}
-	if n := endedMetric(t, metrics, "stalled"); n != 0 {
-		t.Errorf("ended as stalled: %v, want 0", n)
+	if n := endedMetric(t, metrics, "stalled"); n != float64(retried) {
+		t.Errorf("ended as stalled: %v, want %d (the tries made again)", n, retried)
 	}
+}
+
+// slowDownload reads name at about 2.5 MiB/s, several times the stall timeout
+// for the file size, while the server's writes go on every fraction of a
+// second. It returns the longest pause between two reads and why the
+// download did not arrive whole, if it did not.
+func slowDownload(t *testing.T, c *ftp.ServerConn, name string, size int) (time.Duration, error) {
+	t.Helper()
+	resp, err := c.Retr(name)
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 256<<10)
+	var got int
+	var gap time.Duration
+	last := time.Now()
+	for {
+		n, err := io.ReadFull(resp, buf)
+		got += n
+		gap, last = max(gap, time.Since(last)), time.Now()
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return gap, fmt.Errorf("after %d bytes: %w", got, err)
+		}
+		time.Sleep(100 * time.Millisecond) // the pace of a slow client, not synchronisation
+	}
+	if err := resp.Close(); err != nil {
+		return gap, fmt.Errorf("end of the download: %w", err)
+	}
+	if got != size {
+		return gap, fmt.Errorf("downloaded %d bytes, want %d", got, size)
+	}
+	return gap, nil
 }
 
 // --no-transfer-timeout drops a session that keeps itself alive with NOOP and
