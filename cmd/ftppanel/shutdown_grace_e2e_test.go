@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/textproto"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -23,18 +22,7 @@ import (
 func TestSIGTERMWithShutdownGraceLetsATransferFinish(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
-	data := filepath.Join(t.TempDir(), "data")
-	env := append(os.Environ(), costEnv+"=4")
-	for _, args := range [][]string{
-		{"customer", "add", "acme"},
-		{"ftp-user", "add", "bob", "--customer", "acme"},
-	} {
-		cmd := exec.Command(bin, append(args, "--data", data)...)
-		cmd.Env, cmd.Stdin = env, strings.NewReader(args[2]+"-password\n")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
-	}
+	data, env := binaryWithBob(t, bin)
 	const size = 32 << 20
 	writeFile(t, filepath.Join(data, "home", "acme", "bob", "big.bin"), size)
 

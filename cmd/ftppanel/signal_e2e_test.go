@@ -22,18 +22,7 @@ import (
 func TestSIGTERMClosesSessionsAndExitsZero(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
-	data := filepath.Join(t.TempDir(), "data")
-	env := append(os.Environ(), costEnv+"=4")
-	for _, args := range [][]string{
-		{"customer", "add", "acme"},
-		{"ftp-user", "add", "bob", "--customer", "acme"},
-	} {
-		cmd := exec.Command(bin, append(args, "--data", data)...)
-		cmd.Env, cmd.Stdin = env, strings.NewReader(args[2]+"-password\n")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
-	}
+	data, env := binaryWithBob(t, bin)
 
 	serve := exec.Command(bin, "serve", "--data", data, "--ftp-addr", "127.0.0.1:0",
 		"--http-addr", "127.0.0.1:0", "--passive-ports", "41000-41099")
@@ -112,4 +101,24 @@ func TestServeRefusesAPortInUse(t *testing.T) {
 			t.Errorf("%s taken: the error does not say why:\n%s", flag, out)
 		}
 	}
+}
+
+// binaryWithBob makes, with the real binary's commands, a data directory
+// holding customer acme and its FTP account bob (password "bob-password"), and
+// returns it with the environment to run the binary in.
+func binaryWithBob(t *testing.T, bin string) (data string, env []string) {
+	t.Helper()
+	data = filepath.Join(t.TempDir(), "data")
+	env = append(os.Environ(), costEnv+"=4")
+	for _, args := range [][]string{
+		{"customer", "add", "acme"},
+		{"ftp-user", "add", "bob", "--customer", "acme"},
+	} {
+		cmd := exec.Command(bin, append(args, "--data", data)...)
+		cmd.Env, cmd.Stdin = env, strings.NewReader(args[2]+"-password\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	return data, env
 }
