@@ -2,6 +2,7 @@ package ftpd
 
 import (
 	"io"
+	"net"
 	"sync"
 	"time"
 )
@@ -21,19 +22,22 @@ type progressTicker struct {
 
 // sending is a download whose bytes the ticker counts.
 type sending struct {
+	conn    *net.TCPConn
 	from    int64 // the file's offset when sendfile began
 	counted int64 // counted on the session so far
+	cut     bool  // the session got a rate limit: its sendfile was cut short
 }
 
 func newProgressTicker() *progressTicker {
 	return &progressTicker{sends: make(map[*transferFile]*sending), stop: make(chan struct{})}
 }
 
-// start has the ticker count f's progress from offset from on.
-func (p *progressTicker) start(f *transferFile, from int64) {
+// start has the ticker count f's progress from offset from on, as sent on
+// conn.
+func (p *progressTicker) start(f *transferFile, conn *net.TCPConn, from int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.sends[f] = &sending{from: from}
+	p.sends[f] = &sending{conn: conn, from: from}
 	if !p.running {
 		select {
 		case <-p.stop: // closed: the download is counted when it ends
@@ -46,16 +50,17 @@ func (p *progressTicker) start(f *transferFile, from int64) {
 	}
 }
 
-// end stops counting f and returns what the ticker counted of it.
-func (p *progressTicker) end(f *transferFile) int64 {
+// end stops counting f and returns what the ticker counted of it, and whether
+// it cut f's sendfile short for a rate limit.
+func (p *progressTicker) end(f *transferFile) (counted int64, cut bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.sends[f]
 	delete(p.sends, f)
 	if s == nil {
-		return 0
+		return 0, false
 	}
-	return s.counted
+	return s.counted, s.cut
 }
 
 // idleTicks is how many ticks without a download the goroutine waits for
@@ -90,6 +95,12 @@ func (p *progressTicker) run() {
 			if at, err := f.File.Seek(0, io.SeekCurrent); err == nil && at-s.from > s.counted {
 				f.count(at - s.from - s.counted)
 				s.counted = at - s.from
+			}
+			if !s.cut && f.session.RateLimit() > 0 {
+				// A deadline in the past wakes the sendfile loop where it
+				// waits for room in the socket; sendFile goes on limited.
+				s.cut = true
+				_ = s.conn.SetWriteDeadline(time.Unix(1, 0))
 			}
 		}
 		p.mu.Unlock()
