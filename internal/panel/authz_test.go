@@ -121,6 +121,7 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/sessions":         {access: apiToken},
 	"GET /api/v1/sessions/{id}":    {access: apiToken, owned: true},
 	"DELETE /api/v1/sessions/{id}": {access: apiToken, owned: true, ok: http.StatusNoContent},
+	"PATCH /api/v1/sessions/{id}":  {access: apiToken, owned: true, json: `{"rate_limit": 1048576}`},
 	"DELETE /api/v1/sessions": {access: apiToken, owned: true, path: "/api/v1/sessions?login=" + phLogin,
 		ownerBody: `{"disconnected":1}`, otherStatus: http.StatusOK, otherBody: `{"disconnected":0}`},
 
