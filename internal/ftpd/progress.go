@@ -38,6 +38,7 @@ func (p *progressTicker) start(f *transferFile, conn *net.TCPConn, from int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sends[f] = &sending{conn: conn, from: from}
+	f.session.OnLimit(func() { p.cut(f) })
 	if !p.running {
 		select {
 		case <-p.stop: // closed: the download is counted when it ends
@@ -53,6 +54,7 @@ func (p *progressTicker) start(f *transferFile, conn *net.TCPConn, from int64) {
 // end stops counting f and returns what the ticker counted of it, and whether
 // it cut f's sendfile short for a rate limit.
 func (p *progressTicker) end(f *transferFile) (counted int64, cut bool) {
+	f.session.OnLimit(nil)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.sends[f]
@@ -61,6 +63,21 @@ func (p *progressTicker) end(f *transferFile) (counted int64, cut bool) {
 		return 0, false
 	}
 	return s.counted, s.cut
+}
+
+// cut ends f's sendfile loop early because its session got a rate limit: a
+// write deadline in the past wakes the loop where it waits for room in the
+// socket, and sendFile sends the rest limited. A client that keeps up with
+// sendfile never makes it wait, and gets the limit when its file's loop
+// returns (sendfile moves up to 4 MiB per call, the loop checks the
+// deadline only when the socket is full).
+func (p *progressTicker) cut(f *transferFile) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s := p.sends[f]; s != nil && !s.cut && s.conn != nil {
+		s.cut = true
+		_ = s.conn.SetWriteDeadline(time.Unix(1, 0))
+	}
 }
 
 // idleTicks is how many ticks without a download the goroutine waits for
@@ -95,12 +112,6 @@ func (p *progressTicker) run() {
 			if at, err := f.File.Seek(0, io.SeekCurrent); err == nil && at-s.from > s.counted {
 				f.count(at - s.from - s.counted)
 				s.counted = at - s.from
-			}
-			if !s.cut && f.session.RateLimit() > 0 {
-				// A deadline in the past wakes the sendfile loop where it
-				// waits for room in the socket; sendFile goes on limited.
-				s.cut = true
-				_ = s.conn.SetWriteDeadline(time.Unix(1, 0))
 			}
 		}
 		p.mu.Unlock()

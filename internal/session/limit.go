@@ -28,8 +28,21 @@ func (s *Session) SetRateLimit(bps int64) {
 		}
 	}
 	s.rateLimit.Store(bps)
+	onLimit := s.onLimit
 	s.mu.Unlock()
+	if onLimit != nil && bps > 0 {
+		onLimit()
+	}
 	s.notify()
+}
+
+// OnLimit has f called whenever the session gets a limit, until it is called
+// again with nil: how a download that goes without chunks (sendfile) learns
+// that it must go on limited. f must not block.
+func (s *Session) OnLimit(f func()) {
+	s.mu.Lock()
+	s.onLimit = f
+	s.mu.Unlock()
 }
 
 // RateLimit is the session's limit in bytes per second; 0 when it has none.

@@ -47,6 +47,7 @@ type Session struct {
 	// closed, which ends a limited transfer's wait.
 	rateLimit atomic.Int64
 	limiter   *rate.Limiter
+	onLimit   func() // behind mu
 	killed    context.Context
 	cancel    context.CancelFunc
 	endOnce   sync.Once
