@@ -92,6 +92,8 @@ var routeRules = map[string]routeRule{
 
 	"GET /sessions/{id}/disconnect":  {access: signedIn, owned: true},
 	"POST /sessions/{id}/disconnect": {access: signedIn, owned: true, ok: http.StatusSeeOther},
+	"GET /sessions/{id}/limit":       {access: signedIn, owned: true},
+	"POST /sessions/{id}/limit":      {access: signedIn, owned: true, form: url.Values{"rate": {"1M"}}, ok: http.StatusSeeOther},
 	"GET /accounts/{login}/password": {access: signedIn, owned: true},
 	"POST /accounts/{login}/password": {access: signedIn, owned: true,
 		form: url.Values{"password": {"another-password"}, "repeat": {"another-password"}}, ok: http.StatusSeeOther},

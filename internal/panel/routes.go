@@ -40,6 +40,8 @@ func (p *Panel) router() *chi.Mux {
 		r.Get("/sessions/live", p.streamSessions)
 		r.Get("/sessions/{id}/disconnect", p.confirmDisconnect)
 		r.Post("/sessions/{id}/disconnect", p.disconnectSession)
+		r.Get("/sessions/{id}/limit", p.showLimit)
+		r.Post("/sessions/{id}/limit", p.limitSession)
 		r.Post("/sessions/disconnect", p.disconnectSessions)
 		r.Get("/history", p.showHistory)
 		r.Get("/audit", p.showAudit)

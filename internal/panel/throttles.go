@@ -13,6 +13,3 @@ func throttleDetail(snap session.Snapshot, bps int64) string {
 	}
 	return what + "; " + activity(snap)
 }
-
-// limitPresets are the limits the panel's dialog and page offer.
-var limitPresets = []int64{256 << 10, 512 << 10, 1 << 20, 2 << 20, 5 << 20, 10 << 20}
