@@ -42,7 +42,7 @@ type Session struct {
 	Rate          float64    `json:"rate"` // bytes per second over the last few seconds
 	BytesUp       int64      `json:"bytes_up"`
 	BytesDown     int64      `json:"bytes_down"`
-	Node          string     `json:"node"` // the node whose FTP server holds it
+	Node          string     `json:"node"`       // the node whose FTP server holds it
 	RateLimit     int64      `json:"rate_limit"` // bytes per second; 0 for none
 }
 

@@ -3,8 +3,8 @@ package panel
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
