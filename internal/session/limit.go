@@ -73,8 +73,14 @@ func (s *Session) Throttle(n int) error {
 	if l == nil {
 		return nil
 	}
-	n = min(n, l.Burst())
-	return l.WaitN(s.killed, n)
+	for {
+		// The burst is read again: a limit changed meanwhile may have made
+		// it smaller than n, which WaitN refuses.
+		err := l.WaitN(s.killed, min(n, l.Burst()))
+		if err == nil || s.killed.Err() != nil || s.rateLimit.Load() <= 0 {
+			return s.killed.Err()
+		}
+	}
 }
 
 // kill cancels the waits of the session's limited transfer.
