@@ -143,9 +143,9 @@ func TestSessionsViewRows(t *testing.T) {
 				}
 
 				forms := tr.all(isTag("form"))
-				wantForms := 1 // Disconnect; admins also get "Ban IP"
+				wantForms := 2 // Disconnect, "Limit speed…"; admins also get "Ban IP"
 				if admin {
-					wantForms = 2
+					wantForms = 3
 				}
 				if len(forms) != wantForms {
 					t.Fatalf("row %d: %d forms, want %d", i, len(forms), wantForms)
@@ -164,6 +164,9 @@ func TestSessionsViewRows(t *testing.T) {
 						texts = append(texts, b.text())
 					}
 					t.Errorf("row %d: form buttons %q, want one saying %q", i, texts, "Disconnect")
+				}
+				if got, want := forms[1].attrs["action"], "/sessions/"+r.ID+"/limit"; got != want || forms[1].attrs["data-limit"] == "" && forms[1].text() != "Limit speed…" {
+					t.Errorf("row %d: second form %v (%q), want Limit speed… to %s", i, forms[1].attrs, forms[1].text(), want)
 				}
 			}
 

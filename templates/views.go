@@ -76,6 +76,9 @@ type SessionRow struct {
 	// says so in words, with when the server will drop it.
 	LongIdle bool
 	IdleNote string
+	// Limit is the session's speed limit in words ("limited to 1 MiB/s"); ""
+	// without one.
+	Limit string
 }
 
 // Time is an instant as shown: text in UTC, and the exact time for machines.
@@ -222,6 +225,28 @@ type ErrorPage struct {
 	Heading string
 	Message string
 }
+
+// LimitURL is where a session's speed limit is set: its page (GET) and the
+// form's target (POST).
+func LimitURL(id string) string { return "/sessions/" + id + "/limit" }
+
+// LimitPage sets or lifts a session's speed limit: the page for browsers
+// without JavaScript.
+type LimitPage struct {
+	Page
+	Row   SessionRow
+	Error string
+}
+
+// LimitPreset is a speed offered in the limit dialog and page.
+type LimitPreset struct {
+	Value string // as the form sends it: "1M"
+	Label string // "1 MiB/s"
+}
+
+// LimitPresets are the speeds offered, slowest first.
+var LimitPresets = []LimitPreset{{"256K", "256 KiB/s"}, {"512K", "512 KiB/s"}, {"1M", "1 MiB/s"},
+	{"2M", "2 MiB/s"}, {"5M", "5 MiB/s"}, {"10M", "10 MiB/s"}}
 
 // DisconnectURL is where the confirmation for a session lives.
 func DisconnectURL(id string) string { return "/sessions/" + id + "/disconnect" }

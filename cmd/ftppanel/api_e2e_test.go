@@ -396,7 +396,7 @@ func TestAPIAnswersJSONForWrongMethodsAndPaths(t *testing.T) {
 		status       int
 	}{
 		{http.MethodPost, "/api/v1/sessions", http.StatusMethodNotAllowed},
-		{http.MethodPatch, "/api/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAA", http.StatusMethodNotAllowed},
+		{http.MethodPut, "/api/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAA", http.StatusMethodNotAllowed},
 		{http.MethodGet, "/api/v1/no-such-thing", http.StatusNotFound},
 		{http.MethodGet, "/api/v2/sessions", http.StatusNotFound},
 	} {

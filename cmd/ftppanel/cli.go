@@ -51,6 +51,7 @@ Usage:
   %[1]s disconnect ID [--reason TEXT] [--url URL]
   %[1]s disconnect --login LOGIN [--reason TEXT] [--url URL]
   %[1]s disconnect --ip ADDR|CIDR [--reason TEXT] [--url URL]
+  %[1]s throttle ID RATE [--url URL]        (RATE: 500K, 1M, off)
   %[1]s nodes [--json] [--url URL]
   %[1]s maintenance [on --message TEXT [--disconnect-after DURATION] | off] [--url URL]
   %[1]s login-link CUSTOMER [--url URL] [--data DIR]
@@ -60,7 +61,7 @@ Usage:
   %[1]s version
 
 Passwords are read from the first line of standard input, never from arguments.
-"sessions", "disconnect", "nodes" and "maintenance" talk to the running server (--url,
+"sessions", "disconnect", "throttle", "nodes" and "maintenance" talk to the running server (--url,
 default %[2]s) with the API token in $FTPPANEL_TOKEN.
 Every command that opens the store takes --database URL (or $FTPPANEL_DATABASE):
 a PostgreSQL store that several nodes share, instead of DIR/ftppanel.db.

@@ -51,6 +51,8 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		return c.sessions(ctx, args[1:])
 	case "disconnect":
 		return c.disconnect(ctx, args[1:])
+	case "throttle":
+		return c.throttle(ctx, args[1:])
 	case "nodes":
 		return c.nodes(ctx, args[1:])
 	case "maintenance":

@@ -42,7 +42,8 @@ type Session struct {
 	Rate          float64    `json:"rate"` // bytes per second over the last few seconds
 	BytesUp       int64      `json:"bytes_up"`
 	BytesDown     int64      `json:"bytes_down"`
-	Node          string     `json:"node"` // the node whose FTP server holds it
+	Node          string     `json:"node"`       // the node whose FTP server holds it
+	RateLimit     int64      `json:"rate_limit"` // bytes per second; 0 for none
 }
 
 // Node is a node of the fleet as the API shows it (internal/panel's apiNode).
@@ -211,6 +212,26 @@ func (c *Client) Session(ctx context.Context, id string) (Session, error) {
 func (c *Client) Disconnect(ctx context.Context, id, reason string) error {
 	_, err := c.call(ctx, http.MethodDelete, withReason(nil, reason), "sessions", id)
 	return err
+}
+
+// Throttle limits one session's transfers to bps bytes per second (0 lifts
+// the limit) and returns the session as it is then.
+func (c *Client) Throttle(ctx context.Context, id string, bps int64) (Session, error) {
+	body, err := json.Marshal(struct {
+		RateLimit int64 `json:"rate_limit"`
+	}{bps})
+	if err != nil {
+		return Session{}, err
+	}
+	body, err = c.send(ctx, http.MethodPatch, nil, body, "sessions", id)
+	if err != nil {
+		return Session{}, err
+	}
+	var s Session
+	if err := json.Unmarshal(body, &s); err != nil {
+		return Session{}, fmt.Errorf("the server's session is not what this version expects: %w", err)
+	}
+	return s, nil
 }
 
 // DisconnectLogin closes every session whose login is exactly login and says

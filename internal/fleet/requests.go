@@ -48,6 +48,8 @@ type request struct {
 	// Message is what a disconnect tells the clients (421 MESSAGE); the node
 	// holding the sessions cleans it again and keeps it in their history.
 	Message string `json:"message,omitempty"`
+	// Rate is a throttle's limit in bytes per second; 0 lifts it.
+	Rate int64 `json:"rate,omitempty"`
 	// Until is when the asker stops waiting for the answer. A node that gets a
 	// command later (it was frozen, or the message was held up) drops it: the
 	// asker has already said it may not have happened, and a late disconnect
@@ -124,6 +126,16 @@ func (n *Node) handle(m *nats.Msg) {
 		}
 		n.log.Info("fleet disconnect", slog.String("by", req.By), slog.String("message", session.CleanMessage(req.Message)),
 			slog.Int("sessions", len(out.Rows)))
+	case "throttle":
+		if req.By == "" {
+			out.Error = "a throttle must name who asks"
+			break
+		}
+		out.Rows = n.reg.ThrottleIDs(validIDs(req.IDs), sc, max(req.Rate, 0))
+		if len(out.Rows) > 0 {
+			n.log.Info("fleet throttle", slog.String("by", req.By), slog.Int64("rate", req.Rate),
+				slog.Int("sessions", len(out.Rows)))
+		}
 	default:
 		out.Error = "unknown request"
 	}

@@ -304,6 +304,25 @@ func (v *View) disconnectRemote(sc session.Scope, req request, node string) ([]s
 	return closed, unanswered
 }
 
+// Throttle sets the rate limit of a session on whichever node holds it
+// (0 lifts it); that node applies it to the session's running and later
+// transfers.
+func (v *View) Throttle(id string, sc session.Scope, by string, bps int64) (session.Snapshot, error) {
+	if snap, err := v.n.reg.Throttle(id, sc, bps); err == nil {
+		return snap, nil
+	}
+	var unanswered error
+	for _, a := range v.ask(v.peers(sc, ""), "throttle", request{Scope: toWire(sc), IDs: []string{id}, By: by, Rate: bps}, askTimeout) {
+		if a.err != nil {
+			unanswered = cmp.Or(unanswered, a.err)
+		}
+		if len(a.rep.Rows) > 0 {
+			return a.rep.Rows[0], nil
+		}
+	}
+	return session.Snapshot{}, cmp.Or(unanswered, v.silentOwner(id))
+}
+
 // Watch delivers a value when any node's sessions may have changed.
 func (v *View) Watch() (<-chan struct{}, func()) { return v.n.changed.Watch() }
 

@@ -4,6 +4,9 @@ package format
 
 import (
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dustin/go-humanize"
@@ -29,4 +32,65 @@ func Duration(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dd %02dh", int(d.Hours())/24, int(d.Hours())%24)
 	}
+}
+
+// Limit prints a rate limit in bytes per second as people set it: "1 MiB/s",
+// "500 KiB/s", "1.5 MiB/s"; "no limit" for 0.
+func Limit(bps int64) string {
+	if bps <= 0 {
+		return "no limit"
+	}
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if bps >= u.size {
+			if bps%u.size == 0 {
+				return fmt.Sprintf("%d %s/s", bps/u.size, u.name)
+			}
+			return fmt.Sprintf("%.1f %s/s", float64(bps)/float64(u.size), u.name)
+		}
+	}
+	return fmt.Sprintf("%d B/s", bps)
+}
+
+// MaxLimit is the highest rate limit accepted: 100 GiB/s, beyond any link.
+const MaxLimit = 100 << 30
+
+// ParseLimit reads a rate limit as the command line and the panel take it:
+// bytes per second, with an optional binary suffix K, M or G ("500K", "1M",
+// "1.5M"); "off" or "0" is no limit (0).
+func ParseLimit(text string) (int64, error) {
+	t := strings.TrimSpace(strings.ToUpper(text))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "/S"), "B")
+	t = strings.TrimSuffix(t, "I")
+	if t == "OFF" || t == "0" {
+		return 0, nil
+	}
+	mult := 1.0
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		}
+		if mult != 1 {
+			t = strings.TrimSpace(t[:len(t)-1])
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || v < 0 {
+		return 0, fmt.Errorf("%q is not a rate: give bytes per second, such as 500K, 1M or off", text)
+	}
+	bps := v * mult
+	if bps > MaxLimit {
+		return 0, fmt.Errorf("%q is more than the highest limit, 100G", text)
+	}
+	if bps > 0 && bps < 1 {
+		bps = 1
+	}
+	return int64(bps), nil
 }

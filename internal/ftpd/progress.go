@@ -2,6 +2,7 @@ package ftpd
 
 import (
 	"io"
+	"net"
 	"sync"
 	"time"
 )
@@ -21,19 +22,23 @@ type progressTicker struct {
 
 // sending is a download whose bytes the ticker counts.
 type sending struct {
+	conn    *net.TCPConn
 	from    int64 // the file's offset when sendfile began
 	counted int64 // counted on the session so far
+	cut     bool  // the session got a rate limit: its sendfile was cut short
 }
 
 func newProgressTicker() *progressTicker {
 	return &progressTicker{sends: make(map[*transferFile]*sending), stop: make(chan struct{})}
 }
 
-// start has the ticker count f's progress from offset from on.
-func (p *progressTicker) start(f *transferFile, from int64) {
+// start has the ticker count f's progress from offset from on, as sent on
+// conn.
+func (p *progressTicker) start(f *transferFile, conn *net.TCPConn, from int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.sends[f] = &sending{from: from}
+	p.sends[f] = &sending{conn: conn, from: from}
+	f.session.OnLimit(func() { p.cut(f) })
 	if !p.running {
 		select {
 		case <-p.stop: // closed: the download is counted when it ends
@@ -46,16 +51,33 @@ func (p *progressTicker) start(f *transferFile, from int64) {
 	}
 }
 
-// end stops counting f and returns what the ticker counted of it.
-func (p *progressTicker) end(f *transferFile) int64 {
+// end stops counting f and returns what the ticker counted of it, and whether
+// it cut f's sendfile short for a rate limit.
+func (p *progressTicker) end(f *transferFile) (counted int64, cut bool) {
+	f.session.OnLimit(nil)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.sends[f]
 	delete(p.sends, f)
 	if s == nil {
-		return 0
+		return 0, false
 	}
-	return s.counted
+	return s.counted, s.cut
+}
+
+// cut ends f's sendfile loop early because its session got a rate limit: a
+// write deadline in the past wakes the loop where it waits for room in the
+// socket, and sendFile sends the rest limited. A client that keeps up with
+// sendfile never makes it wait, and gets the limit when its file's loop
+// returns (sendfile moves up to 4 MiB per call, the loop checks the
+// deadline only when the socket is full).
+func (p *progressTicker) cut(f *transferFile) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s := p.sends[f]; s != nil && !s.cut && s.conn != nil {
+		s.cut = true
+		_ = s.conn.SetWriteDeadline(time.Unix(1, 0))
+	}
 }
 
 // idleTicks is how many ticks without a download the goroutine waits for

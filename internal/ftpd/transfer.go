@@ -128,9 +128,11 @@ func (f *transferFile) Seek(offset int64, whence int) (int64, error) {
 }
 
 // WriteTo serves downloads: io.Copy prefers it. What the panel shows lags what
-// the client received by at most one report (reportEvery) or one chunk.
+// the client received by at most one report (reportEvery) or one chunk. A
+// session with a rate limit gets its download in limited chunks; one without
+// keeps the sendfile path.
 func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
-	if tc, ok := w.(*net.TCPConn); ok {
+	if tc, ok := w.(*net.TCPConn); ok && f.session.RateLimit() <= 0 {
 		if from, err := f.File.Seek(0, io.SeekCurrent); err == nil {
 			return f.sendFile(tc, from)
 		}
@@ -144,15 +146,26 @@ func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
 // counts its progress every reportEvery meanwhile. Cutting the loop into
 // chunks for the reports cost a return and a new call at each chunk's end: 23%
 // more context switches per GiB with 8 fast clients (docs/benchmarks.md).
+// When the session gets a rate limit meanwhile, the ticker cuts the loop short
+// with a write deadline in the past, and the rest goes in limited chunks.
 func (f *transferFile) sendFile(tc *net.TCPConn, from int64) (int64, error) {
-	f.progress.start(f, from)
+	f.progress.start(f, tc, from)
 	n, err := tc.ReadFrom(f.File)
-	f.count(n - f.progress.end(f))
+	counted, cut := f.progress.end(f)
+	f.count(n - counted)
+	if cut && errors.Is(err, os.ErrDeadlineExceeded) {
+		if err := tc.SetWriteDeadline(time.Time{}); err != nil {
+			return n, err
+		}
+		more, err := f.writeChunks(tc)
+		return n + more, err
+	}
 	return n, f.hide(err)
 }
 
 // writeChunks sends the file chunk by chunk, counting each; a TLS connection
-// gets no sendfile anyway.
+// gets no sendfile anyway, nor does a session with a rate limit, whose limiter
+// each chunk waits for (the limit is read again at every chunk).
 func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
@@ -160,6 +173,12 @@ func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
 	for {
 		start := f.now()
 		chunk := f.chunks.next()
+		if limit := f.session.LimitChunk(); limit > 0 {
+			chunk = min(chunk, int64(limit))
+			if err := f.session.Throttle(int(chunk)); err != nil {
+				return total, errSessionClosed
+			}
+		}
 		n, err := io.CopyBuffer(w, io.LimitReader(f.File, chunk), *buf)
 		if err == nil && n < chunk {
 			err = io.EOF // io.CopyN's way of telling the end of the file
@@ -175,6 +194,10 @@ func (f *transferFile) writeChunks(w io.Writer) (int64, error) {
 		}
 	}
 }
+
+// errSessionClosed ends a limited transfer whose session was closed while it
+// waited for its limiter.
+var errSessionClosed = errors.New("session closed")
 
 // ReadFrom serves uploads. Every read from the connection is counted as it
 // arrives, so the panel shows exactly what the client has sent, also while it
@@ -205,8 +228,19 @@ type countingReader struct {
 }
 
 func (c countingReader) Read(p []byte) (int, error) {
+	limit := c.f.session.LimitChunk()
+	if limit > 0 && len(p) > limit {
+		p = p[:limit]
+	}
 	n, err := c.r.Read(p)
 	c.f.count(int64(n))
+	if limit > 0 && n > 0 {
+		// Waiting after the read holds the next one back: the client's bytes
+		// wait in the socket, and TCP slows the client down to the limit.
+		if werr := c.f.session.Throttle(n); werr != nil {
+			return n, errSessionClosed
+		}
+	}
 	return n, err
 }
 

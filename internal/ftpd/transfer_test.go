@@ -68,7 +68,7 @@ func TestOneTickerCountsEveryDownload(t *testing.T) {
 		s := session.New("127.0.0.1", 1000+i, time.Now(), func() {})
 		tf := &transferFile{File: f, session: s, name: "/f", now: time.Now, log: slog.Default(), progress: p}
 		files = append(files, tf)
-		p.start(tf, 0)
+		p.start(tf, nil, 0)
 		// what sendfile would have sent so far: the kernel moves the offset
 		if _, err := f.Seek(int64(1000*(i+1)), io.SeekStart); err != nil {
 			t.Fatal(err)
@@ -88,7 +88,8 @@ func TestOneTickerCountsEveryDownload(t *testing.T) {
 	}
 	for i, tf := range files {
 		sent := int64(1000*(i+1) + 500) // 500 bytes more before sendfile returned
-		tf.count(sent - p.end(tf))
+		counted, _ := p.end(tf)
+		tf.count(sent - counted)
 		if got := tf.session.Snapshot(time.Now()).BytesDown; got != sent {
 			t.Errorf("download %d: %d bytes counted, want %d", i, got, sent)
 		}

@@ -179,7 +179,7 @@ func TestAPISessionJSON(t *testing.T) {
 		"client": "FileZilla", "tls": true, "connected_at": "2026-03-01T11:58:30Z",
 		"logged_in_at": "2026-03-01T11:58:31Z", "last_activity": "2026-03-01T11:59:56Z", "idle_seconds": 4.0,
 		"state": "downloading", "file": "/site.tar", "size": 5000.0, "transfer_bytes": 1200.0, "rate": 0.0,
-		"bytes_up": 0.0, "bytes_down": 1200.0, "node": "ftp-a",
+		"bytes_up": 0.0, "bytes_down": 1200.0, "node": "ftp-a", "rate_limit": 0.0,
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -264,7 +264,7 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 	t.Run("wrong method", func(t *testing.T) {
 		for _, tc := range []struct{ method, path, allow string }{
 			{http.MethodPost, "/api/v1/sessions", "GET, HEAD, DELETE"},
-			{http.MethodPut, "/api/v1/sessions/" + s.ID(), "GET, HEAD, DELETE"},
+			{http.MethodPut, "/api/v1/sessions/" + s.ID(), "GET, HEAD, PATCH, DELETE"},
 			{http.MethodDelete, "/api/v1/openapi.json", "GET, HEAD"},
 		} {
 			a := f.call(t, tc.method, tc.path, f.admin)

@@ -32,6 +32,8 @@ type apiSession struct {
 	BytesUp       int64   `json:"bytes_up"`
 	BytesDown     int64   `json:"bytes_down"`
 	Node          string  `json:"node"` // the node whose FTP server holds it
+	// RateLimit is the session's own limit in bytes per second; 0 for none.
+	RateLimit int64 `json:"rate_limit"`
 }
 
 func toAPISession(s session.Snapshot) apiSession {
@@ -53,6 +55,7 @@ func toAPISession(s session.Snapshot) apiSession {
 		BytesUp:       s.BytesUp,
 		BytesDown:     s.BytesDown,
 		Node:          s.Node,
+		RateLimit:     s.RateLimit,
 	}
 	if s.LoggedIn() {
 		at := apiTime(s.LoggedInAt)

@@ -78,8 +78,11 @@ const maxAuditDetail = session.MaxFileLen + 200
 
 // auditAction says what an action was in words; unknown ones as they are stored.
 func auditAction(action string) string {
-	if action == "disconnect" {
+	switch action {
+	case "disconnect":
 		return "Disconnected"
+	case "throttle":
+		return "Limited speed"
 	}
 	return action
 }

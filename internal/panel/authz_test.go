@@ -92,6 +92,8 @@ var routeRules = map[string]routeRule{
 
 	"GET /sessions/{id}/disconnect":  {access: signedIn, owned: true},
 	"POST /sessions/{id}/disconnect": {access: signedIn, owned: true, ok: http.StatusSeeOther},
+	"GET /sessions/{id}/limit":       {access: signedIn, owned: true},
+	"POST /sessions/{id}/limit":      {access: signedIn, owned: true, form: url.Values{"rate": {"1M"}}, ok: http.StatusSeeOther},
 	"GET /accounts/{login}/password": {access: signedIn, owned: true},
 	"POST /accounts/{login}/password": {access: signedIn, owned: true,
 		form: url.Values{"password": {"another-password"}, "repeat": {"another-password"}}, ok: http.StatusSeeOther},
@@ -121,6 +123,7 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/sessions":         {access: apiToken},
 	"GET /api/v1/sessions/{id}":    {access: apiToken, owned: true},
 	"DELETE /api/v1/sessions/{id}": {access: apiToken, owned: true, ok: http.StatusNoContent},
+	"PATCH /api/v1/sessions/{id}":  {access: apiToken, owned: true, json: `{"rate_limit": 1048576}`},
 	"DELETE /api/v1/sessions": {access: apiToken, owned: true, path: "/api/v1/sessions?login=" + phLogin,
 		ownerBody: `{"disconnected":1}`, otherStatus: http.StatusOK, otherBody: `{"disconnected":0}`},
 

@@ -33,6 +33,9 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 	if s.LoggedIn() {
 		row.LoggedInAt = instant(s.LoggedInAt)
 	}
+	if s.RateLimit > 0 {
+		row.Limit = "limited to " + format.Limit(s.RateLimit)
+	}
 	row.Percent = -1
 	if s.File != "" && s.State != session.StateListing {
 		row.Progress = progress(s)

@@ -19,6 +19,9 @@ type Sessions interface {
 	Disconnect(id string, scope session.Scope, by, message string) (session.Snapshot, error)
 	DisconnectIDs(ids []string, scope session.Scope, by, message string) ([]session.Snapshot, error)
 	DisconnectMatching(scope session.Scope, filter session.Filter, by, message string) ([]session.Snapshot, error)
+	// Throttle limits a session's transfers to bps bytes per second; 0 lifts
+	// the limit. by is the acting panel user.
+	Throttle(id string, scope session.Scope, by string, bps int64) (session.Snapshot, error)
 	Watch() (<-chan struct{}, func())
 	Traffic() []session.TrafficPoint
 }
@@ -38,6 +41,11 @@ type Local struct{ *session.Registry }
 // DisconnectIDs implements Sessions.
 func (l Local) DisconnectIDs(ids []string, scope session.Scope, by, message string) ([]session.Snapshot, error) {
 	return l.Registry.DisconnectIDs(ids, scope, by, message), nil
+}
+
+// Throttle implements Sessions.
+func (l Local) Throttle(id string, scope session.Scope, _ string, bps int64) (session.Snapshot, error) {
+	return l.Registry.Throttle(id, scope, bps)
 }
 
 // DisconnectMatching implements Sessions.

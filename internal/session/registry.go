@@ -222,6 +222,7 @@ func (r *Registry) close(s *Session, reason EndReason) bool {
 	}
 	s.endWith(reason)
 	r.watchers.Notify()
+	s.kill()
 	s.closeFunc()
 	return true
 }

@@ -4,10 +4,13 @@
 package session
 
 import (
+	"context"
 	"crypto/rand"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // State is what a session is doing, as shown to panel users.
@@ -39,6 +42,14 @@ type Session struct {
 	lastMoved atomic.Int64
 	closing   atomic.Bool
 	done      chan struct{}
+	// rateLimit is the session's limit in bytes per second, 0 for none; the
+	// limiter, behind mu, enforces it. killed is cancelled when the session is
+	// closed, which ends a limited transfer's wait.
+	rateLimit atomic.Int64
+	limiter   *rate.Limiter
+	onLimit   func() // behind mu
+	killed    context.Context
+	cancel    context.CancelFunc
 	endOnce   sync.Once
 
 	// changed tells the registry's watchers that the session changed, and loggedIn
@@ -90,6 +101,7 @@ func New(remoteIP string, remotePort int, now time.Time, closeFunc func()) *Sess
 		state:       StateNotLoggedIn,
 		closeFunc:   closeFunc,
 	}
+	s.killed, s.cancel = context.WithCancel(context.Background())
 	s.lastActivity.Store(now.UnixNano())
 	return s
 }
@@ -267,7 +279,10 @@ func (s *Session) Farewell() string {
 
 // End marks the session as ended; it is safe to call more than once.
 func (s *Session) End() {
-	s.endOnce.Do(func() { close(s.done) })
+	s.endOnce.Do(func() {
+		s.cancel()
+		close(s.done)
+	})
 }
 
 // Snapshot is a copy of a session's state at one moment, safe to keep and render.
@@ -301,7 +316,9 @@ type Snapshot struct {
 	EndReason EndReason // zero until the session is ending
 	// IdleTimeout is the session's own idle timeout; 0 means the server's.
 	IdleTimeout time.Duration
-	Now         time.Time
+	// RateLimit is the session's own limit in bytes per second; 0 for none.
+	RateLimit int64
+	Now       time.Time
 }
 
 // Snapshot copies the session's state as of now.
@@ -331,6 +348,7 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 		EndReason:   s.endReason,
 		IdleTimeout: s.idleTimeout,
 		Rate:        s.rate.perSecond(),
+		RateLimit:   s.rateLimit.Load(),
 		Now:         now,
 	}
 	t := s.transfer

@@ -88,6 +88,8 @@
   if (!dialog || typeof dialog.showModal !== "function") return;
   var form = dialog.querySelector("[data-confirm-form]");
   var kick = document.getElementById("confirm-kick");
+  // "Limit speed…" opens a dialog with the same choices as its page.
+  var limit = document.getElementById("limit-dialog");
   var opener = null;
 
   function ask(box, trigger) {
@@ -109,6 +111,16 @@
       ask(dialog, trigger);
       return;
     }
+    trigger = event.target.closest("form[data-limit]");
+    if (trigger && limit) {
+      event.preventDefault();
+      limit.querySelector("[data-limit-login]").textContent = trigger.closest("tr").dataset.login;
+      limit.querySelector("[data-limit-form]").action = trigger.action;
+      opener = trigger.querySelector("button");
+      limit.showModal();
+      limit.querySelector('input[name="rate"]:checked').focus();
+      return;
+    }
     trigger = event.target.closest("form[data-kick]");
     if (trigger && kick) {
       event.preventDefault();
@@ -118,7 +130,14 @@
     }
   });
 
-  [dialog, kick].forEach(function (box) {
+  // Typing a custom speed chooses "Other".
+  if (limit) {
+    limit.querySelector('input[name="custom"]').addEventListener("input", function () {
+      limit.querySelector('input[name="rate"][value="custom"]').checked = true;
+    });
+  }
+
+  [dialog, kick, limit].forEach(function (box) {
     if (!box) return;
     box.querySelector("[data-cancel]").addEventListener("click", function () {
       box.close();

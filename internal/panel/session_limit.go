@@ -1,0 +1,59 @@
+package panel
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ftppanel/ftppanel/internal/format"
+	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/templates"
+)
+
+// limitSession sets a session's speed limit from the dialog or page (rate: a
+// preset such as "1M", "custom" with the speed in custom, or "off" to lift
+// it), audits it and returns to the list.
+func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !session.ValidID(id) {
+		p.sessionEnded(w, r)
+		return
+	}
+	u := currentUser(r)
+	text := r.PostFormValue("rate")
+	if text == "custom" {
+		text = r.PostFormValue("custom")
+	}
+	bps, err := format.ParseLimit(text)
+	if strings.TrimSpace(text) == "" {
+		err = errors.New("no speed was given: choose one, or give one such as 300K or 1.5M")
+	}
+	if err != nil {
+		snap, gerr := p.sessions.Get(id, scope(u))
+		if gerr != nil {
+			p.sessionMissing(w, r, gerr)
+			return
+		}
+		p.render(w, r, http.StatusUnprocessableEntity, templates.LimitView(templates.LimitPage{
+			Page:  page(r, "Limit speed"),
+			Row:   p.sessionRow(snap),
+			Error: sentenceCase(err.Error()) + ".",
+		}))
+		return
+	}
+	snap, err := p.sessions.Throttle(id, scope(u), u.Name, bps)
+	if err != nil {
+		p.sessionMissing(w, r, err)
+		return
+	}
+	p.audit(r, "throttle", snap, throttleDetail(snap, bps))
+	if bps == 0 {
+		setFlash(w, r, fmt.Sprintf("Lifted the speed limit of %s (%s)", displayLogin(snap), snap.RemoteIP))
+	} else {
+		setFlash(w, r, fmt.Sprintf("Limited %s (%s) to %s", displayLogin(snap), snap.RemoteIP, format.Limit(bps)))
+	}
+	seeOther(w, r, "/sessions")
+}
