@@ -121,7 +121,8 @@ func TestDeployNATSConfRunsThreeServers(t *testing.T) {
 	} else if !errors.Is(err, nats.ErrAuthorization) {
 		t.Errorf("a client without the token: %v, want an authorization error", err)
 	}
-	nc, err := nats.Connect(urls, nats.Token(token), nats.ReconnectWait(50*time.Millisecond))
+	// Reconnects without end, as the nodes do: confPoll bounds the waits.
+	nc, err := nats.Connect(urls, nats.Token(token), nats.ReconnectWait(50*time.Millisecond), nats.MaxReconnects(-1))
 	if err != nil {
 		t.Fatal(err)
 	}
