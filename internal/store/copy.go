@@ -127,21 +127,8 @@ func sameSchema(ctx context.Context, src *sql.Tx, dst *DB) error {
 func sourceTables(ctx context.Context, src interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) ([]string, error) {
-	rows, err := src.QueryContext(ctx, `SELECT name FROM sqlite_master
+	return queryStrings(ctx, src, `SELECT name FROM sqlite_master
 		WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name <> 'schema_migrations' ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		out = append(out, name)
-	}
-	return out, rows.Err()
 }
 
 // knowsEveryTable refuses a source with a table that copyTables lacks: a copy

@@ -78,18 +78,5 @@ func (db *DB) FTPAccountIn(ctx context.Context, scope AccountScope, login string
 
 // Customers lists the hosting customers' names in order.
 func (db *DB) Customers(ctx context.Context) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM customers ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		out = append(out, name)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, db.db, `SELECT name FROM customers ORDER BY name`)
 }

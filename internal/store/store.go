@@ -312,7 +312,14 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 
 // Migrations lists the versions applied, oldest first.
 func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	return queryStrings(ctx, db.db, `SELECT version FROM schema_migrations ORDER BY version`)
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func queryStrings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
