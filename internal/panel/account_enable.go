@@ -23,6 +23,6 @@ func (p *Panel) enableAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.auditAccount(r, "enable account", a, "")
-	setFlash(w, r, "Enabled "+a.Login+"; it can log in again.")
+	setFlash(w, r, tr(r, "FlashAccountEnabled", "Login", a.Login))
 	seeOther(w, r, "/accounts")
 }

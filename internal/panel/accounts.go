@@ -9,10 +9,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
@@ -43,18 +43,17 @@ func (p *Panel) accountFor(w http.ResponseWriter, r *http.Request) (store.FTPAcc
 }
 
 func (p *Panel) accountNotFound(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusNotFound, "FTP account not found",
-		"There is no such FTP account, or it has been deleted.")
+	p.showError(w, r, http.StatusNotFound, tr(r, "AccountNotFound"), tr(r, "AccountNotFoundText"))
 }
 
 // accountRow prepares an account for the table; sessions is how many it has now.
-func (p *Panel) accountRow(a store.FTPAccountInfo, sessions int) templates.AccountRow {
+func (p *Panel) accountRow(r *http.Request, a store.FTPAccountInfo, sessions int) templates.AccountRow {
 	return templates.AccountRow{
 		Login:       a.Login,
 		Customer:    a.Customer,
 		Home:        accountHome(a.Login),
 		Disabled:    a.Disabled,
-		IdleTimeout: p.idleTimeoutText(a.IdleTimeout),
+		IdleTimeout: p.idleTimeoutText(r, a.IdleTimeout),
 		Sessions:    sessions,
 	}
 }
@@ -64,14 +63,14 @@ func (p *Panel) accountRow(a store.FTPAccountInfo, sessions int) templates.Accou
 func accountHome(login string) string { return "/" + login }
 
 // idleTimeoutText says when an account's idle sessions are dropped.
-func (p *Panel) idleTimeoutText(d time.Duration) string {
+func (p *Panel) idleTimeoutText(r *http.Request, d time.Duration) string {
 	if d > 0 {
-		return format.Duration(d)
+		return loc(r).Duration(d)
 	}
 	if p.idleTimeout > 0 {
-		return format.Duration(p.idleTimeout) + " (server default)"
+		return tr(r, "ServerDefaultIs", "Duration", loc(r).Duration(p.idleTimeout))
 	}
-	return "server default"
+	return tr(r, "ServerDefault")
 }
 
 // liveSessions counts the user's live FTP sessions by login.
@@ -97,7 +96,7 @@ func readNewAccount(form url.Values, u store.User) (newAccount, error) {
 	if u.IsAdmin() {
 		a.customer = strings.TrimSpace(form.Get("customer"))
 		if a.customer == "" {
-			return newAccount{}, errors.New("Choose the customer that owns the account.")
+			return newAccount{}, sayError("ChooseCustomer")
 		}
 		if err := store.ValidateName("customer", a.customer); err != nil {
 			return newAccount{}, err
@@ -107,7 +106,7 @@ func readNewAccount(form url.Values, u store.User) (newAccount, error) {
 		return newAccount{}, err
 	}
 	if err := store.ValidatePassword(a.password); err != nil {
-		return newAccount{}, passwordRule(err)
+		return newAccount{}, passwordRule(a.password)
 	}
 	return a, nil
 }
@@ -116,18 +115,24 @@ func readNewAccount(form url.Values, u store.User) (newAccount, error) {
 func readNewPassword(form url.Values) (string, error) {
 	pw := form.Get("password")
 	if pw != form.Get("repeat") {
-		return "", errors.New("The two new passwords differ; type the same one twice.")
+		return "", sayError("PasswordsDiffer")
 	}
 	if err := store.ValidatePassword(pw); err != nil {
-		return "", passwordRule(err)
+		return "", passwordRule(pw)
 	}
 	return pw, nil
 }
 
-// passwordRule turns a refused password into a sentence for the form.
-func passwordRule(err error) error {
-	msg := strings.TrimPrefix(err.Error(), store.ErrWeakPassword.Error()+": ")
-	return errors.New("The password is not accepted: " + msg + ".")
+// passwordRule says which rule of store.ValidatePassword a refused password
+// breaks, in a sentence for the form.
+func passwordRule(pw string) error {
+	switch {
+	case utf8.RuneCountInString(pw) < store.MinPasswordLen:
+		return sayError("PasswordTooShort", "Min", store.MinPasswordLen)
+	case len(pw) > store.MaxPasswordLen:
+		return sayError("PasswordTooLong", "Max", store.MaxPasswordLen)
+	}
+	return sayError("PasswordNotUTF8")
 }
 
 // changeAccount makes a change that ends an FTP account's sessions (a new
@@ -150,7 +155,7 @@ func (p *Panel) changeAccount(r *http.Request, action string, a store.FTPAccount
 	}
 	detail := "no live sessions"
 	if len(closed) > 0 {
-		detail = templates.SessionCountText(len(closed)) + " disconnected"
+		detail = templates.SessionCountText(context.Background(), len(closed)) + " disconnected" // the audit log is in English
 	}
 	if unanswered != nil {
 		detail += "; " + unanswered.Error()
@@ -180,9 +185,9 @@ func (p *Panel) auditAccount(r *http.Request, action string, a store.FTPAccountI
 }
 
 // endedText says what a change did to live sessions, for the message after it.
-func endedText(n int) string {
+func endedText(r *http.Request, n int) string {
 	if n == 0 {
 		return ""
 	}
-	return " and disconnected " + templates.SessionCountText(n)
+	return tr(r, "AndDisconnected", "Sessions", templates.SessionCountText(r.Context(), n))
 }

@@ -191,10 +191,15 @@ func throttleAddress(r *http.Request) string {
 
 // tooManyAttempts answers a locked sign-in: 429 with Retry-After, and a message
 // that says how long to wait but not whether the username exists.
-func tooManyAttempts(w http.ResponseWriter, wait time.Duration) string {
+func tooManyAttempts(w http.ResponseWriter, r *http.Request, wait time.Duration) string {
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	return "Too many failed sign-ins. Wait " + waitText(secs) + ", then try again."
+	l := loc(r)
+	text := l.N("WaitSeconds", secs)
+	if secs >= 60 {
+		text = l.N("WaitMinutes", (secs+59)/60)
+	}
+	return l.T("TooManySignIns", "Wait", text)
 }
 
 // waitText says a wait in whole seconds as people read it: "30 seconds", "5 minutes".

@@ -1,8 +1,6 @@
 package panel
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -29,7 +27,7 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 	}
 	bps, err := format.ParseLimit(text)
 	if strings.TrimSpace(text) == "" {
-		err = errors.New("no speed was given: choose one, or give one such as 300K or 1.5M")
+		err = sayError("LimitMissing")
 	}
 	if err != nil {
 		snap, gerr := p.sessions.Get(id, scope(u))
@@ -38,9 +36,9 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.render(w, r, http.StatusUnprocessableEntity, templates.LimitView(templates.LimitPage{
-			Page:  page(r, "Limit speed"),
-			Row:   p.sessionRow(snap),
-			Error: sentenceCase(err.Error()) + ".",
+			Page:  page(r, tr(r, "LimitSpeed")),
+			Row:   p.sessionRow(loc(r), snap),
+			Error: errorText(r, err),
 		}))
 		return
 	}
@@ -51,9 +49,9 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 	}
 	p.audit(r, "throttle", snap, throttleDetail(snap, bps))
 	if bps == 0 {
-		setFlash(w, r, fmt.Sprintf("Lifted the speed limit of %s (%s)", displayLogin(snap), snap.RemoteIP))
+		setFlash(w, r, tr(r, "FlashLimitLifted", "Login", displayLogin(r, snap), "IP", snap.RemoteIP))
 	} else {
-		setFlash(w, r, fmt.Sprintf("Limited %s (%s) to %s", displayLogin(snap), snap.RemoteIP, format.Limit(bps)))
+		setFlash(w, r, tr(r, "FlashLimited", "Login", displayLogin(r, snap), "IP", snap.RemoteIP, "Limit", loc(r).Limit(bps)))
 	}
 	seeOther(w, r, "/sessions")
 }

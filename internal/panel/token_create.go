@@ -17,7 +17,7 @@ func (p *Panel) createToken(w http.ResponseWriter, r *http.Request) {
 		label = "made in the panel"
 	}
 	if err := store.ValidateTokenLabel(label); err != nil {
-		p.renderTokens(w, r, http.StatusBadRequest, templates.TokensPage{Error: err.Error()})
+		p.renderTokens(w, r, http.StatusBadRequest, templates.TokensPage{Error: errorText(r, err)})
 		return
 	}
 	token, _, err := p.store.CreateAPIToken(r.Context(), u.Name, label)

@@ -3,8 +3,10 @@
   "use strict";
 
   // Times: the server writes them in UTC. Show each in the viewer's own time
-  // zone and language (only the time of day when it is today), with the exact
-  // time, zone included, on hover. A clock (data-clock) is always HH:MM.
+  // zone and in the page's language (only the time of day when it is today),
+  // with the exact time, zone included, on hover. A clock (data-clock) is
+  // always HH:MM.
+  var lang = document.documentElement.lang || undefined;
   function localTimes(root) {
     var today = new Date().toDateString();
     root.querySelectorAll("time[datetime]").forEach(function (el) {
@@ -12,8 +14,8 @@
       if (isNaN(when.getTime())) return;
       var shown = when.toDateString() === today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
       if (el.hasAttribute("data-clock")) shown = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-      el.textContent = when.toLocaleString(undefined, shown);
-      el.title = when.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
+      el.textContent = when.toLocaleString(lang, shown);
+      el.title = when.toLocaleString(lang, { dateStyle: "full", timeStyle: "long" });
     });
   }
   localTimes(document);

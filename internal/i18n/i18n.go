@@ -1,0 +1,168 @@
+// Package i18n puts the panel in its user's language: the catalogs (one TOML
+// file per language, embedded), the choice of language from a browser's
+// Accept-Language, and numbers, sizes, rates, durations and times written the
+// way the language writes them.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Language is one language the panel speaks.
+type Language struct {
+	Tag  string // BCP 47, as in <html lang> and the catalog's file name: "pt-BR"
+	Name string // in the language itself, for the switch: "Deutsch"
+}
+
+// Languages are the panel's languages, English (the source) first.
+var Languages = []Language{
+	{"en", "English"},
+	{"de", "Deutsch"},
+	{"es", "Español"},
+	{"fr", "Français"},
+	{"pt-BR", "Português (Brasil)"},
+}
+
+// Default is the language of a browser that asks for none the panel speaks.
+const Default = "en"
+
+//go:embed locales/*.toml
+var catalogs embed.FS
+
+var (
+	bundle  = loadBundle()
+	matcher = language.NewMatcher(tags())
+	locales sync.Map // tag → *Locale
+)
+
+func tags() []language.Tag {
+	t := make([]language.Tag, len(Languages))
+	for i, l := range Languages {
+		t[i] = language.MustParse(l.Tag)
+	}
+	return t
+}
+
+func loadBundle() *goi18n.Bundle {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, l := range Languages {
+		if _, err := b.LoadMessageFileFS(catalogs, CatalogFile(l.Tag)); err != nil {
+			panic(fmt.Sprintf("i18n: catalog of %s: %v", l.Tag, err))
+		}
+	}
+	return b
+}
+
+// CatalogFile is the path of a language's catalog within the embedded files.
+func CatalogFile(tag string) string { return "locales/" + tag + ".toml" }
+
+// Catalog is a language's catalog file as embedded, for tests that read it.
+func Catalog(tag string) ([]byte, error) { return catalogs.ReadFile(CatalogFile(tag)) }
+
+// Match picks the panel's language for an Accept-Language header ("de-AT,
+// de;q=0.9, en;q=0.5" → "de"; "pt" → "pt-BR"); English for none it speaks.
+func Match(acceptLanguage string) string {
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return Default
+	}
+	_, i, conf := matcher.Match(prefs...)
+	if conf == language.No {
+		return Default
+	}
+	return Languages[i].Tag
+}
+
+// Supported returns the panel's spelling of tag ("pt-br" → "pt-BR") when the
+// panel speaks exactly that language.
+func Supported(tag string) (string, bool) {
+	for _, l := range Languages {
+		if strings.EqualFold(l.Tag, tag) {
+			return l.Tag, true
+		}
+	}
+	return "", false
+}
+
+// Locale writes the panel's texts in one language.
+type Locale struct {
+	tag     string
+	loc     *goi18n.Localizer
+	printer *message.Printer
+}
+
+// For returns the Locale of a tag the panel speaks; English for any other.
+func For(tag string) *Locale {
+	tag, ok := Supported(tag)
+	if !ok {
+		tag = Default
+	}
+	if l, ok := locales.Load(tag); ok {
+		return l.(*Locale)
+	}
+	l := &Locale{
+		tag:     tag,
+		loc:     goi18n.NewLocalizer(bundle, tag, Default),
+		printer: message.NewPrinter(language.MustParse(tag)),
+	}
+	actual, _ := locales.LoadOrStore(tag, l)
+	return actual.(*Locale)
+}
+
+// Tag is the locale's language, as <html lang> names it.
+func (l *Locale) Tag() string { return l.tag }
+
+// T is the message id, in the locale's language. args are pairs of a
+// placeholder's name and its value: l.T(id, "Login", "bob", "IP", ip).
+// A message missing from every catalog shows its id, which the catalog tests
+// catch.
+func (l *Locale) T(id string, args ...any) string {
+	return l.localize(id, nil, args)
+}
+
+// N is the message id in the plural form for count, which the message knows as
+// {{.Count}}, written as the language writes numbers.
+func (l *Locale) N(id string, count int, args ...any) string {
+	return l.localize(id, count, append(args, "Count", l.Number(count)))
+}
+
+func (l *Locale) localize(id string, count any, args []any) string {
+	data := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	text, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil {
+		return id
+	}
+	return text
+}
+
+// Msg marks a message id kept in a table (navigation, choices) to be written
+// out with T later; it returns id as it is.
+func Msg(id string) string { return id }
+
+type localeKey struct{}
+
+// WithLocale returns ctx for a request in l's language.
+func WithLocale(ctx context.Context, l *Locale) context.Context {
+	return context.WithValue(ctx, localeKey{}, l)
+}
+
+// From is the locale of a request's context; English when none was set.
+func From(ctx context.Context) *Locale {
+	if l, ok := ctx.Value(localeKey{}).(*Locale); ok {
+		return l
+	}
+	return For(Default)
+}
