@@ -281,7 +281,7 @@ type LimitPage struct {
 // LimitPreset is a speed offered in the limit dialog and page.
 type LimitPreset struct {
 	Value string // as the form sends it: "1M"
-	Label int64 // bytes per second, written in the reader's language
+	Label int64  // bytes per second, written in the reader's language
 }
 
 // LimitPresets are the speeds offered, slowest first.
