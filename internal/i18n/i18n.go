@@ -5,9 +5,11 @@
 package i18n
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -73,7 +75,26 @@ func Catalog(tag string) ([]byte, error) { return catalogs.ReadFile(CatalogFile(
 // de;q=0.9, en;q=0.5" → "de"; "pt" → "pt-BR"); English for none it speaks.
 func Match(acceptLanguage string) string {
 	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil || len(prefs) == 0 {
+	if err != nil {
+		// One tag the parser does not know spoils the whole header: keep the
+		// others, in their order of preference.
+		prefs = prefs[:0]
+		type pref struct {
+			tag language.Tag
+			q   float32
+		}
+		var each []pref
+		for part := range strings.SplitSeq(acceptLanguage, ",") {
+			if t, q, err := language.ParseAcceptLanguage(part); err == nil && len(t) == 1 {
+				each = append(each, pref{t[0], q[0]})
+			}
+		}
+		slices.SortStableFunc(each, func(a, b pref) int { return cmp.Compare(b.q, a.q) })
+		for _, p := range each {
+			prefs = append(prefs, p.tag)
+		}
+	}
+	if len(prefs) == 0 {
 		return Default
 	}
 	_, i, conf := matcher.Match(prefs...)
