@@ -6,7 +6,20 @@
   // zone and in the page's language (only the time of day when it is today),
   // with the exact time, zone included, on hover. A clock (data-clock) is
   // always HH:MM.
-  var lang = document.documentElement.lang || undefined;
+  var lang = viewerLocale(document.documentElement.lang);
+
+  // viewerLocale is the page's language as the viewer's own browser writes it
+  // (en-GB rather than en, de-AT rather than de), for its order of day and
+  // month and its clock; the page's language when the browser speaks another.
+  function viewerLocale(page) {
+    if (!page) return undefined;
+    var primary = page.split("-")[0].toLowerCase();
+    var own = [new Intl.DateTimeFormat().resolvedOptions().locale].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < own.length; i++) {
+      if (own[i] && own[i].split("-")[0].toLowerCase() === primary) return own[i];
+    }
+    return page;
+  }
   function localTimes(root) {
     var today = new Date().toDateString();
     root.querySelectorAll("time[datetime]").forEach(function (el) {
