@@ -63,9 +63,13 @@ func (p *Panel) apiDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 		if now, err := p.store.CustomerNamed(r.Context(), c.Name); err == nil {
 			n = now.Accounts
 		}
+		them := "them"
+		if n == 1 {
+			them = "it"
+		}
 		p.apiError(w, r, http.StatusConflict, fmt.Sprintf(
-			"customer %s still owns %s: delete them first, or add cascade=true to delete them with it",
-			c.Name, accountsText(n)))
+			"customer %s still owns %s: delete %s first, or add cascade=true to delete %s with the customer",
+			c.Name, accountsText(n), them, them))
 		return
 	case errors.Is(err, store.ErrNotFound): // deleted meanwhile
 		p.apiCustomerNotFound(w, r, c.Name)
