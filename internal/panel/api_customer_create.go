@@ -1,10 +1,8 @@
 package panel
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -47,17 +45,4 @@ func (p *Panel) apiCreateCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.writeJSON(w, r, http.StatusCreated, toAPICustomer(c))
-}
-
-// auditCustomer logs and records what the token's user did to a customer.
-func (p *Panel) auditCustomer(r *http.Request, action, customer, detail string) {
-	u := currentUser(r)
-	p.log.Info(action, slog.String("by", u.Name), slog.String("customer", customer), slog.String("detail", detail))
-	// The change is made; the row must be written even if the client has gone.
-	err := p.store.RecordAudit(context.WithoutCancel(r.Context()), store.AuditEntry{
-		Actor: u.Name, Action: action, Customer: customer, Detail: detail,
-	})
-	if err != nil {
-		p.log.Error("audit", slog.String("action", action), slog.String("customer", customer), slog.Any("error", err))
-	}
 }

@@ -88,11 +88,3 @@ func (p *Panel) apiDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 	p.auditCustomer(r, "delete customer", c.Name, detail+" (through the API)")
 	p.writeJSON(w, r, http.StatusOK, out)
 }
-
-// accountsText is "1 FTP account" or "N FTP accounts".
-func accountsText(n int) string {
-	if n == 1 {
-		return "1 FTP account"
-	}
-	return strconv.Itoa(n) + " FTP accounts"
-}

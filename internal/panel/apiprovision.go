@@ -1,12 +1,15 @@
 package panel
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -194,4 +197,25 @@ func (p *Panel) writeAccount(w http.ResponseWriter, r *http.Request, status int,
 // apiDisconnected is the answer to a change that ended sessions.
 type apiDisconnected struct {
 	Disconnected int `json:"disconnected"`
+}
+
+// auditCustomer logs and records what the token's user did to a customer.
+func (p *Panel) auditCustomer(r *http.Request, action, customer, detail string) {
+	u := currentUser(r)
+	p.log.Info(action, slog.String("by", u.Name), slog.String("customer", customer), slog.String("detail", detail))
+	// The change is made; the row must be written even if the client has gone.
+	err := p.store.RecordAudit(context.WithoutCancel(r.Context()), store.AuditEntry{
+		Actor: u.Name, Action: action, Customer: customer, Detail: detail,
+	})
+	if err != nil {
+		p.log.Error("audit", slog.String("action", action), slog.String("customer", customer), slog.Any("error", err))
+	}
+}
+
+// accountsText is "1 FTP account" or "N FTP accounts".
+func accountsText(n int) string {
+	if n == 1 {
+		return "1 FTP account"
+	}
+	return strconv.Itoa(n) + " FTP accounts"
 }
