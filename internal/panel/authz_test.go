@@ -349,6 +349,15 @@ func (f *authzFixture) untouched(t *testing.T, who string) {
 	if u, err := f.db.APITokenUser(t.Context(), f.visitors["acme"].token); err != nil || u.Name != "acme" {
 		t.Errorf("%s's refused request revoked acme's API token: %v", who, err)
 	}
+	if _, err := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "newcomer"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("%s's refused request added an FTP account: %v", who, err)
+	}
+	if c, err := f.db.CustomerList(t.Context()); err != nil || len(c) != 2 {
+		t.Errorf("%s's refused request changed the customers: %+v, %v", who, c, err)
+	}
+	if _, err := f.db.AuthenticatePanelUser(t.Context(), "acme", "acme-password"); err != nil {
+		t.Errorf("%s's refused request changed acme's panel password: %v", who, err)
+	}
 	if bans, _ := f.db.Bans(t.Context()); len(bans) != 1 {
 		t.Errorf("%s's refused request changed the bans: %d in force", who, len(bans))
 	}
