@@ -518,3 +518,44 @@ func TestProvisioningAPIRefusesBadRequests(t *testing.T) {
 		}
 	})
 }
+
+// TestFleetProvisioningReachesEveryNode: on two nodes sharing a store, an
+// account made through node a's API logs in on b with the random password it
+// returned, and a customer deleted with cascade=true on a has its session on b
+// ended at once, by a, as the panel's delete does.
+func TestFleetProvisioningReachesEveryNode(t *testing.T) {
+	t.Parallel()
+	a, b := sharedNodes(t)
+	admin := a.apiToken("admin")
+	script := a.browser()
+	apiDecode(t, script.apiJSON(http.MethodPost, "/api/v1/customers", admin, `{"name": "acme", "password": "acme-password"}`), http.StatusCreated, &struct{}{})
+	var bob provisionedAccount
+	apiDecode(t, script.apiJSON(http.MethodPost, "/api/v1/accounts", admin, `{"login": "bob", "customer": "acme"}`), http.StatusCreated, &bob)
+	onB, err := ftpDial(t, b.ftpAddr, "bob", bob.Password)
+	if err != nil {
+		t.Fatalf("bob on b with the password a returned: %v", err)
+	}
+	script.waitLive(admin, "bob", 1)
+
+	var out struct {
+		DeletedAccounts []string `json:"deleted_accounts"`
+		Disconnected    int
+	}
+	deleted := time.Now()
+	apiDecode(t, script.api(http.MethodDelete, "/api/v1/customers/acme?cascade=true", admin), http.StatusOK, &out)
+	if len(out.DeletedAccounts) != 1 || out.Disconnected != 1 {
+		t.Errorf("answer %+v; want bob deleted and his session on b disconnected", out)
+	}
+	t.Logf("bob's session on b ended %v after the delete on a", endsWithin(t, "bob's session on b to end", onB, deleted).Round(time.Millisecond))
+	waitFor(t, "bob's session on b in the history, disconnected by admin", func() bool {
+		for _, h := range a.history() {
+			if h.FTPLogin == "bob" && h.Node == "b" && h.EndReason == "disconnected by admin" {
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := ftpDial(t, b.ftpAddr, "bob", bob.Password); err == nil {
+		t.Error("bob still logs in on b")
+	}
+}
