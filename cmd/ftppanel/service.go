@@ -150,6 +150,10 @@ func (s *service) Run(ctx context.Context) error {
 	return nil
 }
 
+// webhookBackoff is the wait before each retry of an event; nil is the
+// hooks package's own (1s doubling up to 5m). Tests shorten it.
+var webhookBackoff func(attempt int) time.Duration
+
 // hooksFlush bounds the last try, at a stop, to send the events still queued.
 const hooksFlush = 5 * time.Second
 
@@ -162,7 +166,7 @@ func (s *service) startHooks() {
 		return
 	}
 	h := hooks.Start(hooks.Config{URL: s.cfg.WebhookURL, Secret: s.cfg.WebhookSecret, Node: s.registry.Node,
-		Logger: s.log.With(slog.String("component", "webhook"))})
+		Logger: s.log.With(slog.String("component", "webhook")), Backoff: webhookBackoff})
 	s.hooks = h
 	s.registry.OnLogin = h.SessionStarted
 	s.registry.OnEnd = h.SessionEnded // the FTP server adds its history before it

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const hookSecret = "hook-secret-5f3a"
+
+func init() {
+	// Retries come quickly in tests; the default waits a second, then more.
+	webhookBackoff = func(int) time.Duration { return 20 * time.Millisecond }
+}
+
+// hookEvent is one event a test web hook took.
+type hookEvent struct {
+	Header string // X-Ftppanel-Event
+	ID     string `json:"id"`
+	Type   string `json:"type"`
+	Time   string `json:"time"`
+	Node   string `json:"node"`
+	Data   map[string]any
+}
+
+// testHook is a web hook that checks each request's signature with
+// hookSecret, as README's example does, and keeps the events it takes. While
+// down, a request hangs until the hook comes back, then is refused: a host
+// that does not answer.
+type testHook struct {
+	t     testing.TB
+	srv   *httptest.Server
+	mu    sync.Mutex
+	got   []hookEvent
+	tries int
+	back  chan struct{} // closed when the hook is up; nil: it always was
+}
+
+func newTestHook(t testing.TB, down bool) *testHook {
+	h := &testHook{t: t}
+	if down {
+		h.back = make(chan struct{})
+	}
+	h.srv = httptest.NewServer(http.HandlerFunc(h.serve))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *testHook) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		h.t.Errorf("hook: read body: %v", err)
+		return
+	}
+	// What README tells hosts to do: HMAC-SHA256 of the raw body, compared in constant time.
+	mac := hmac.New(sha256.New, []byte(hookSecret))
+	mac.Write(body)
+	want := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	if got := r.Header.Get("X-Ftppanel-Signature"); !hmac.Equal([]byte(got), []byte(want)) {
+		h.t.Errorf("hook: signature %q, want %q, body %s", got, want, body)
+	}
+	h.mu.Lock()
+	h.tries++
+	back := h.back
+	h.mu.Unlock()
+	if back != nil {
+		select {
+		case <-back:
+		case <-r.Context().Done():
+		}
+		http.Error(w, "was down", http.StatusServiceUnavailable)
+		h.mu.Lock()
+		h.back = nil // up from now on
+		h.mu.Unlock()
+		return
+	}
+	var e hookEvent
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&e); err != nil {
+		h.t.Errorf("hook: body %s: %v", body, err)
+	}
+	e.Header = r.Header.Get("X-Ftppanel-Event")
+	if e.Header != e.Type || e.ID == "" || e.ID != r.Header.Get("X-Ftppanel-Delivery") || e.Time == "" {
+		h.t.Errorf("hook: headers %v do not match the event %s", r.Header, body)
+	}
+	h.mu.Lock()
+	h.got = append(h.got, e)
+	h.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// comeBack ends the outage.
+func (h *testHook) comeBack() { close(h.back) }
+
+// wait returns the first event taken of type typ whose data has every
+// key-value pair of match, waiting for it.
+func (h *testHook) wait(typ string, match map[string]any) hookEvent {
+	h.t.Helper()
+	var found hookEvent
+	waitFor(h.t, typ+" "+jsonText(match), func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, e := range h.got {
+			if e.Type == typ && hasAll(e.Data, match) {
+				found = e
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func (h *testHook) events() []hookEvent {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]hookEvent(nil), h.got...)
+}
+
+func hasAll(data, match map[string]any) bool {
+	for k, v := range match {
+		if jsonText(data[k]) != jsonText(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// The host's hook hears of a login, an upload and a quit, a disconnect from
+// the panel and from the API, a ban and its lifting, and account changes.
+func TestWebhookEvents(t *testing.T) {
+	t.Parallel()
+	hook := newTestHook(t, false)
+	in := start(t, "--webhook-url", hook.srv.URL+"/ftp-events", "--webhook-secret", hookSecret, "--metrics-addr", "127.0.0.1:0")
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	in.addFTPUser("carol", "acme")
+
+	// Log in, upload 1500 bytes, quit.
+	c := in.ftpLogin("bob")
+	if err := c.Stor("up.bin", bytes.NewReader(make([]byte, 1500))); err != nil {
+		t.Fatalf("STOR: %v", err)
+	}
+	started := hook.wait("session.started", map[string]any{"login": "bob", "customer": "acme", "remote_ip": "127.0.0.1"})
+	id := started.Data["session_id"].(string)
+	if err := c.Quit(); err != nil {
+		t.Fatalf("QUIT: %v", err)
+	}
+	ended := hook.wait("session.ended", map[string]any{"session_id": id})
+	if !hasAll(ended.Data, map[string]any{"login": "bob", "end_kind": "quit", "bytes_up": 1500, "bytes_down": 0, "files_up": 1}) ||
+		ended.Data["duration_seconds"] == nil || ended.Data["ended_at"] == nil {
+		t.Errorf("session.ended: %v", ended.Data)
+	}
+
+	// A panel user disconnects a session, with a reason.
+	raw := in.rawDial()
+	raw.login("bob")
+	admin := in.signInAdmin()
+	id, _ = admin.rowFor("bob")
+	if r := admin.post("/sessions/"+id+"/disconnect", url.Values{"reason": {"maintenance window"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("disconnect: %d\n%s", r.status, r.body)
+	}
+	d := hook.wait("session.disconnected", map[string]any{"session_id": id})
+	if !hasAll(d.Data, map[string]any{"by": "admin", "login": "bob", "action": "disconnect"}) || !strings.Contains(d.Data["detail"].(string), "reason: maintenance window") {
+		t.Errorf("session.disconnected: %v", d.Data)
+	}
+	hook.wait("session.ended", map[string]any{"session_id": id, "end_kind": "disconnected", "ended_by": "admin", "message": "maintenance window"})
+
+	// Through the API too.
+	token := in.apiToken("admin")
+	raw = in.rawDial()
+	raw.login("carol")
+	id, _ = admin.rowFor("carol")
+	if r := admin.api(http.MethodDelete, "/api/v1/sessions/"+id, token); r.status != http.StatusNoContent {
+		t.Fatalf("API disconnect: %d\n%s", r.status, r.body)
+	}
+	hook.wait("session.disconnected", map[string]any{"session_id": id, "by": "admin", "login": "carol"})
+
+	// A ban from the panel, and its lifting.
+	bad := in.rawDialFrom("127.0.0.2")
+	bad.login("carol")
+	id, _ = admin.rowFor("carol")
+	if r := admin.post("/sessions/"+id+"/ban", url.Values{"duration": {"1h"}, "reason": {"password guessing"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("ban: %d\n%s", r.status, r.body)
+	}
+	ban := hook.wait("ban.added", map[string]any{"address": "127.0.0.2", "by": "admin", "reason": "password guessing"})
+	if ban.Data["until"] == nil {
+		t.Errorf("ban.added of an hour's ban has no until: %v", ban.Data)
+	}
+	hook.wait("session.disconnected", map[string]any{"session_id": id, "action": "disconnect and ban"})
+	banID := strconv.FormatFloat(ban.Data["ban_id"].(float64), 'f', 0, 64)
+	if r := admin.post("/bans/"+banID+"/lift", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("lift: %d\n%s", r.status, r.body)
+	}
+	hook.wait("ban.lifted", map[string]any{"address": "127.0.0.2", "by": "admin", "banned_by": "admin"})
+
+	// Account changes in the panel.
+	if r := admin.post("/accounts/bob/disable", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("disable: %d\n%s", r.status, r.body)
+	}
+	hook.wait("account.disabled", map[string]any{"login": "bob", "customer": "acme", "by": "admin"})
+	if r := admin.post("/accounts/bob/enable", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("enable: %d\n%s", r.status, r.body)
+	}
+	hook.wait("account.enabled", map[string]any{"login": "bob", "by": "admin"})
+
+	// Each event once, each with its own id.
+	ids := map[string]bool{}
+	for _, e := range hook.events() {
+		if ids[e.ID] {
+			t.Errorf("event %s delivered twice: %+v", e.ID, e)
+		}
+		ids[e.ID] = true
+	}
+	metricsURL := regexp.MustCompile(`Metrics at (\S+)`).FindStringSubmatch(in.stdout.String())[1]
+	resp, err := http.Get(metricsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"ftppanel_webhook_events_delivered_total ", "ftppanel_webhook_events_dropped_total 0", "ftppanel_webhook_events_failed_total 0"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(in.stdout.String()+in.stderr.String(), hookSecret) {
+		t.Error("the server printed the webhook secret")
+	}
+}
+
+// A hook that does not answer holds up no FTP login; what happened meanwhile
+// reaches it when it is back.
+func TestWebhookDownDoesNotHoldLogins(t *testing.T) {
+	t.Parallel()
+	hook := newTestHook(t, true)
+	in := start(t, "--webhook-url", hook.srv.URL, "--webhook-secret", hookSecret)
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	for range 3 {
+		c := in.ftpLogin("bob")
+		if _, err := c.List("/"); err != nil {
+			t.Fatalf("LIST while the hook is down: %v", err)
+		}
+		if err := c.Quit(); err != nil {
+			t.Fatalf("QUIT: %v", err)
+		}
+	}
+	waitFor(t, "the hook to be tried", func() bool {
+		hook.mu.Lock()
+		defer hook.mu.Unlock()
+		return hook.tries > 0
+	})
+	if n := len(hook.events()); n != 0 {
+		t.Fatalf("a hook that is down took %d events", n)
+	}
+	hook.comeBack()
+	waitFor(t, "3 sessions started and ended", func() bool {
+		var starts, ends int
+		for _, e := range hook.events() {
+			switch e.Type {
+			case "session.started":
+				starts++
+			case "session.ended":
+				ends++
+			}
+		}
+		return starts == 3 && ends == 3
+	})
+}
+
+// The secret, and a password in the hook's URL, stay out of --print-config.
+func TestWebhookSecretNotPrinted(t *testing.T) {
+	out, _, err := runCmd(t, func(string) string { return "" }, "serve", "--print-config",
+		"--webhook-url", "https://user:url-pw-9@hooks.example.com/ftp", "--webhook-secret", hookSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, hookSecret) || strings.Contains(out, "url-pw-9") || !strings.Contains(out, "webhook-url") {
+		t.Errorf("--print-config:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"--webhook-url", "http://127.0.0.1:9/x"},              // no secret
+		{"--webhook-secret", hookSecret},                       // no URL
+		{"--webhook-url", "ftp://x/", "--webhook-secret", "s"}, // not HTTP
+	} {
+		if _, _, err := runCmd(t, func(string) string { return "" }, append([]string{"serve"}, args...)...); err == nil ||
+			strings.Contains(err.Error(), hookSecret) {
+			t.Errorf("serve %v: %v, want a refusal that does not show the secret", args, err)
+		}
+	}
+}
