@@ -33,8 +33,8 @@ const (
 	// The retry waits: FirstRetry, doubling up to MaxRetryWait, each with jitter.
 	FirstRetry   = time.Second
 	MaxRetryWait = 5 * time.Minute
-	// dropLogEvery is how often at most a full queue is logged.
-	dropLogEvery = time.Minute
+	// logEvery is how often at most dropped and given up events are logged.
+	logEvery = time.Minute
 )
 
 // Headers of every delivery.
@@ -84,11 +84,34 @@ type Hooks struct {
 
 	delivered, failed, dropped atomic.Int64
 
-	dropLog struct {
-		sync.Mutex
-		last   time.Time
-		unsaid int64 // dropped since the last log line
+	// The log says at most once every logEvery that events were dropped or
+	// given up, with how many since it last said so.
+	dropLog, giveUpLog everyMinute
+	// failing is whether the last attempt failed; only the sender uses it, to
+	// log when the hook stops and starts taking events, not every failure.
+	failing bool
+}
+
+// everyMinute counts what happened since the last log line about it, and says
+// when the next is due.
+type everyMinute struct {
+	mu     sync.Mutex
+	last   time.Time
+	unsaid int64
+}
+
+// add counts one more and, when a line is due, returns how many it should
+// name (and starts counting again); 0 when none is due.
+func (m *everyMinute) add(now time.Time) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.unsaid++
+	if !m.last.IsZero() && now.Sub(m.last) < logEvery {
+		return 0
 	}
+	n := m.unsaid
+	m.last, m.unsaid = now, 0
+	return n
 }
 
 // Start returns hooks whose sender runs until Close.
@@ -125,7 +148,9 @@ func newClient() *http.Client {
 	tr.TLSHandshakeTimeout = 5 * time.Second
 	tr.ResponseHeaderTimeout = DefaultTimeout
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 2, 2
-	return &http.Client{Timeout: DefaultTimeout, Transport: tr}
+	return &http.Client{Timeout: DefaultTimeout, Transport: tr,
+		// A redirect is not delivery: followed, a POST would become a GET.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // Backoff is the default wait before retry number attempt: FirstRetry doubled
@@ -162,19 +187,10 @@ func (h *Hooks) Send(typ string, at time.Time, data any) {
 }
 
 // droppedOne counts an event pushed out of a full queue and logs it, at most
-// once every dropLogEvery.
+// once every logEvery.
 func (h *Hooks) droppedOne() {
 	h.dropped.Add(1)
-	now := h.cfg.Now()
-	h.dropLog.Lock()
-	h.dropLog.unsaid++
-	n := h.dropLog.unsaid
-	say := h.dropLog.last.IsZero() || now.Sub(h.dropLog.last) >= dropLogEvery
-	if say {
-		h.dropLog.last, h.dropLog.unsaid = now, 0
-	}
-	h.dropLog.Unlock()
-	if say {
+	if n := h.dropLog.add(h.cfg.Now()); n > 0 {
 		h.log.Warn("webhook queue full: dropped the oldest events", slog.Int64("dropped", n),
 			slog.Int("queue_size", h.cfg.QueueSize))
 	}
@@ -208,20 +224,26 @@ func (h *Hooks) deliver(e *event) bool {
 		err := h.post(e)
 		if err == nil {
 			h.delivered.Add(1)
+			if h.failing {
+				h.failing = false
+				h.log.Info("webhook takes events again", slog.String("event", e.typ), slog.Int("attempts", attempt))
+			}
 			return true
+		}
+		if !h.failing {
+			h.failing = true
+			h.log.Warn("webhook delivery failed; retrying with backoff", slog.String("event", e.typ),
+				slog.String("id", e.id), slog.Any("error", err))
 		}
 		if h.cfg.Now().Sub(e.at) >= h.cfg.MaxAge {
 			h.failed.Add(1)
-			h.log.Warn("webhook event given up", slog.String("event", e.typ), slog.String("id", e.id),
-				slog.Int("attempts", attempt), slog.Any("error", err))
+			if n := h.giveUpLog.add(h.cfg.Now()); n > 0 {
+				h.log.Warn("webhook events given up", slog.Int64("events", n), slog.Duration("retried_for", h.cfg.MaxAge),
+					slog.String("last_event", e.typ), slog.String("last_id", e.id), slog.Any("error", err))
+			}
 			return true
 		}
-		wait := h.cfg.Backoff(attempt)
-		if attempt == 1 {
-			h.log.Warn("webhook delivery failed; retrying", slog.String("event", e.typ), slog.String("id", e.id),
-				slog.Duration("in", wait), slog.Any("error", err))
-		}
-		timer := time.NewTimer(wait)
+		timer := time.NewTimer(h.cfg.Backoff(attempt))
 		select {
 		case <-timer.C:
 		case <-h.stop:

@@ -3,6 +3,7 @@ package hooks
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,6 +45,9 @@ func newHook(t *testing.T, answer func(n int) int) *hook {
 }
 
 func (h *hook) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/hook" {
+		h.t.Errorf("%s %s, want POST /hook", r.Method, r.URL.Path)
+	}
 	body, _ := io.ReadAll(r.Body)
 	if got, want := r.Header.Get(SignatureHeader), Sign(testSecret, body); got != want {
 		h.t.Errorf("signature %q, want %q", got, want)
@@ -62,6 +66,9 @@ func (h *hook) serve(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()
 		h.got = append(h.got, received{r.Header.Get(EventHeader), r.Header.Get(DeliveryHeader), m})
 		h.mu.Unlock()
+	}
+	if status/100 == 3 {
+		w.Header().Set("Location", "/elsewhere")
 	}
 	w.WriteHeader(status)
 }
@@ -87,7 +94,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func start(t *testing.T, h *hook, cfg Config) *Hooks {
-	cfg.URL, cfg.Secret, cfg.Logger = h.srv.URL, testSecret, quiet()
+	cfg.URL, cfg.Secret, cfg.Logger = h.srv.URL+"/hook", testSecret, quiet()
 	if cfg.Backoff == nil {
 		cfg.Backoff = func(int) time.Duration { return 0 }
 	}
@@ -344,5 +351,32 @@ func TestEventData(t *testing.T) {
 	}
 	if d := data(7); d["until"] != "2026-05-01T11:00:00Z" || d["by"] != "carol" || d["banned_by"] != "admin" {
 		t.Errorf("ban.lifted data %v", d)
+	}
+}
+
+// A redirect is not a delivery: the event is sent again to the same URL.
+func TestRedirectIsNotDelivery(t *testing.T) {
+	h := newHook(t, func(n int) int {
+		if n == 1 {
+			return http.StatusFound
+		}
+		return http.StatusOK
+	})
+	hk := start(t, h, Config{})
+	hk.Send("moved", time.Now(), nil)
+	waitFor(t, "the delivery", func() bool { return hk.Stats().Delivered == 1 })
+	if h.tries.Load() != 2 {
+		t.Errorf("%d requests, want the refused one and its retry", h.tries.Load())
+	}
+}
+
+// A full queue and events given up are logged at most once a minute, with
+// how many since the last line.
+func TestDropsAreLoggedOnceAMinute(t *testing.T) {
+	var m everyMinute
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	got := []int64{m.add(t0), m.add(t0.Add(time.Second)), m.add(t0.Add(30 * time.Second)), m.add(t0.Add(61 * time.Second)), m.add(t0.Add(62 * time.Second))}
+	if want := []int64{1, 0, 0, 3, 0}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lines name %v, want %v", got, want)
 	}
 }
