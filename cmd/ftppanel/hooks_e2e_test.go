@@ -148,7 +148,8 @@ func jsonText(v any) string {
 func TestWebhookEvents(t *testing.T) {
 	t.Parallel()
 	hook := newTestHook(t, false)
-	in := start(t, "--webhook-url", hook.srv.URL+"/ftp-events", "--webhook-secret", hookSecret, "--metrics-addr", "127.0.0.1:0")
+	in := start(t, "--webhook-url", hook.srv.URL+"/ftp-events", "--webhook-secret", hookSecret, "--metrics-addr", "127.0.0.1:0",
+		"--ban-after", "2")
 	in.addCustomer("acme")
 	in.addFTPUser("bob", "acme")
 	in.addFTPUser("carol", "acme")
@@ -210,6 +211,17 @@ func TestWebhookEvents(t *testing.T) {
 		t.Fatalf("lift: %d\n%s", r.status, r.body)
 	}
 	hook.wait("ban.lifted", map[string]any{"address": "127.0.0.2", "by": "admin", "banned_by": "admin"})
+
+	// The server's own ban, after failed logins.
+	for range 2 {
+		guess := in.rawDialFrom("127.0.0.3")
+		guess.cmd(331, "USER bob")
+		guess.text.PrintfLine("PASS wrong") // 530, or 421 once it is the one that bans
+		if code, _, err := guess.text.ReadResponse(0); err != nil && code != 530 && code != 421 {
+			t.Fatalf("a wrong password: %d %v", code, err)
+		}
+	}
+	hook.wait("ban.added", map[string]any{"address": "127.0.0.3", "by": "defender"})
 
 	// Account changes in the panel.
 	if r := admin.post("/accounts/bob/disable", nil); r.status != http.StatusSeeOther {
@@ -305,5 +317,75 @@ func TestWebhookSecretNotPrinted(t *testing.T) {
 			strings.Contains(err.Error(), hookSecret) {
 			t.Errorf("serve %v: %v, want a refusal that does not show the secret", args, err)
 		}
+	}
+}
+
+// In a fleet each event is sent once, by the node where it happens: a ban made
+// on a reaches b, which does not send it again; b's own session ends are b's.
+func TestFleetWebhookEventsOncePerNode(t *testing.T) {
+	t.Parallel()
+	hook := newTestHook(t, false)
+	ns := startNATS(t)
+	bin := buildBinary(t)
+	hookArgs := []string{"--webhook-url", hook.srv.URL, "--webhook-secret", hookSecret}
+	a, b := startNode(t, bin, "a", ns.clientURL, hookArgs...), startNode(t, bin, "b", ns.clientURL, hookArgs...)
+	for _, n := range []*fleetNode{a, b} {
+		n.addCustomer("acme")
+		n.addFTPUser("bob", "acme")
+	}
+	onB := b.rawDialFrom("127.0.0.8")
+	onB.login("bob")
+	started := hook.wait("session.started", map[string]any{"remote_ip": "127.0.0.8", "node": "b"})
+	if started.Node != "b" {
+		t.Errorf("b's session.started sent by %q", started.Node)
+	}
+	id := started.Data["session_id"].(string)
+
+	admin := a.signInAdmin()
+	waitFor(t, "b's session on a's panel", func() bool { return admin.sessionNodes("?node=b")[id] == "b" })
+	if r := admin.post("/sessions/"+id+"/ban", url.Values{"duration": {"24h"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("ban: status %d\n%s", r.status, r.body)
+	}
+	if e := hook.wait("ban.added", map[string]any{"address": "127.0.0.8"}); e.Node != "a" {
+		t.Errorf("ban.added sent by %q, want a", e.Node)
+	}
+	if e := hook.wait("session.disconnected", map[string]any{"session_id": id}); e.Node != "a" || e.Data["by"] != "admin" {
+		t.Errorf("session.disconnected %+v, want it from a, by admin", e)
+	}
+	if e := hook.wait("session.ended", map[string]any{"session_id": id}); e.Node != "b" || e.Data["end_kind"] != "disconnected" {
+		t.Errorf("session.ended %+v, want it from b, disconnected", e)
+	}
+
+	// b lifts the ban it has from a: one ban.lifted, from b; and b sent no
+	// ban.added of its own before it (b's events come in order).
+	bAdmin := b.signInAdmin()
+	var lift string
+	waitFor(t, "the ban on b's bans page", func() bool {
+		m := regexp.MustCompile(`action="(/bans/\d+/lift)"`).FindStringSubmatch(bAdmin.get("/bans").body)
+		if m != nil {
+			lift = m[1]
+		}
+		return m != nil
+	})
+	if r := bAdmin.post(lift, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("lift on b: status %d", r.status)
+	}
+	if e := hook.wait("ban.lifted", map[string]any{"address": "127.0.0.8"}); e.Node != "b" {
+		t.Errorf("ban.lifted sent by %q, want b", e.Node)
+	}
+	waitFor(t, "the lift to reach a", func() bool { return !strings.Contains(admin.get("/bans").body, "127.0.0.8") })
+	// An event from a after the lift reached it: had a sent ban.lifted, it came first.
+	if r := admin.post("/accounts/bob/disable", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("disable on a: %d", r.status)
+	}
+	hook.wait("account.disabled", map[string]any{"login": "bob"})
+	count := map[string]int{}
+	for _, e := range hook.events() {
+		if e.Data["address"] == "127.0.0.8" {
+			count[e.Type+" from "+e.Node]++
+		}
+	}
+	if len(count) != 2 || count["ban.added from a"] != 1 || count["ban.lifted from b"] != 1 {
+		t.Errorf("ban events %v, want one ban.added from a and one ban.lifted from b", count)
 	}
 }
