@@ -8,7 +8,9 @@ import (
 
 // OnBan hears of a ban added, made longer and lifted, not of one that changes
 // nothing; OnAudit of each entry RecordAudit takes, with its time and node.
-func TestOnBanAndOnAudit(t *testing.T) {
+func TestOnBanAndOnAudit(t *testing.T) { forEachStore(t, testOnBanAndOnAudit) }
+
+func testOnBanAndOnAudit(t *testing.T) {
 	db := mustOpen(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
