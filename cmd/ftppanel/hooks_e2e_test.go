@@ -308,6 +308,11 @@ func TestWebhookSecretNotPrinted(t *testing.T) {
 	if strings.Contains(out, hookSecret) || strings.Contains(out, "url-pw-9") || !strings.Contains(out, "webhook-url") {
 		t.Errorf("--print-config:\n%s", out)
 	}
+	env := map[string]string{"FTPPANEL_WEBHOOK_URL": "https://hooks.example.com/ftp", "FTPPANEL_WEBHOOK_SECRET": hookSecret}
+	out, _, err = runCmd(t, func(k string) string { return env[k] }, "serve", "--print-config")
+	if err != nil || strings.Contains(out, hookSecret) || !strings.Contains(out, `webhook-secret = "********"`) {
+		t.Errorf("--print-config with the secret in the environment: %v\n%s", err, out)
+	}
 	for _, args := range [][]string{
 		{"--webhook-url", "http://127.0.0.1:9/x"},              // no secret
 		{"--webhook-secret", hookSecret},                       // no URL

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -172,7 +173,9 @@ func (s *service) startHooks() {
 	s.registry.OnEnd = h.SessionEnded // the FTP server adds its history before it
 	s.db.OnAudit = h.Audited
 	s.db.OnBan = func(c store.BanChange) { h.Ban(c, s.db.Now()) }
-	s.log.Info("sending events to the web hook", slog.String("url", store.RedactURL(s.cfg.WebhookURL)))
+	if u, err := url.Parse(s.cfg.WebhookURL); err == nil { // checked; the host alone, as the path or query may hold a token
+		s.log.Info("sending events to the web hook", slog.String("host", u.Host))
+	}
 }
 
 // joinFleet starts the fleet's NATS server when this node runs it, and joins

@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -288,6 +289,9 @@ func (h *Hooks) post(e *event) error {
 	req.Header.Set(DeliveryHeader, e.id)
 	req.Header.Set(SignatureHeader, Sign(h.cfg.Secret, e.body))
 	resp, err := h.cfg.Client.Do(req)
+	if urlErr, ok := err.(*url.Error); ok {
+		err = urlErr.Err // without the URL, whose query may hold a token, in the log
+	}
 	if err != nil {
 		return err
 	}
