@@ -45,7 +45,7 @@ type testHook struct {
 	mu    sync.Mutex
 	got   []hookEvent
 	tries int
-	back  chan struct{} // closed when the hook is up; nil: it always was
+	back  chan struct{} // closed when the hook is up; nil: it always was (set once, at the start)
 }
 
 func newTestHook(t testing.TB, down bool) *testHook {
@@ -73,18 +73,18 @@ func (h *testHook) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mu.Lock()
 	h.tries++
-	back := h.back
 	h.mu.Unlock()
-	if back != nil {
+	if h.back != nil {
 		select {
-		case <-back:
-		case <-r.Context().Done():
+		case <-h.back: // up
+		default: // down: a request made now fails, however long it waits
+			select {
+			case <-h.back:
+			case <-r.Context().Done():
+			}
+			http.Error(w, "was down", http.StatusServiceUnavailable)
+			return
 		}
-		http.Error(w, "was down", http.StatusServiceUnavailable)
-		h.mu.Lock()
-		h.back = nil // up from now on
-		h.mu.Unlock()
-		return
 	}
 	var e hookEvent
 	dec := json.NewDecoder(bytes.NewReader(body))
