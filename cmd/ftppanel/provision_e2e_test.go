@@ -559,3 +559,27 @@ func TestFleetProvisioningReachesEveryNode(t *testing.T) {
 		t.Error("bob still logs in on b")
 	}
 }
+
+// TestProvisioningAPIChangesAreHookEvents: what the API changes reaches the
+// host's web hook as the panel's changes do, under the token's user.
+func TestProvisioningAPIChangesAreHookEvents(t *testing.T) {
+	t.Parallel()
+	hook := newTestHook(t, false)
+	in := start(t, "--webhook-url", hook.srv.URL+"/ftp-events", "--webhook-secret", hookSecret)
+	admin := in.apiToken("admin")
+	script := in.browser()
+	apiDecode(t, script.apiJSON(http.MethodPost, "/api/v1/customers", admin, `{"name": "acme", "password": "acme-password"}`), http.StatusCreated, &struct{}{})
+	hook.wait("audit", map[string]any{"action": "create customer", "by": "admin", "customer": "acme"})
+	acme := in.apiToken("acme")
+	var bob provisionedAccount
+	apiDecode(t, script.apiJSON(http.MethodPost, "/api/v1/accounts", acme, `{"login": "bob"}`), http.StatusCreated, &bob)
+	created := hook.wait("account.created", map[string]any{"by": "acme", "login": "bob", "customer": "acme"})
+	if strings.Contains(jsonText(created.Data), bob.Password) {
+		t.Errorf("the event tells the random password: %v", created.Data)
+	}
+	apiDecode(t, script.api(http.MethodPost, "/api/v1/accounts/bob/disable", acme), http.StatusOK, &struct{}{})
+	hook.wait("account.disabled", map[string]any{"by": "acme", "login": "bob"})
+	apiDecode(t, script.api(http.MethodDelete, "/api/v1/customers/acme?cascade=true", admin), http.StatusOK, &struct{}{})
+	hook.wait("account.deleted", map[string]any{"by": "admin", "login": "bob", "customer": "acme"})
+	hook.wait("audit", map[string]any{"action": "delete customer", "by": "admin", "customer": "acme"})
+}
