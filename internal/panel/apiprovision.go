@@ -38,12 +38,15 @@ func (p *Panel) readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxProvisionBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
+	var tooLarge *http.MaxBytesError
 	if err == nil {
-		if _, next := dec.Token(); next != io.EOF {
-			err = cmpErr(next, errors.New("more than one JSON value"))
+		// Only white space may follow, and it counts toward the limit too.
+		if _, next := dec.Token(); next != io.EOF && !errors.As(next, &tooLarge) {
+			err = errors.New("more than one JSON value")
+		} else if next != io.EOF {
+			err = next
 		}
 	}
-	var tooLarge *http.MaxBytesError
 	switch {
 	case err == nil:
 		return true
@@ -55,15 +58,6 @@ func (p *Panel) readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		p.apiError(w, r, http.StatusBadRequest, "malformed JSON body: "+strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return false
-}
-
-// cmpErr is err when it is one (a read that failed), else fallback.
-func cmpErr(err, fallback error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return err
-	}
-	return fallback
 }
 
 // apiInvalid answers 422: the body is well formed, but field's value breaks a rule.
