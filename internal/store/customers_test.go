@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestCustomerList(t *testing.T) { forEachStore(t, testCustomerList) }
@@ -141,4 +142,54 @@ func testDeleteCustomer(t *testing.T) {
 			t.Error("DeleteCustomer(root) deleted the admin")
 		}
 	})
+}
+
+func TestDeletedCustomerNameNotReused(t *testing.T) {
+	forEachStore(t, testDeletedCustomerNameNotReused)
+}
+
+// A customer sees the history and audit rows under its name, and those rows
+// outlive the customer: a new customer given a deleted one's name must not
+// inherit them, so the name is refused while such rows exist.
+func testDeletedCustomerNameNotReused(t *testing.T) {
+	ctx := t.Context()
+	for _, table := range []string{"history", "audit"} {
+		t.Run(table, func(t *testing.T) {
+			db := mustOpen(t)
+			if err := db.AddCustomer(ctx, "acme", customerPW); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			var err error
+			if table == "history" {
+				err = db.RecordHistory(ctx, []HistoryEntry{{SessionID: "s1", FTPLogin: "bob", Customer: "acme",
+					RemoteIP: "192.0.2.1", ConnectedAt: now, LoggedInAt: now, EndedAt: now, EndReason: "quit"}})
+			} else {
+				err = db.RecordAudit(ctx, AuditEntry{At: now, Actor: "root", Action: "disconnect", FTPLogin: "bob", Customer: "acme"})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.DeleteCustomer(ctx, "acme"); err != nil {
+				t.Fatal(err)
+			}
+			err = db.AddCustomer(ctx, "acme", customerPW)
+			if !errors.Is(err, ErrExists) {
+				t.Fatalf("AddCustomer(acme) after deleting the acme with %s rows = %v, want ErrExists", table, err)
+			}
+			if mustCustomerExists(t, db, "acme") {
+				t.Error("the refused customer was created")
+			}
+			// A name without records is still free after a delete.
+			if err := db.AddCustomer(ctx, "globex", customerPW); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.DeleteCustomer(ctx, "globex"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.AddCustomer(ctx, "globex", customerPW); err != nil {
+				t.Errorf("AddCustomer(globex) after deleting a globex without records = %v", err)
+			}
+		})
+	}
 }
