@@ -35,10 +35,10 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# The end-to-end tests that touch the store (accounts, panel sign-in, tokens,
+# The end-to-end tests that touch the store (accounts, provisioning, panel sign-in, tokens,
 # login links, history, audit, bans, the commands), run a second time on a
 # throwaway PostgreSQL store; internal/store's own tests run on both every time.
-PG_E2E_TESTS ?= ^(TestAccount.*|TestPanelSignIn.*|TestChangePanelPassword|TestTokensFromThePanel|TestLoginLinks|TestHistory.*|TestAudit.*|TestCLI.*|TestAPITokensSeeAndTouchOnlyTheirScope|TestRepeatedFailedLoginsBanTheAddress|TestOneBanPerAddressWhoeverBans|TestABurstOfFailuresBansOnce|TestDisconnectAndBanAnAddress|TestChangingAnAccountEndsItsSessions|TestFleetOnASharedStore)$$
+PG_E2E_TESTS ?= ^(TestAccount.*|TestPanelSignIn.*|TestChangePanelPassword|TestTokensFromThePanel|TestLoginLinks|TestHistory.*|TestAudit.*|TestCLI.*|TestAPITokensSeeAndTouchOnlyTheirScope|TestProvisioningAPI.*|TestFleetProvisioningReachesEveryNode|TestRepeatedFailedLoginsBanTheAddress|TestOneBanPerAddressWhoeverBans|TestABurstOfFailuresBansOnce|TestDisconnectAndBanAnAddress|TestChangingAnAccountEndsItsSessions|TestFleetOnASharedStore|TestWebhookEvents)$$
 
 # ./deploy, which docker-check runs alone, is one of the packages of ./...
 test: lint axe

@@ -17,8 +17,8 @@ import (
 // store was out of reach for too long.
 type LostRows func() (history, audit int64)
 
-// Handler serves the metrics at any path; lost may be nil.
-func Handler(reg *session.Registry, lost LostRows) http.Handler {
+// Handler serves the metrics at any path, with those of extra; lost may be nil.
+func Handler(reg *session.Registry, lost LostRows, extra ...prometheus.Collector) http.Handler {
 	if lost == nil {
 		lost = func() (int64, int64) { return 0, 0 }
 	}
@@ -29,6 +29,7 @@ func Handler(reg *session.Registry, lost LostRows) http.Handler {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	pr.MustRegister(extra...)
 	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
 }
 

@@ -25,7 +25,7 @@ func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 		p.renderAccounts(w, r, http.StatusBadRequest, "", form)
 		return
 	}
-	err = p.store.AddFTPAccount(r.Context(), a.login, a.customer, a.password)
+	err = p.addAccount(r, a.login, a.customer, a.password)
 	switch {
 	case errors.Is(err, store.ErrExists):
 		// Logins are one namespace for every customer: say it is taken, not whose.
@@ -40,8 +40,6 @@ func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 		p.renderAccounts(w, r, http.StatusBadRequest, "", form)
 		return
 	}
-	info := store.FTPAccountInfo{FTPAccount: store.FTPAccount{Login: a.login, Customer: a.customer}}
-	p.auditAccount(r, "create account", info, "home directory "+accountHome(a.login))
 	setFlash(w, r, tr(r, "FlashAccountAdded", "Login", a.login, "Home", accountHome(a.login)))
 	seeOther(w, r, "/accounts")
 }

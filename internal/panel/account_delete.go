@@ -14,9 +14,7 @@ func (p *Panel) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ended, err := p.changeAccount(r, "delete account", a, func() error {
-		return p.store.DeleteFTPAccount(r.Context(), a.Login)
-	})
+	ended, err := p.deleteAccountNow(r, a)
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return

@@ -14,9 +14,7 @@ func (p *Panel) disableAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ended, err := p.changeAccount(r, "disable account", a, func() error {
-		return p.store.SetFTPDisabled(r.Context(), a.Login, true)
-	})
+	ended, err := p.disableAccountNow(r, a)
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return

@@ -13,7 +13,7 @@ func (p *Panel) enableAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := p.store.SetFTPDisabled(r.Context(), a.Login, false)
+	err := p.enableAccountNow(r, a)
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return
@@ -22,7 +22,6 @@ func (p *Panel) enableAccount(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	p.auditAccount(r, "enable account", a, "")
 	setFlash(w, r, tr(r, "FlashAccountEnabled", "Login", a.Login))
 	seeOther(w, r, "/accounts")
 }

@@ -28,9 +28,7 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		}))
 		return
 	}
-	ended, err := p.changeAccount(r, "change password", a, func() error {
-		return p.store.SetFTPPassword(r.Context(), a.Login, pw)
-	})
+	ended, err := p.setAccountPassword(r, a, pw)
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,12 +26,7 @@ import (
 // act on it; otherwise it answers 404, the same for another customer's account
 // as for one that does not exist.
 func (p *Panel) accountFor(w http.ResponseWriter, r *http.Request) (store.FTPAccountInfo, bool) {
-	login := chi.URLParam(r, "login")
-	if store.ValidateName("FTP login", login) != nil {
-		p.accountNotFound(w, r)
-		return store.FTPAccountInfo{}, false
-	}
-	a, err := p.store.FTPAccountIn(r.Context(), accountScope(currentUser(r)), login)
+	a, err := p.findAccount(r)
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return store.FTPAccountInfo{}, false
@@ -40,6 +36,16 @@ func (p *Panel) accountFor(w http.ResponseWriter, r *http.Request) (store.FTPAcc
 		return store.FTPAccountInfo{}, false
 	}
 	return a, true
+}
+
+// findAccount looks up the FTP account the URL names within the signed-in
+// user's scope: ErrNotFound for another customer's, as for one that does not exist.
+func (p *Panel) findAccount(r *http.Request) (store.FTPAccountInfo, error) {
+	login := chi.URLParam(r, "login")
+	if store.ValidateName("FTP login", login) != nil {
+		return store.FTPAccountInfo{}, fmt.Errorf("FTP account %q: %w", login, store.ErrNotFound)
+	}
+	return p.store.FTPAccountIn(r.Context(), accountScope(currentUser(r)), login)
 }
 
 func (p *Panel) accountNotFound(w http.ResponseWriter, r *http.Request) {
@@ -135,6 +141,52 @@ func passwordRule(pw string) error {
 	return sayError("PasswordNotUTF8")
 }
 
+// The changes to an FTP account, made as the signed-in user, the same from the
+// panel's pages and from the API: each is audited, and those that end sessions
+// disconnect them at once (changeAccount).
+
+// addAccount creates an FTP account for customer and audits it.
+func (p *Panel) addAccount(r *http.Request, login, customer, password string) error {
+	if err := p.store.AddFTPAccount(r.Context(), login, customer, password); err != nil {
+		return err
+	}
+	info := store.FTPAccountInfo{FTPAccount: store.FTPAccount{Login: login, Customer: customer}}
+	p.auditAccount(r, "create account", info, "home directory "+accountHome(login))
+	return nil
+}
+
+// setAccountPassword gives the account a new password; it returns how many
+// sessions it ended.
+func (p *Panel) setAccountPassword(r *http.Request, a store.FTPAccountInfo, password string) (int, error) {
+	return p.changeAccount(r, "change password", a, func() error {
+		return p.store.SetFTPPassword(r.Context(), a.Login, password)
+	})
+}
+
+// disableAccountNow stops the account logging in; it returns how many sessions it ended.
+func (p *Panel) disableAccountNow(r *http.Request, a store.FTPAccountInfo) (int, error) {
+	return p.changeAccount(r, "disable account", a, func() error {
+		return p.store.SetFTPDisabled(r.Context(), a.Login, true)
+	})
+}
+
+// enableAccountNow lets a disabled account log in again.
+func (p *Panel) enableAccountNow(r *http.Request, a store.FTPAccountInfo) error {
+	if err := p.store.SetFTPDisabled(r.Context(), a.Login, false); err != nil {
+		return err
+	}
+	p.auditAccount(r, "enable account", a, "")
+	return nil
+}
+
+// deleteAccountNow removes the account (its files stay); it returns how many
+// sessions it ended.
+func (p *Panel) deleteAccountNow(r *http.Request, a store.FTPAccountInfo) (int, error) {
+	return p.changeAccount(r, "delete account", a, func() error {
+		return p.store.DeleteFTPAccount(r.Context(), a.Login)
+	})
+}
+
 // changeAccount makes a change that ends an FTP account's sessions (a new
 // password, disabled, deleted) and disconnects them at once, as the signed-in
 // user; it writes the audit log and returns how many sessions it ended.
@@ -173,6 +225,9 @@ func (p *Panel) changeAccount(r *http.Request, action string, a store.FTPAccount
 // auditAccount logs and records what the signed-in user did to an FTP account.
 func (p *Panel) auditAccount(r *http.Request, action string, a store.FTPAccountInfo, detail string) {
 	u := currentUser(r)
+	if viaAPI(r) {
+		detail = strings.TrimPrefix(detail+" (through the API)", " ")
+	}
 	p.log.Info("FTP account "+action, slog.String("by", u.Name), slog.String("login", a.Login),
 		slog.String("customer", a.Customer), slog.String("detail", detail))
 	// The change is made; the row must be written even if the browser has gone.

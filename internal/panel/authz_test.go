@@ -133,6 +133,22 @@ var routeRules = map[string]routeRule{
 	"GET /login-link/{token}":  {access: public, ok: http.StatusNotFound},
 	"POST /api/v1/login-links": {access: apiAdmin, json: `{"customer": "acme"}`, ok: http.StatusCreated},
 	"GET /api/v1/nodes":        {access: apiAdmin},
+
+	// Provisioning: customers are administrators' business; a customer's token
+	// manages its own FTP accounts and finds nobody else's.
+	"POST /api/v1/customers":                {access: apiAdmin, json: `{"name": "newco", "password": "newco-password"}`, ok: http.StatusCreated},
+	"GET /api/v1/customers":                 {access: apiAdmin},
+	"GET /api/v1/customers/{name}":          {access: apiAdmin, path: "/api/v1/customers/acme"},
+	"PUT /api/v1/customers/{name}/password": {access: apiAdmin, path: "/api/v1/customers/acme/password", json: `{"password": "another-password"}`},
+	"DELETE /api/v1/customers/{name}":       {access: apiAdmin, path: "/api/v1/customers/acme?cascade=true"},
+	"POST /api/v1/accounts": {access: apiToken, owned: true,
+		json: `{"login": "newcomer", "customer": "acme", "password": "newcomer-password"}`, ok: http.StatusCreated},
+	"GET /api/v1/accounts":                  {access: apiToken},
+	"GET /api/v1/accounts/{login}":          {access: apiToken, owned: true},
+	"PUT /api/v1/accounts/{login}/password": {access: apiToken, owned: true, json: `{"password": "another-password"}`},
+	"POST /api/v1/accounts/{login}/disable": {access: apiToken, owned: true},
+	"POST /api/v1/accounts/{login}/enable":  {access: apiToken, owned: true},
+	"DELETE /api/v1/accounts/{login}":       {access: apiToken, owned: true},
 }
 
 // authzFixture is the panel with an admin (root), customer A (acme, FTP account
@@ -333,6 +349,15 @@ func (f *authzFixture) untouched(t *testing.T, who string) {
 	}
 	if u, err := f.db.APITokenUser(t.Context(), f.visitors["acme"].token); err != nil || u.Name != "acme" {
 		t.Errorf("%s's refused request revoked acme's API token: %v", who, err)
+	}
+	if _, err := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "newcomer"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("%s's refused request added an FTP account: %v", who, err)
+	}
+	if c, err := f.db.CustomerList(t.Context()); err != nil || len(c) != 2 {
+		t.Errorf("%s's refused request changed the customers: %+v, %v", who, c, err)
+	}
+	if _, err := f.db.AuthenticatePanelUser(t.Context(), "acme", "acme-password"); err != nil {
+		t.Errorf("%s's refused request changed acme's panel password: %v", who, err)
 	}
 	if bans, _ := f.db.Bans(t.Context()); len(bans) != 1 {
 		t.Errorf("%s's refused request changed the bans: %d in force", who, len(bans))

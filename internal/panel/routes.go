@@ -90,6 +90,20 @@ func (p *Panel) router() *chi.Mux {
 			r.Get("/v1/maintenance", p.apiGetMaintenance)
 			r.Post("/v1/maintenance", p.apiSetMaintenance)
 			r.Delete("/v1/maintenance", p.apiStopMaintenance)
+			// Provisioning, for a host's control panel: customers (administrators'
+			// tokens only) and FTP accounts (within the token's scope).
+			r.Post("/v1/customers", p.apiCreateCustomer)
+			r.Get("/v1/customers", p.apiListCustomers)
+			r.Get("/v1/customers/{name}", p.apiGetCustomer)
+			r.Put("/v1/customers/{name}/password", p.apiSetCustomerPassword)
+			r.Delete("/v1/customers/{name}", p.apiDeleteCustomer)
+			r.Post("/v1/accounts", p.apiCreateAccount)
+			r.Get("/v1/accounts", p.apiListAccounts)
+			r.Get("/v1/accounts/{login}", p.apiGetAccount)
+			r.Put("/v1/accounts/{login}/password", p.apiSetAccountPassword)
+			r.Post("/v1/accounts/{login}/disable", p.apiDisableAccount)
+			r.Post("/v1/accounts/{login}/enable", p.apiEnableAccount)
+			r.Delete("/v1/accounts/{login}", p.apiDeleteAccount)
 		})
 	})
 	return r

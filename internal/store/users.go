@@ -64,10 +64,25 @@ func (db *DB) AddCustomer(ctx context.Context, name, password string) error {
 	if err != nil {
 		return err
 	}
+	retired := false
 	err = db.inTx(ctx, func(tx *sqlTx) error {
+		// History and audit rows keep the customer's name after it is deleted,
+		// and a customer sees the rows under its name: a new customer given an
+		// old one's name would see the old one's records. Refuse the name.
+		var used int
+		err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM (SELECT 1 FROM session_history WHERE customer = ? LIMIT 1) h) +
+			(SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE customer = ? LIMIT 1) a)`, name, name).Scan(&used)
+		if err != nil {
+			return err
+		}
+		if used > 0 {
+			retired = true
+			return nil
+		}
 		now := db.timestamp()
 		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id`, name, now).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO customers (name, created_at) VALUES (?, ?) RETURNING id`, name, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -78,6 +93,9 @@ func (db *DB) AddCustomer(ctx context.Context, name, password string) error {
 	})
 	if isUniqueViolation(err) {
 		return fmt.Errorf("a customer or panel user named %q %w", name, ErrExists)
+	}
+	if err == nil && retired {
+		return fmt.Errorf("a deleted customer named %q still has history or audit records: that name %w; choose another", name, ErrExists)
 	}
 	return err
 }

@@ -1,0 +1,30 @@
+package panel
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ftppanel/ftppanel/internal/store"
+)
+
+// apiEnableAccount lets a disabled FTP account log in again; it answers with
+// the account.
+func (p *Panel) apiEnableAccount(w http.ResponseWriter, r *http.Request) {
+	if _, ok := p.apiQuery(w, r); !ok {
+		return
+	}
+	a, ok := p.apiAccountFor(w, r)
+	if !ok {
+		return
+	}
+	err := p.enableAccountNow(r, a)
+	if errors.Is(err, store.ErrNotFound) {
+		p.apiAccountNotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.apiServerError(w, r, err)
+		return
+	}
+	p.writeAccount(w, r, http.StatusOK, a.Login, "")
+}
