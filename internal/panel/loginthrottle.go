@@ -2,6 +2,7 @@ package panel
 
 import (
 	"context"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net"
 	"net/http"
 	"net/netip"
@@ -195,26 +196,16 @@ func tooManyAttempts(w http.ResponseWriter, r *http.Request, wait time.Duration)
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	l := loc(r)
-	text := l.N("WaitSeconds", secs)
-	if secs >= 60 {
-		text = l.N("WaitMinutes", (secs+59)/60)
-	}
-	return l.T("TooManySignIns", "Wait", text)
+	return l.T("TooManySignIns", "Wait", waitText(l, secs))
 }
 
-// waitText says a wait in whole seconds as people read it: "30 seconds", "5 minutes".
-func waitText(secs int) string {
+// waitText says a wait in whole seconds as people read it, in l's language:
+// "30 seconds", "5 minutes".
+func waitText(l *i18n.Locale, secs int) string {
 	if secs < 60 {
-		if secs == 1 {
-			return "1 second"
-		}
-		return strconv.Itoa(secs) + " seconds"
+		return l.N("WaitSeconds", secs)
 	}
-	mins := (secs + 59) / 60
-	if mins == 1 {
-		return "1 minute"
-	}
-	return strconv.Itoa(mins) + " minutes"
+	return l.N("WaitMinutes", (secs+59)/60)
 }
 
 // holdBack delays the answer to a failed sign-in, unless the client goes away.
