@@ -195,3 +195,27 @@ func TestLoginLinkCarriesLanguage(t *testing.T) {
 		t.Errorf("lang=tlh: lang %q, want acme's es", got)
 	}
 }
+
+// The panel's own answers, error pages and messages after a form, are in the
+// user's language too.
+func TestPanelAnswersInTheLanguage(t *testing.T) {
+	f := newAuthzFixture(t, newAuthzTemplate(t))
+	b := newBrowser(t, f, "de")
+	if body := b.do(http.MethodGet, "/no-such-page", nil).Body.String(); !strings.Contains(body, "Seite nicht gefunden") || pageLang(t, body) != "de" {
+		t.Errorf("404 for a German browser:\n%s", body)
+	}
+	b.signIn("root")
+	rec := b.do(http.MethodPost, "/sessions/"+f.bob.ID()+"/disconnect", url.Values{})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("disconnect: status %d", rec.Code)
+	}
+	if body := b.do(http.MethodGet, "/sessions", nil).Body.String(); !strings.Contains(body, "bob (192.0.2.1) getrennt") {
+		t.Errorf("the German message after a disconnect is missing:\n%s", body)
+	}
+	if body := b.do(http.MethodPost, "/sessions/"+f.bob.ID()+"/disconnect", url.Values{}).Body.String(); !strings.Contains(body, "Sitzung nicht gefunden") {
+		t.Errorf("an ended session in German:\n%s", body)
+	}
+	if body := b.do(http.MethodGet, "/history?page=0", nil).Body.String(); !strings.Contains(body, "Die Seitenzahl muss eine ganze Zahl von 1 bis") {
+		t.Errorf("a bad page number in German:\n%s", body)
+	}
+}
