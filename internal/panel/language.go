@@ -18,18 +18,26 @@ const languageCookieAge = 365 * 24 * 60 * 60
 // requireUser then puts in the signed-in user's own choice, if any.
 func (p *Panel) withLanguage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept-Language")
 		next.ServeHTTP(w, r.WithContext(i18n.WithLocale(r.Context(), i18n.For(browserLanguage(r)))))
 	})
 }
 
 // browserLanguage is the language a browser chose or asks for.
 func browserLanguage(r *http.Request) string {
-	if c, err := r.Cookie(languageCookie); err == nil {
-		if tag, ok := i18n.Supported(c.Value); ok {
-			return tag
-		}
+	if tag, ok := chosenLanguage(r); ok {
+		return tag
 	}
 	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// chosenLanguage is the language this browser chose with the switch, if any.
+func chosenLanguage(r *http.Request) (string, bool) {
+	c, err := r.Cookie(languageCookie)
+	if err != nil {
+		return "", false
+	}
+	return i18n.Supported(c.Value)
 }
 
 // inLanguage returns r speaking tag.

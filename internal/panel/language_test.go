@@ -83,6 +83,9 @@ func TestLanguageFromAcceptLanguage(t *testing.T) {
 		{"not a header;;", "en", "Sign in"},
 	} {
 		rec := newBrowser(t, f, c.accept).do(http.MethodGet, "/login", nil)
+		if !strings.Contains(rec.Header().Get("Vary"), "Accept-Language") {
+			t.Errorf("the sign-in page does not say it varies by Accept-Language: Vary %q", rec.Header().Get("Vary"))
+		}
 		body := rec.Body.String()
 		if got := pageLang(t, body); got != c.lang || !strings.Contains(body, ">"+c.text+"</h1>") {
 			t.Errorf("Accept-Language %q: <html lang=%q>, want %q with %q\n%s", c.accept, got, c.lang, c.text, body)
@@ -141,6 +144,32 @@ func TestLanguageSwitchIsRemembered(t *testing.T) {
 	if got := pageLang(t, root.do(http.MethodGet, "/sessions", nil).Body.String()); got != "es" {
 		t.Errorf("root with Accept-Language es: lang %q, want es", got)
 	}
+}
+
+// A language chosen on the sign-in page, before signing in, is the user's.
+func TestLanguageChosenBeforeSigningIn(t *testing.T) {
+	f := newAuthzFixture(t, newAuthzTemplate(t))
+	b := newBrowser(t, f, "en")
+	rec := b.do(http.MethodPost, "/language", url.Values{"lang": {"pt-BR"}, "next": {"/login"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
+		t.Fatalf("switch on the sign-in page: status %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if got := pageLang(t, b.do(http.MethodGet, "/login", nil).Body.String()); got != "pt-BR" {
+		t.Fatalf("the sign-in page after the switch: lang %q", got)
+	}
+	b.signIn("globex")
+	if u, _ := f.db.AuthenticatePanelUser(t.Context(), "globex", "globex-password"); u.Language != "pt-BR" {
+		t.Errorf("globex's language after signing in: %q, want pt-BR", u.Language)
+	}
+	if got := pageLang(t, newBrowser(t, f, "fr").signedInPage("globex", "/sessions")); got != "pt-BR" {
+		t.Errorf("globex in another browser: lang %q, want pt-BR", got)
+	}
+}
+
+func (b *browser) signedInPage(name, path string) string {
+	b.t.Helper()
+	b.signIn(name)
+	return b.do(http.MethodGet, path, nil).Body.String()
 }
 
 func TestLanguageSwitchRefusesBadInput(t *testing.T) {

@@ -49,7 +49,12 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setCookie(w, r, signInCookie, token, 0)
-	if u.Language != "" {
+	if tag, ok := chosenLanguage(r); ok && u.Language == "" {
+		// A language chosen on the sign-in page is the user's choice from now on.
+		if err := p.store.SetUserLanguage(r.Context(), u.ID, tag); err != nil {
+			p.log.Error("keep the language chosen before signing in", slog.String("username", u.Name), slog.Any("error", err))
+		}
+	} else if u.Language != "" {
 		// The sign-in page follows the user's language after they sign out.
 		setLanguageCookie(w, r, u.Language)
 	}
