@@ -5,6 +5,7 @@ package ftpmetrics
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -17,8 +18,9 @@ import (
 // store was out of reach for too long.
 type LostRows func() (history, audit int64)
 
-// Handler serves the metrics at any path; lost may be nil.
-func Handler(reg *session.Registry, lost LostRows) http.Handler {
+// Handler serves the metrics at any path; lost may be nil; more are further
+// collectors, such as CertificateExpiry.
+func Handler(reg *session.Registry, lost LostRows, more ...prometheus.Collector) http.Handler {
 	if lost == nil {
 		lost = func() (int64, int64) { return 0, 0 }
 	}
@@ -29,6 +31,7 @@ func Handler(reg *session.Registry, lost LostRows) http.Handler {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	pr.MustRegister(more...)
 	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
 }
 
@@ -86,4 +89,23 @@ func (c lostCollector) Collect(ch chan<- prometheus.Metric) {
 	history, audit := c.lost()
 	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(history), "session_history")
 	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(audit), "audit_log")
+}
+
+var certificateExpiryDesc = prometheus.NewDesc("ftppanel_tls_certificate_expiry_timestamp_seconds",
+	"When the FTPS certificate in use expires, in seconds since the Unix epoch; absent without FTPS.", nil, nil)
+
+// CertificateExpiry reports when the FTPS certificate in use expires; expiry
+// returns false when FTPS is off.
+func CertificateExpiry(expiry func() (time.Time, bool)) prometheus.Collector {
+	return certificateCollector{expiry}
+}
+
+type certificateCollector struct{ expiry func() (time.Time, bool) }
+
+func (c certificateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- certificateExpiryDesc }
+
+func (c certificateCollector) Collect(ch chan<- prometheus.Metric) {
+	if t, ok := c.expiry(); ok {
+		ch <- prometheus.MustNewConstMetric(certificateExpiryDesc, prometheus.GaugeValue, float64(t.Unix()))
+	}
 }

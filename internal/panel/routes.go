@@ -33,7 +33,7 @@ func (p *Panel) router() *chi.Mux {
 	r.Get("/login-link/{token}", p.redeemLoginLink)
 
 	r.Group(func(r chi.Router) {
-		r.Use(p.requireUser, p.withFleet, p.withMaintenance)
+		r.Use(p.requireUser, p.withFleet, p.withMaintenance, p.withCertificateWarning)
 		r.Get("/", redirectTo("/sessions"))
 		r.Post("/logout", p.logout)
 		r.Get("/sessions", p.showSessions)
@@ -89,6 +89,7 @@ func (p *Panel) router() *chi.Mux {
 			r.Get("/v1/maintenance", p.apiGetMaintenance)
 			r.Post("/v1/maintenance", p.apiSetMaintenance)
 			r.Delete("/v1/maintenance", p.apiStopMaintenance)
+			r.Get("/v1/tls", p.apiGetTLS)
 		})
 	})
 	return r
