@@ -153,8 +153,8 @@ func TestAPITLS(t *testing.T) {
 	}
 	want := map[string]any{
 		"tls": true, "node": "", "subject": "CN=ftp.example.com",
-		"dns_names": []any{"ftp.example.com", "www.example.com"},
-		"issuer":    "CN=R11,O=Let's Encrypt,C=US",
+		"dns_names":  []any{"ftp.example.com", "www.example.com"},
+		"issuer":     "CN=R11,O=Let's Encrypt,C=US",
 		"not_before": "2025-12-31T12:00:00Z", "not_after": "2026-03-31T12:00:00Z", "loaded_at": "2026-03-01T11:00:00Z",
 	}
 	gotJSON, _ := json.Marshal(got)
