@@ -330,4 +330,3 @@ func TestSIGHUPReloadsTheCertificate(t *testing.T) {
 		})
 	}
 }
-
