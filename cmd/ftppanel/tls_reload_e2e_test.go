@@ -37,6 +37,12 @@ type ftpsPair struct {
 
 func newFTPSPair(t *testing.T, name string) ftpsPair {
 	t.Helper()
+	return newFTPSPairFor(t, name, 90*24*time.Hour)
+}
+
+// newFTPSPairFor is newFTPSPair valid for the time given from now.
+func newFTPSPairFor(t *testing.T, name string, valid time.Duration) ftpsPair {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +52,7 @@ func newFTPSPair(t *testing.T, name string) ftpsPair {
 		Subject:      pkix.Name{CommonName: name},
 		DNSNames:     []string{"localhost"},
 		NotBefore:    time.Now().Add(-time.Hour).Truncate(time.Second),
-		NotAfter:     time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second),
+		NotAfter:     time.Now().Add(valid).Truncate(time.Second),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
