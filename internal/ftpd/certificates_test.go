@@ -119,18 +119,23 @@ func TestCertificatesReload(t *testing.T) {
 		t.Error("the TLS config still hands out the first pair")
 	}
 
-	for name, broken := range map[string]func(){
-		"a key that does not match": func() { replace(t, keyFile, other.key) },
-		"a certificate that is not one": func() {
+	for _, tc := range []struct {
+		name   string
+		broken func()
+		why    string
+	}{
+		{"a key that does not match", func() { replace(t, keyFile, other.key) }, "private key does not match public key"},
+		{"a certificate that is not one", func() {
 			replace(t, keyFile, b.key)
 			replace(t, certFile, []byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"))
-		},
-		"a missing key": func() { os.Remove(keyFile) },
+		}, "x509"},
+		{"a missing key", func() { replace(t, certFile, b.cert); os.Remove(keyFile) }, "no such file"},
 	} {
+		name := tc.name
 		before := logs.String()
-		broken()
-		if err := c.Reload("test"); err == nil {
-			t.Errorf("%s: reloaded without an error", name)
+		tc.broken()
+		if err := c.Reload("test"); err == nil || !strings.Contains(err.Error(), tc.why) {
+			t.Errorf("%s: reloaded with error %v, want one saying %q", name, err, tc.why)
 		}
 		if commonName(c) != "B" {
 			t.Errorf("%s: the pair in use became %q", name, commonName(c))
