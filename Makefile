@@ -38,7 +38,7 @@ lint:
 # The end-to-end tests that touch the store (accounts, panel sign-in, tokens,
 # login links, history, audit, bans, the commands), run a second time on a
 # throwaway PostgreSQL store; internal/store's own tests run on both every time.
-PG_E2E_TESTS ?= ^(TestAccount.*|TestPanelSignIn.*|TestChangePanelPassword|TestTokensFromThePanel|TestLoginLinks|TestHistory.*|TestAudit.*|TestCLI.*|TestAPITokensSeeAndTouchOnlyTheirScope|TestRepeatedFailedLoginsBanTheAddress|TestOneBanPerAddressWhoeverBans|TestABurstOfFailuresBansOnce|TestDisconnectAndBanAnAddress|TestChangingAnAccountEndsItsSessions|TestFleetOnASharedStore)$$
+PG_E2E_TESTS ?= ^(TestAccount.*|TestPanelSignIn.*|TestChangePanelPassword|TestTokensFromThePanel|TestLoginLinks|TestHistory.*|TestAudit.*|TestCLI.*|TestAPITokensSeeAndTouchOnlyTheirScope|TestRepeatedFailedLoginsBanTheAddress|TestOneBanPerAddressWhoeverBans|TestABurstOfFailuresBansOnce|TestDisconnectAndBanAnAddress|TestChangingAnAccountEndsItsSessions|TestFleetOnASharedStore|TestWebhookEvents)$$
 
 # ./deploy, which docker-check runs alone, is one of the packages of ./...
 test: lint axe

@@ -2,10 +2,12 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +76,9 @@ type serveConfig struct {
 	PanelLockTime    time.Duration
 	PanelFailDelay   time.Duration
 
+	WebhookURL    string
+	WebhookSecret string
+
 	NATSURLs   natsURLsFlag
 	Node       string // after check: the host's name when the node joins a fleet without --node
 	NATSCreds  string
@@ -122,6 +127,10 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.Var(&cfg.TrustedProxies, "trusted-proxies", "believe X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host only from these `ADDRESSES`: IPs and CIDR ranges, comma-separated")
 	fs.Var(&cfg.PublicURL, "public-url", "the panel's `URL` as browsers reach it, with the base path (https://host.example.com/ftp-sessions); sign-in links are built from it, not from the request")
 	fs.Var(&cfg.FrameAncestors, "frame-ancestors", "let these `SOURCES` show the panel in a frame: 'self' and origins such as https://panel.example.com, space-separated")
+
+	// Event hooks for a host's tools.
+	fs.StringVar(&cfg.WebhookURL, "webhook-url", "", "POST a signed JSON event to this `URL` (http:// or https://) when a session starts or ends, a panel user disconnects one, an address is banned or unbanned, or an FTP account changes (off when empty; see README, Hooks)")
+	fs.StringVar(&cfg.WebhookSecret, "webhook-secret", "", "the `SECRET` that signs each --webhook-url event (HMAC-SHA256 in the X-Ftppanel-Signature header)")
 
 	// The panel's sign-in throttle: its defaults are the panel's own.
 	limits := panel.DefaultLoginLimits
@@ -227,7 +236,28 @@ func (cfg *serveConfig) check() error {
 	if cfg.PanelFailDelay < 0 {
 		return invalid("panel-failed-login-delay", "%s: must be 0 or more", cfg.PanelFailDelay)
 	}
+	if err := cfg.checkWebhook(); err != nil {
+		return err
+	}
 	return cfg.checkFleet()
+}
+
+// checkWebhook checks --webhook-url and --webhook-secret, which go together.
+func (cfg *serveConfig) checkWebhook() error {
+	if cfg.WebhookURL == "" {
+		if cfg.WebhookSecret != "" {
+			return &optionError{name: "webhook-secret", err: errors.New("only used with --webhook-url")}
+		}
+		return nil
+	}
+	u, err := url.Parse(cfg.WebhookURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &optionError{name: "webhook-url", err: fmt.Errorf("%q: want an http:// or https:// URL", store.RedactURL(cfg.WebhookURL))}
+	}
+	if cfg.WebhookSecret == "" {
+		return &optionError{name: "webhook-url", err: errors.New("needs --webhook-secret, which signs the events")}
+	}
+	return nil
 }
 
 // serveFlagSet is serve's flag set, bound to a configuration, and its --data

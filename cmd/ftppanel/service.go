@@ -9,11 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ftppanel/ftppanel/internal/fleet"
 	"github.com/ftppanel/ftppanel/internal/ftpd"
 	"github.com/ftppanel/ftppanel/internal/ftpmetrics"
+	"github.com/ftppanel/ftppanel/internal/hooks"
 	"github.com/ftppanel/ftppanel/internal/panel"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -36,6 +40,7 @@ type service struct {
 	started  time.Time
 	ftp      *ftpd.Server
 	certs    *ftpd.Certificates // the FTPS pair; nil without FTPS
+	hooks    *hooks.Hooks       // --webhook-url's sender; nil without
 	web      *http.Server
 	metrics  *http.Server
 
@@ -91,6 +96,7 @@ func (s *service) Run(ctx context.Context) error {
 	s.started = time.Now()
 	s.registry = session.NewRegistry()
 	s.registry.Node = s.cfg.nodeName()
+	s.startHooks()
 	ftpCfg := s.cfg.ftpdConfig()
 	if s.certs != nil {
 		ftpCfg.TLS = s.certs.TLSConfig()
@@ -131,9 +137,13 @@ func (s *service) Run(ctx context.Context) error {
 	go func() { s.failed <- s.web.Serve(httpLn) }()
 	if metricsLn != nil {
 		mux := http.NewServeMux()
+		extra := []prometheus.Collector{ftpmetrics.CertificateExpiry(s.certificateExpiry)}
+		if s.hooks != nil {
+			extra = append(extra, s.hooks.Collector())
+		}
 		mux.Handle("GET /metrics", ftpmetrics.Handler(s.registry, func() (int64, int64) {
 			return s.ftp.LostHistory(), s.db.LostAudit()
-		}, ftpmetrics.CertificateExpiry(s.certificateExpiry)))
+		}, extra...))
 		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { s.failed <- s.metrics.Serve(metricsLn) }()
 		fmt.Fprintf(s.cli.stdout, "Metrics at http://%s/metrics\n", metricsLn.Addr())
@@ -149,6 +159,33 @@ func (s *service) Run(ctx context.Context) error {
 	fmt.Fprintf(s.cli.stdout, "FTP server listening on %s (passive ports %s, %s)\n", s.ftp.Addr(), s.cfg.PassivePorts, security)
 	fmt.Fprintf(s.cli.stdout, "Web panel listening on http://%s%s\n", httpLn.Addr(), s.cfg.BasePath.path)
 	return nil
+}
+
+// webhookBackoff is the wait before each retry of an event; nil is the
+// hooks package's own (1s doubling up to 5m). Tests shorten it.
+var webhookBackoff func(attempt int) time.Duration
+
+// hooksFlush bounds the last try, at a stop, to send the events still queued.
+const hooksFlush = 5 * time.Second
+
+// startHooks starts sending events to --webhook-url, when given: sessions
+// that log in and end on this node, and what the panel and the FTP server's
+// defender do here, as the audit log and the bans hear of it. A change the
+// fleet brings from another node is sent by that node.
+func (s *service) startHooks() {
+	if s.cfg.WebhookURL == "" {
+		return
+	}
+	h := hooks.Start(hooks.Config{URL: s.cfg.WebhookURL, Secret: s.cfg.WebhookSecret, Node: s.registry.Node,
+		Logger: s.log.With(slog.String("component", "webhook")), Backoff: webhookBackoff})
+	s.hooks = h
+	s.registry.OnLogin = h.SessionStarted
+	s.registry.OnEnd = h.SessionEnded // the FTP server adds its history before it
+	s.db.OnAudit = h.Audited
+	s.db.OnBan = func(c store.BanChange) { h.Ban(c, s.db.Now()) }
+	if u, err := url.Parse(s.cfg.WebhookURL); err == nil { // checked; the host alone, as the path or query may hold a token
+		s.log.Info("sending events to the web hook", slog.String("host", u.Host))
+	}
 }
 
 // joinFleet starts the fleet's NATS server when this node runs it, and joins
@@ -287,6 +324,11 @@ func (s *service) Close() error {
 	if s.stopWatching != nil {
 		s.stopWatching()
 		<-s.watched
+	}
+	if s.hooks != nil { // after the FTP server, whose sessions' ends are the last events
+		flush, done := context.WithTimeout(context.Background(), hooksFlush)
+		s.hooks.Close(flush)
+		done()
 	}
 	if s.stopSampling != nil {
 		s.stopSampling()

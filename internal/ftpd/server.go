@@ -181,7 +181,15 @@ func Start(cfg Config) (*Server, error) {
 		s.settings.PassiveTransferPortRange = s.passive.ports
 	}
 	s.history = newHistoryWriter(cfg.Store, cfg.Logger, cfg.Now, cfg.HistoryRetention)
-	cfg.Registry.OnEnd = s.history.record
+	// An OnEnd set before Start (the event hooks) is told after the history.
+	if then := cfg.Registry.OnEnd; then != nil {
+		cfg.Registry.OnEnd = func(snap session.Snapshot) {
+			s.history.record(snap)
+			then(snap)
+		}
+	} else {
+		cfg.Registry.OnEnd = s.history.record
+	}
 	s.lib = ftpserver.NewFtpServer(&driver{srv: s})
 	s.lib.Logger = cfg.Logger.With(slog.String("component", "ftplib"))
 	if err := s.lib.Listen(); err != nil {

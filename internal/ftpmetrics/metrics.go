@@ -18,9 +18,8 @@ import (
 // store was out of reach for too long.
 type LostRows func() (history, audit int64)
 
-// Handler serves the metrics at any path; lost may be nil; more are further
-// collectors, such as CertificateExpiry.
-func Handler(reg *session.Registry, lost LostRows, more ...prometheus.Collector) http.Handler {
+// Handler serves the metrics at any path, with those of extra; lost may be nil.
+func Handler(reg *session.Registry, lost LostRows, extra ...prometheus.Collector) http.Handler {
 	if lost == nil {
 		lost = func() (int64, int64) { return 0, 0 }
 	}
@@ -31,7 +30,7 @@ func Handler(reg *session.Registry, lost LostRows, more ...prometheus.Collector)
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
-	pr.MustRegister(more...)
+	pr.MustRegister(extra...)
 	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
 }
 

@@ -282,3 +282,19 @@ func TestShutdownEndReason(t *testing.T) {
 		t.Errorf("OnEnd called %d times, want 4", got)
 	}
 }
+
+// OnLogin hears of each login once, with the session's login and customer;
+// a session that never logs in is not told of.
+func TestOnLoginHearsEachLogin(t *testing.T) {
+	r := testRegistry(at(time.Second))
+	var got []Snapshot
+	r.OnLogin = func(s Snapshot) { got = append(got, s) } // LoggedIn runs here, on this goroutine
+	addConn(r, "192.0.2.2", 2000, t0)
+	c := addLoggedIn(r, "web1", "acme", t0)
+	if len(got) != 1 || got[0].ID != c.s.ID() || got[0].Login != "web1" || got[0].Customer != "acme" || got[0].LoggedInAt.IsZero() {
+		t.Fatalf("OnLogin got %+v, want web1 of acme once", got)
+	}
+	if r.Totals().Logins != 1 {
+		t.Errorf("Totals().Logins = %d, want 1", r.Totals().Logins)
+	}
+}

@@ -33,6 +33,9 @@ type Registry struct {
 	// OnEnd, when set before use, receives each session's last snapshot as it
 	// leaves the registry. It runs on the FTP side's goroutine: it must not block.
 	OnEnd func(Snapshot)
+	// OnLogin, when set before use, receives a session's snapshot as it logs
+	// in. It runs on the FTP side's goroutine: it must not block.
+	OnLogin func(Snapshot)
 
 	watchers Watchers
 	traffic  trafficHistory
@@ -49,11 +52,19 @@ func NewRegistry() *Registry {
 func (r *Registry) Add(s *Session) {
 	s.node = r.Node
 	s.changed = r.watchers.Notify
-	s.loggedIn = r.counts.logins.Add
+	s.loggedIn = r.loggedIn
 	r.mu.Lock()
 	r.byID[s.id] = s
 	r.mu.Unlock()
 	r.watchers.Notify()
+}
+
+// loggedIn counts a login and tells OnLogin.
+func (r *Registry) loggedIn(s *Session) {
+	r.counts.logins.Add(1)
+	if r.OnLogin != nil {
+		r.OnLogin(s.Snapshot(r.Now()))
+	}
 }
 
 // Remove takes a session out of the registry and marks it ended. Removing a session

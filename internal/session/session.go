@@ -55,7 +55,7 @@ type Session struct {
 	// changed tells the registry's watchers that the session changed, and loggedIn
 	// counts logins; both are set by Add.
 	changed  func()
-	loggedIn func(int64) int64
+	loggedIn func(*Session)
 
 	mu          sync.Mutex
 	idleTimeout time.Duration // this session's own, when its account has one
@@ -142,7 +142,7 @@ func (s *Session) LoggedIn(login, customer, client string, tls bool, now time.Ti
 	s.mu.Unlock()
 	s.Touch(now)
 	if s.loggedIn != nil {
-		s.loggedIn(1)
+		s.loggedIn(s)
 	}
 	s.notify()
 }

@@ -30,6 +30,9 @@ func (db *DB) RecordAudit(ctx context.Context, e AuditEntry) error {
 		e.At = db.Now()
 	}
 	e.Node = cmp.Or(e.Node, db.Node)
+	if db.OnAudit != nil {
+		db.OnAudit(e)
+	}
 	b := db.auditLater.get(func() *Backlog[AuditEntry] {
 		return &Backlog[AuditEntry]{What: "audit entries", Write: db.insertAudit, Log: db.Log}
 	})

@@ -22,6 +22,13 @@ type Ban struct {
 	Until     time.Time // Forever for a permanent ban
 }
 
+// BanChange is a ban added, extended or lifted on this node (see DB.OnBan).
+type BanChange struct {
+	Ban      Ban
+	Lifted   bool
+	LiftedBy string // who lifted it, when Lifted
+}
+
 // Permanent reports whether the ban never expires.
 func (b Ban) Permanent() bool { return !b.Until.Before(Forever) }
 
@@ -44,6 +51,7 @@ func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 	}
 	ip := addr.Unmap().String()
 	var out Ban
+	changed := false
 	err = db.inTx(ctx, func(tx *sqlTx) error {
 		cur, err := scanBan(tx.QueryRowContext(ctx, `SELECT `+banColumns+` FROM bans
 			WHERE ip = ? AND lifted_at = '' AND until > ? ORDER BY until DESC LIMIT 1`, ip, formatTime(now)))
@@ -54,6 +62,7 @@ func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 				ip, b.Reason, b.CreatedBy, formatTime(now), formatTime(b.Until)).Scan(&out.ID)
 			if err == nil {
 				db.banChange(ip)
+				changed = true
 			}
 			return err
 		case err != nil:
@@ -67,9 +76,13 @@ func (db *DB) AddBan(ctx context.Context, b Ban) (Ban, error) {
 			formatTime(b.Until), b.CreatedBy, b.Reason, b.Reason, cur.ID))
 		if err == nil {
 			db.banChange(ip)
+			changed = true
 		}
 		return err
 	})
+	if err == nil && changed && db.OnBan != nil {
+		db.OnBan(BanChange{Ban: out})
+	}
 	return out, err
 }
 
@@ -125,6 +138,9 @@ func (db *DB) LiftBan(ctx context.Context, id int64, by string) (Ban, error) {
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Ban{}, ErrNotFound
+	}
+	if err == nil && db.OnBan != nil {
+		db.OnBan(BanChange{Ban: b, Lifted: true, LiftedBy: by})
 	}
 	return b, err
 }

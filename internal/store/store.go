@@ -57,6 +57,13 @@ type DB struct {
 	// Log hears of audit entries kept in memory while the store is out of reach;
 	// nil is slog's default.
 	Log *slog.Logger
+	// OnAudit, when set before use, hears of each audit entry RecordAudit
+	// takes, whether or not it is written yet. It must not block.
+	OnAudit func(AuditEntry)
+	// OnBan, when set before use, hears of each ban AddBan adds or extends and
+	// each LiftBan lifts, once committed; not of those ApplyBan and ApplyLift
+	// take from the fleet. It must not block.
+	OnBan func(BanChange)
 	// auditLater keeps audit entries the store could not take (see backlog.go).
 	auditLater backlogOnce[AuditEntry]
 }
