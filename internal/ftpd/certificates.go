@@ -113,11 +113,11 @@ const CertificatePollInterval = 2 * time.Second
 
 // Watch reloads the pair when either file changes, until ctx ends. It polls:
 // every interval it stats both files, following symbolic links, and compares
-// file identity, size and modification time. Renewals replace files in every
-// way there is — written in place, renamed into place, a symbolic link turned
+// file identity, size and modification time. Renewals replace files in many
+// ways — written in place, renamed into place, a symbolic link turned
 // to a new file (certbot's live/ directory), a directory of links swapped
 // (Kubernetes secrets), on network file systems that send no change events —
-// and two stats every few seconds see all of them, where watching a directory
+// and two stats every few seconds see each of them, where watching a directory
 // for events misses a link's target changing elsewhere. A change is loaded
 // once the files have stayed the same for one interval, so that a certificate
 // and key written one after the other are loaded as a pair.
