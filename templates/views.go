@@ -19,6 +19,17 @@ type Page struct {
 	// Maintenance is set while this node's FTP server is in maintenance: every
 	// page says so.
 	Maintenance MaintenanceBanner
+	// Certificate is set for an admin when the FTPS certificate expires within
+	// 14 days or has expired: every page says so.
+	Certificate CertificateBanner
+}
+
+// CertificateBanner is the FTPS certificate's coming expiry as every page shows
+// it to admins; Expires is not Present when there is nothing to warn of.
+type CertificateBanner struct {
+	Expires Time
+	Date    string // the day it expires, UTC, as 2026-12-08
+	Days    int    // whole days left; negative once it has expired
 }
 
 // MaintenanceBanner is this node's maintenance state as every page shows it.

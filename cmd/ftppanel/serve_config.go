@@ -115,7 +115,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&cfg.BanWindow, "ban-window", 15*time.Minute, "the `window` in which failed logins count toward a ban")
 	fs.DurationVar(&cfg.BanTime, "ban-time", 15*time.Minute, "how `long` a first ban lasts; each repeat doubles it")
 	fs.BoolVar(&cfg.TLS, "tls", false, "offer FTPS (AUTH TLS) with a self-signed certificate kept in DATA/tls")
-	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "offer FTPS with this certificate `FILE` (PEM; with --tls-key)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "offer FTPS with this certificate `FILE` (PEM; with --tls-key); SIGHUP or a change of either file reloads the pair")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "the private key `FILE` of --tls-cert (PEM)")
 	fs.BoolVar(&cfg.RequireTLS, "require-tls", false, "refuse FTP logins that are not encrypted (implies --tls)")
 

@@ -118,6 +118,7 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/maintenance":    {access: apiAdmin},
 	"POST /api/v1/maintenance":   {access: apiAdmin, json: `{"on": false}`},
 	"DELETE /api/v1/maintenance": {access: apiAdmin},
+	"GET /api/v1/tls":            {access: apiAdmin},
 
 	"GET /api/v1/openapi.json":     {access: apiPublic},
 	"GET /api/v1/sessions":         {access: apiToken},

@@ -33,7 +33,7 @@ func (p *Panel) router() *chi.Mux {
 	r.Get("/login-link/{token}", p.redeemLoginLink)
 
 	r.Group(func(r chi.Router) {
-		r.Use(p.requireUser, p.withFleet, p.withMaintenance)
+		r.Use(p.requireUser, p.withFleet, p.withMaintenance, p.withCertificateWarning)
 		r.Get("/", redirectTo("/sessions"))
 		r.Post("/logout", p.logout)
 		r.Get("/sessions", p.showSessions)
@@ -103,6 +103,7 @@ func (p *Panel) router() *chi.Mux {
 			r.Post("/v1/accounts/{login}/disable", p.apiDisableAccount)
 			r.Post("/v1/accounts/{login}/enable", p.apiEnableAccount)
 			r.Delete("/v1/accounts/{login}", p.apiDeleteAccount)
+			r.Get("/v1/tls", p.apiGetTLS)
 		})
 	})
 	return r
