@@ -38,6 +38,7 @@ type Registry struct {
 	traffic  trafficHistory
 	counts   counters
 	maint    maintenance
+	maxRate  maxRate
 }
 
 // NewRegistry returns an empty registry using the wall clock.
@@ -48,6 +49,7 @@ func NewRegistry() *Registry {
 // Add registers a new session.
 func (r *Registry) Add(s *Session) {
 	s.node = r.Node
+	s.maxRate = &r.maxRate
 	s.changed = r.watchers.Notify
 	s.loggedIn = r.counts.logins.Add
 	r.mu.Lock()
@@ -81,6 +83,10 @@ func (r *Registry) Remove(s *Session) {
 		}
 		r.watchers.Notify()
 	}
+	// A transfer cut short by the end no longer takes a share of the cap.
+	s.mu.Lock()
+	s.leaveCap()
+	s.mu.Unlock()
 	s.End()
 }
 
