@@ -222,3 +222,19 @@ func (r *Registry) ThrottleIDs(ids []string, scope Scope, bps int64) []Snapshot 
 	}
 	return out
 }
+
+// SetAccountLimits gives every live session logged in as login its account's
+// limits (see Session.SetAccountLimits), and returns how many it changed.
+func (r *Registry) SetAccountLimits(login string, down, up int64) int {
+	n := 0
+	for _, s := range r.all() {
+		s.mu.Lock()
+		mine := s.login == login
+		s.mu.Unlock()
+		if mine {
+			s.SetAccountLimits(down, up)
+			n++
+		}
+	}
+	return n
+}
