@@ -84,6 +84,7 @@ func (p *Panel) router() *chi.Mux {
 			r.Get("/v1/sessions/{id}", p.apiGetSession)
 			r.Delete("/v1/sessions/{id}", p.apiDisconnectSession)
 			r.Patch("/v1/sessions/{id}", p.apiPatchSession)
+			r.Patch("/v1/accounts/{login}", p.apiPatchAccount)
 			r.Post("/v1/login-links", p.apiCreateLoginLink)
 			r.Get("/v1/nodes", p.apiListNodes)
 			r.Get("/v1/maintenance", p.apiGetMaintenance)
