@@ -49,6 +49,8 @@ func (p *Panel) router() *chi.Mux {
 		r.Post("/accounts", p.createAccount)
 		r.Get("/accounts/{login}/password", p.showAccountPassword)
 		r.Post("/accounts/{login}/password", p.changeAccountPassword)
+		r.Get("/accounts/{login}/limits", p.showAccountLimits)
+		r.Post("/accounts/{login}/limits", p.setAccountLimits)
 		r.Post("/accounts/{login}/disable", p.disableAccount)
 		r.Post("/accounts/{login}/enable", p.enableAccount)
 		r.Get("/accounts/{login}/delete", p.confirmDeleteAccount)
