@@ -286,6 +286,13 @@ type BulkConfirmPage struct {
 	Shown   string // set for "Disconnect all shown": the list's filter, as a query
 }
 
+// BulkLimitPage asks at what speed to limit the sessions ticked in the list.
+type BulkLimitPage struct {
+	Page
+	Rows  []SessionRow
+	Error string
+}
+
 // KickShown is "Disconnect all shown" on the list: offered while the address
 // filter is an address or a CIDR range.
 type KickShown struct {

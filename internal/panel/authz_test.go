@@ -89,6 +89,7 @@ var routeRules = map[string]routeRule{
 	"GET /accounts":             {access: signedIn},
 	"POST /accounts":            {access: signedIn, form: url.Values{"login": {"newcomer"}, "password": {"newcomer-password"}, "customer": {"acme"}}, ok: http.StatusSeeOther},
 	"POST /sessions/disconnect": {access: signedIn, owned: true, form: url.Values{"id": {phSession}, "confirm": {"yes"}}, ok: http.StatusSeeOther},
+	"POST /sessions/limit":      {access: signedIn, owned: true, form: url.Values{"id": {phSession}, "rate": {"1M"}}, ok: http.StatusSeeOther},
 
 	"GET /sessions/{id}/disconnect":  {access: signedIn, owned: true},
 	"POST /sessions/{id}/disconnect": {access: signedIn, owned: true, ok: http.StatusSeeOther},

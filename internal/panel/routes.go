@@ -43,6 +43,7 @@ func (p *Panel) router() *chi.Mux {
 		r.Get("/sessions/{id}/limit", p.showLimit)
 		r.Post("/sessions/{id}/limit", p.limitSession)
 		r.Post("/sessions/disconnect", p.disconnectSessions)
+		r.Post("/sessions/limit", p.limitSessions)
 		r.Get("/history", p.showHistory)
 		r.Get("/audit", p.showAudit)
 		r.Get("/accounts", p.showAccounts)
