@@ -173,7 +173,11 @@ func (s *Server) loggedIn(c *conn, a store.FTPAccount, client string, tls bool) 
 	if s.changesRead.limitsSince(a.Login, a.SeenChange) {
 		// The watcher read a change of the limits before the session showed
 		// the login, so could not apply it here: read them again.
-		s.applyAccountLimits(context.Background(), a.Login, c.session)
+		ctx, cancel := context.WithTimeout(context.Background(), loginStoreTimeout)
+		if err := s.applyAccountLimits(ctx, a.Login, c.session); err != nil {
+			s.log.Error("read account limits at login", slog.String("login", a.Login), slog.Any("error", err))
+		}
+		cancel()
 	}
 	// A change the watcher read before the session showed the login, it could
 	// not end; one it reads after, it will. Both without asking the database:

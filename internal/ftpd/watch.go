@@ -68,14 +68,18 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 		return after
 	}
 	for _, c := range changes {
-		after = c.ID
 		// Noted before the sessions are listed: a login that the list misses
 		// shows its session after this, then finds the change (loggedIn).
 		s.changesRead.note(c)
 		if c.Change == store.ChangeLimits {
-			s.applyAccountLimits(ctx, c.Login)
+			if err := s.applyAccountLimits(ctx, c.Login); err != nil {
+				s.log.Error("read account limits", slog.String("login", c.Login), slog.Any("error", err))
+				return after // read again at the next tick
+			}
+			after = c.ID
 			continue
 		}
+		after = c.ID
 		kind, ok := accountChangeEnds[c.Change]
 		if !ok {
 			s.log.Error("unknown account change: its sessions stay", slog.String("login", c.Login), slog.String("change", c.Change))
@@ -104,22 +108,22 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 // applyAccountLimits gives the live sessions of login (or only the sessions
 // named) the account's limits as the store has them now: a change read twice
 // applies the same limits twice, harmlessly.
-func (s *Server) applyAccountLimits(ctx context.Context, login string, only ...*session.Session) {
+func (s *Server) applyAccountLimits(ctx context.Context, login string, only ...*session.Session) error {
 	a, err := s.store.FTPAccountIn(ctx, store.AllAccounts(), login)
 	if errors.Is(err, store.ErrNotFound) {
-		return // deleted meanwhile: that change ends its sessions
+		return nil // deleted meanwhile: that change ends its sessions
 	}
 	if err != nil {
-		s.log.Error("read account limits", slog.String("login", login), slog.Any("error", err))
-		return
+		return err
 	}
 	if len(only) > 0 {
 		for _, ss := range only {
 			ss.SetAccountLimits(a.DownloadLimit, a.UploadLimit)
 		}
-		return
+		return nil
 	}
 	s.registry.SetAccountLimits(login, a.DownloadLimit, a.UploadLimit)
+	return nil
 }
 
 // accountChanges is, by login, the newest change to the account that the
