@@ -79,6 +79,9 @@ type SessionRow struct {
 	// Limit is the session's speed limit in words ("limited to 1 MiB/s"); ""
 	// without one.
 	Limit string
+	// AccountLimit is its FTP account's limits in words ("account: down 2
+	// MiB/s, up no limit"); "" when the account has none.
+	AccountLimit string
 }
 
 // Time is an instant as shown: text in UTC, and the exact time for machines.

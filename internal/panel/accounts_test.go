@@ -295,6 +295,12 @@ func TestAccountLimits(t *testing.T) {
 		info.DownloadLimit != 0 || info.UploadLimit != 0 {
 		t.Errorf("lifting: %d, %+v", a.status, info)
 	}
+	// The sessions page says what the account limits a session to (the FTP
+	// server sets them on its sessions).
+	f.bob.SetAccountLimits(2<<20, 0)
+	if a := f.as(t, "acme", http.MethodGet, "/sessions", nil); !strings.Contains(a.body, "account: down 2 MiB/s, up no limit") {
+		t.Error("the sessions page does not show bob's account limits")
+	}
 	// Another customer's account is not there for acme.
 	if a := f.as(t, "acme", http.MethodPost, "/accounts/gina/limits", url.Values{"down": {"1M"}}); a.status != http.StatusNotFound {
 		t.Errorf("acme limited gina: %d", a.status)
