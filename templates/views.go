@@ -90,6 +90,9 @@ type SessionRow struct {
 	// Limit is the session's speed limit in words ("limited to 1 MiB/s"); ""
 	// without one.
 	Limit string
+	// AccountLimit is its FTP account's limits in words ("account: down 2
+	// MiB/s, up no limit"); "" when the account has none.
+	AccountLimit string
 }
 
 // Time is an instant as shown: text in UTC, and the exact time for machines.
@@ -295,6 +298,13 @@ type BulkConfirmPage struct {
 	Rows    []SessionRow
 	Login   string // set when the sessions are all of one login
 	Shown   string // set for "Disconnect all shown": the list's filter, as a query
+}
+
+// BulkLimitPage asks at what speed to limit the sessions ticked in the list.
+type BulkLimitPage struct {
+	Page
+	Rows  []SessionRow
+	Error string
 }
 
 // KickShown is "Disconnect all shown" on the list: offered while the address

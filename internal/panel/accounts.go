@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,7 @@ func (p *Panel) accountRow(a store.FTPAccountInfo, sessions int) templates.Accou
 		Home:        accountHome(a.Login),
 		Disabled:    a.Disabled,
 		IdleTimeout: p.idleTimeoutText(a.IdleTimeout),
+		Limits:      format.Limits(a.DownloadLimit, a.UploadLimit),
 		Sessions:    sessions,
 	}
 }
@@ -78,6 +80,23 @@ func (p *Panel) idleTimeoutText(d time.Duration) string {
 		return format.Duration(p.idleTimeout) + " (server default)"
 	}
 	return "server default"
+}
+
+// limitInput is a limit as the limits form shows it, in a form it reads back:
+// "2M", "512K", "1000"; "" for none.
+func limitInput(bps int64) string {
+	if bps <= 0 {
+		return ""
+	}
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "G"}, {1 << 20, "M"}, {1 << 10, "K"}} {
+		if bps >= u.size && (bps*10)%u.size == 0 { // exactly, with at most one decimal
+			return strconv.FormatFloat(float64(bps)/float64(u.size), 'f', -1, 64) + u.name
+		}
+	}
+	return strconv.FormatInt(bps, 10)
 }
 
 // liveSessions counts the user's live FTP sessions by login.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
+	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // apiSession is a session as the JSON API shows it. The field names are a
@@ -34,6 +35,10 @@ type apiSession struct {
 	Node          string  `json:"node"` // the node whose FTP server holds it
 	// RateLimit is the session's own limit in bytes per second; 0 for none.
 	RateLimit int64 `json:"rate_limit"`
+	// AccountDownloadLimit and AccountUploadLimit are the limits of the
+	// session's FTP account in bytes per second; 0 for none.
+	AccountDownloadLimit int64 `json:"account_download_limit"`
+	AccountUploadLimit   int64 `json:"account_upload_limit"`
 }
 
 func toAPISession(s session.Snapshot) apiSession {
@@ -56,6 +61,9 @@ func toAPISession(s session.Snapshot) apiSession {
 		BytesDown:     s.BytesDown,
 		Node:          s.Node,
 		RateLimit:     s.RateLimit,
+
+		AccountDownloadLimit: s.AccountDownLimit,
+		AccountUploadLimit:   s.AccountUpLimit,
 	}
 	if s.LoggedIn() {
 		at := apiTime(s.LoggedInAt)
@@ -99,4 +107,23 @@ func (p *Panel) apiQuery(w http.ResponseWriter, r *http.Request, known ...string
 // for its own.
 func (p *Panel) auditAPIDisconnect(r *http.Request, snap session.Snapshot, how, message string) {
 	p.audit(r, "disconnect", snap, disconnectDetail(snap, how, message)+" (through the API)")
+}
+
+// apiAccount is an FTP account as the API shows it.
+type apiAccount struct {
+	Login    string `json:"login"`
+	Customer string `json:"customer"`
+	Disabled bool   `json:"disabled"`
+	// IdleTimeout is the account's own idle timeout in seconds; 0 for the server's.
+	IdleTimeout int64 `json:"idle_timeout"`
+	// DownloadLimit and UploadLimit are bytes per second; 0 for none.
+	DownloadLimit int64  `json:"download_limit"`
+	UploadLimit   int64  `json:"upload_limit"`
+	CreatedAt     string `json:"created_at"`
+}
+
+func toAPIAccount(a store.FTPAccountInfo) apiAccount {
+	return apiAccount{Login: a.Login, Customer: a.Customer, Disabled: a.Disabled,
+		IdleTimeout: int64(a.IdleTimeout / time.Second), DownloadLimit: a.DownloadLimit, UploadLimit: a.UploadLimit,
+		CreatedAt: apiTime(a.CreatedAt)}
 }

@@ -36,6 +36,9 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 	if s.RateLimit > 0 {
 		row.Limit = "limited to " + format.Limit(s.RateLimit)
 	}
+	if s.AccountDownLimit > 0 || s.AccountUpLimit > 0 {
+		row.AccountLimit = "account: " + format.Limits(s.AccountDownLimit, s.AccountUpLimit)
+	}
 	row.Percent = -1
 	if s.File != "" && s.State != session.StateListing {
 		row.Progress = progress(s)

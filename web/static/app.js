@@ -100,7 +100,41 @@
     box.querySelector("[data-cancel]").focus();
   }
 
+  // The ticked rows' ids go with the limit dialog's form as hidden fields;
+  // a row's own "Limit speed…" takes them out again.
+  function setBulkIDs(ids) {
+    var limitForm = limit.querySelector("[data-limit-form]");
+    limitForm.querySelectorAll("[data-bulk-id]").forEach(function (input) { input.remove(); });
+    ids.forEach(function (id) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "id";
+      input.value = id;
+      input.setAttribute("data-bulk-id", "");
+      limitForm.appendChild(input);
+    });
+  }
+
   document.addEventListener("submit", function (event) {
+    // "Limit speed…" for the ticked rows: the same dialog, for all of them.
+    // With none ticked, the server says to tick some first.
+    var submitter = event.submitter;
+    if (limit && submitter && submitter.hasAttribute("data-bulk-limit")) {
+      var ticked = Array.prototype.map.call(
+        document.querySelectorAll('input[name="id"][form="bulk"]:checked'),
+        function (box) { return box.value; });
+      if (ticked.length > 0) {
+        event.preventDefault();
+        limit.querySelector("[data-limit-login]").textContent =
+          ticked.length === 1 ? "1 session" : ticked.length + " sessions";
+        limit.querySelector("[data-limit-form]").action = submitter.formAction;
+        setBulkIDs(ticked);
+        opener = submitter;
+        limit.showModal();
+        limit.querySelector('input[name="rate"]:checked').focus();
+      }
+      return;
+    }
     var trigger = event.target.closest("form[data-disconnect]");
     if (trigger) {
       event.preventDefault();
@@ -115,6 +149,7 @@
     if (trigger && limit) {
       event.preventDefault();
       limit.querySelector("[data-limit-login]").textContent = trigger.closest("tr").dataset.login;
+      setBulkIDs([]);
       limit.querySelector("[data-limit-form]").action = trigger.action;
       opener = trigger.querySelector("button");
       limit.showModal();
