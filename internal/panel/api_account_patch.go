@@ -97,10 +97,5 @@ func (p *Panel) apiPatchAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.auditAccount(r, "change account", a, strings.Join(changes, "; ")+" (through the API)")
-	a, err = p.store.FTPAccountIn(r.Context(), accountScope(u), a.Login)
-	if err != nil {
-		p.apiServerError(w, r, err)
-		return
-	}
-	p.writeJSON(w, r, http.StatusOK, toAPIAccount(a))
+	p.writeAccount(w, r, http.StatusOK, a.Login, "")
 }

@@ -38,12 +38,6 @@ func (p *Panel) apiFieldError(w http.ResponseWriter, r *http.Request, field, mes
 	}{message, field})
 }
 
-// apiAccountNotFound answers 404 alike for an FTP account that does not
-// exist and for another customer's.
-func (p *Panel) apiAccountNotFound(w http.ResponseWriter, r *http.Request) {
-	p.apiError(w, r, http.StatusNotFound, "no such FTP account")
-}
-
 // apiServerError logs err and tells the client, without details, that something failed.
 func (p *Panel) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
 	p.log.Error("API request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ftppanel/ftppanel/internal/session"
-	"github.com/ftppanel/ftppanel/internal/store"
 )
 
 // apiSession is a session as the JSON API shows it. The field names are a
@@ -107,23 +106,4 @@ func (p *Panel) apiQuery(w http.ResponseWriter, r *http.Request, known ...string
 // for its own.
 func (p *Panel) auditAPIDisconnect(r *http.Request, snap session.Snapshot, how, message string) {
 	p.audit(r, "disconnect", snap, disconnectDetail(snap, how, message)+" (through the API)")
-}
-
-// apiAccount is an FTP account as the API shows it.
-type apiAccount struct {
-	Login    string `json:"login"`
-	Customer string `json:"customer"`
-	Disabled bool   `json:"disabled"`
-	// IdleTimeout is the account's own idle timeout in seconds; 0 for the server's.
-	IdleTimeout int64 `json:"idle_timeout"`
-	// DownloadLimit and UploadLimit are bytes per second; 0 for none.
-	DownloadLimit int64  `json:"download_limit"`
-	UploadLimit   int64  `json:"upload_limit"`
-	CreatedAt     string `json:"created_at"`
-}
-
-func toAPIAccount(a store.FTPAccountInfo) apiAccount {
-	return apiAccount{Login: a.Login, Customer: a.Customer, Disabled: a.Disabled,
-		IdleTimeout: int64(a.IdleTimeout / time.Second), DownloadLimit: a.DownloadLimit, UploadLimit: a.UploadLimit,
-		CreatedAt: apiTime(a.CreatedAt)}
 }
