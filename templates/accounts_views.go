@@ -16,6 +16,7 @@ type AccountRow struct {
 	Home        string
 	Disabled    bool
 	IdleTimeout string // "15m 00s (server default)", "30m 00s"
+	Limits      string // "down 2 MiB/s, up 512 KiB/s", "no limit"
 	Sessions    int    // live FTP sessions now
 }
 
@@ -36,7 +37,7 @@ func (r AccountRow) StatusText() string {
 }
 
 // AccountURL is where an action on FTP account login lives: "password",
-// "disable", "enable" or "delete".
+// "disable", "enable", "delete" or "limits".
 func AccountURL(login, action string) string {
 	return "/accounts/" + url.PathEscape(login) + "/" + action
 }
@@ -82,4 +83,14 @@ type PasswordPage struct {
 	Page
 	Flash string
 	Error string
+}
+
+// AccountLimitsPage sets an FTP account's download and upload limits. Down
+// and Up are the form's values, as typed or as the account has them ("2M",
+// "" for none).
+type AccountLimitsPage struct {
+	Page
+	Row      AccountRow
+	Down, Up string
+	Error    string
 }

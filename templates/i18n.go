@@ -2,6 +2,7 @@ package templates
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"io"
 	"strconv"
@@ -66,6 +67,22 @@ func TH(id string, args ...any) templ.Component {
 		}
 		return nil
 	})
+}
+
+// Day is the day of an instant in the request's language; fallback when the
+// instant is not known.
+func Day(ctx context.Context, t Time, fallback string) string {
+	if t.At.IsZero() {
+		return fallback
+	}
+	return i18n.From(ctx).Date(t.At)
+}
+
+// SessionCountForms is "1 session", "2 sessions" for the page's script, as
+// JSON: a few counts, each with "{n}" for the count (i18n.CountForms).
+func SessionCountForms(ctx context.Context) string {
+	b, _ := json.Marshal(i18n.From(ctx).CountForms("SessionCount"))
+	return string(b)
 }
 
 // Limit writes a speed limit in bytes per second in the request's language.

@@ -29,14 +29,18 @@ func everyPage(l *i18n.Locale) map[string]templ.Component {
 	clockTime := Time{Text: "09:04", ISO: at.Format(time.RFC3339), Present: true}
 	admin := Page{Title: l.T("SessionsHeading"), User: "root", Role: "admin", Nav: "/sessions", Here: "/sessions", Fleet: true,
 		Unreachable: FleetBanner{Since: clockTime, Node: "web-1"},
-		Maintenance: MaintenanceBanner{On: true, Since: when, By: "root", Message: "back at ten", Node: "web-1", Deadline: when}}
+		Maintenance: MaintenanceBanner{On: true, Since: when, By: "root", Message: "back at ten", Node: "web-1", Deadline: when},
+		Certificate: CertificateBanner{Expires: when, Date: "2026-12-03", Days: 5}}
+	expired := admin
+	expired.Certificate.Days = -1
 	customer := Page{Title: l.T("SessionsHeading"), User: "acme", Role: "customer", Nav: "/sessions", Here: "/sessions"}
 	row := SessionRow{ID: "S1", Node: "web-1", Login: "bob", Customer: "acme", Remote: "192.0.2.10:50123", RemoteIP: "192.0.2.10",
 		Client: "FileZilla", Encrypted: true, LoggedInAt: when, ConnectedFor: l.Duration(5 * time.Minute),
 		IdleFor: l.Duration(3 * time.Second), State: "uploading", File: "/site/index.html",
 		Progress: l.T("ProgressAt", "Progress", l.T("ProgressOfSize", "Bytes", l.Bytes(3<<20), "Size", l.Bytes(6<<20), "Percent", "50"), "Rate", l.Rate(1.5*(1<<20))),
 		Percent:  50, BytesUp: l.Bytes(3 << 20), BytesDown: l.Bytes(0), LongIdle: true, IdleNote: l.T("LongIdle"),
-		Limit: l.T("LimitedTo", "Limit", l.Limit(1<<20))}
+		Limit:        l.T("LimitedTo", "Limit", l.Limit(1<<20)),
+		AccountLimit: l.T("AccountLimitOf", "Limits", l.T("LimitsDownUp", "Down", l.Limit(2<<20), "Up", l.Limit(0)))}
 	plain := SessionRow{ID: "S2", Login: "", Remote: "198.51.100.7:4000", RemoteIP: "198.51.100.7", State: "not logged in",
 		ConnectedFor: l.Duration(2 * time.Hour), IdleFor: l.Duration(50 * time.Hour), BytesUp: l.Bytes(0), BytesDown: l.Bytes(1 << 30), Percent: -1}
 	var columns []Column
@@ -53,7 +57,8 @@ func everyPage(l *i18n.Locale) map[string]templ.Component {
 				{Name: "web-2", URL: "/sessions?node=web-2", Sessions: 0, Transfers: 0, Rate: l.Rate(0)}}}}
 	filter := SessionFilter{Login: "bob", States: []string{"idle", "uploading", "downloading", "listing", "not logged in"},
 		Nodes: []string{"web-1", "web-2"}, Active: true}
-	account := AccountRow{Login: "bob", Customer: "acme", Home: "/bob", IdleTimeout: l.T("ServerDefaultIs", "Duration", l.Duration(15*time.Minute)), Sessions: 2}
+	account := AccountRow{Login: "bob", Customer: "acme", Home: "/bob", IdleTimeout: l.T("ServerDefaultIs", "Duration", l.Duration(15*time.Minute)), Sessions: 2,
+		Limits: l.T("LimitsDownUp", "Down", l.Limit(2<<20), "Up", l.Limit(512<<10))}
 	history := []HistoryRow{
 		{SessionID: "H1", Login: "bob", Customer: "acme", RemoteIP: "192.0.2.10", Client: "lftp", Started: when, Ended: when,
 			Duration: l.Duration(3 * time.Minute), BytesUp: l.Bytes(12 << 10), BytesDown: l.Bytes(0), FilesUp: 1, EndReason: "disconnected by root: back soon", Node: "web-1"},
@@ -109,13 +114,19 @@ func everyPage(l *i18n.Locale) map[string]templ.Component {
 		"audit past":       AuditView(AuditPage{Page: customer, Pager: Pager{NewerURL: "/audit?page=2"}}),
 		"nodes": NodesView(NodesPage{Page: admin, Nodes: []NodeRow{{Name: "web-1", Version: "1.4.0", UpSince: when, LastHeard: when,
 			Sessions: 1, Transfers: 1, Rate: l.Rate(1 << 20), Up: true, Self: true}, {Name: "web-2", Version: "1.4.0", LastHeard: when}}}),
-		"nodes alone":     NodesView(NodesPage{Page: Page{Title: "x", User: "root", Role: "admin"}}),
-		"password":        PasswordView(PasswordPage{Page: customer, Flash: l.N("FlashPasswordChangedSignedOut", 2), Error: l.T("CurrentPasswordWrong")}),
-		"tokens":          TokensView(TokensPage{Page: customer, NewToken: "ftpt_abc", Flash: l.T("FlashTokenRevoked"), Error: l.T("FormUnreadable"), Tokens: []TokenRow{{ID: "1", Label: "backup", Created: when, LastUsed: when}, {ID: "2", Label: "cron", Created: when}}}),
-		"tokens empty":    TokensView(TokensPage{Page: customer}),
-		"maintenance on":  MaintenanceView(MaintenancePage{Page: admin, Flash: l.T("FlashMaintenanceOn"), Error: l.T("MaintenanceAfterInvalid"), Message: "back at ten", After: "10m"}),
-		"maintenance off": MaintenanceView(MaintenancePage{Page: Page{Title: "x", User: "root", Role: "admin"}}),
-		"login link":      LoginLinkView(LoginLinkPage{User: "acme"}),
+		"nodes alone":         NodesView(NodesPage{Page: Page{Title: "x", User: "root", Role: "admin"}}),
+		"password":            PasswordView(PasswordPage{Page: customer, Flash: l.N("FlashPasswordChangedSignedOut", 2), Error: l.T("CurrentPasswordWrong")}),
+		"tokens":              TokensView(TokensPage{Page: customer, NewToken: "ftpt_abc", Flash: l.T("FlashTokenRevoked"), Error: l.T("FormUnreadable"), Tokens: []TokenRow{{ID: "1", Label: "backup", Created: when, LastUsed: when}, {ID: "2", Label: "cron", Created: when}}}),
+		"tokens empty":        TokensView(TokensPage{Page: customer}),
+		"maintenance on":      MaintenanceView(MaintenancePage{Page: admin, Flash: l.T("FlashMaintenanceOn"), Error: l.T("MaintenanceAfterInvalid"), Message: "back at ten", After: "10m"}),
+		"maintenance off":     MaintenanceView(MaintenancePage{Page: Page{Title: "x", User: "root", Role: "admin"}}),
+		"login link":          LoginLinkView(LoginLinkPage{User: "acme"}),
+		"expired certificate": ErrorView(ErrorPage{Page: expired, Heading: l.T("PageNotFound"), Message: l.T("PageNotFoundText")}),
+		"account limits": AccountLimitsView(AccountLimitsPage{Page: customer, Row: account, Down: "fast", Up: "512K",
+			Error: l.T("DownloadLimitNotAccepted", "Reason", l.T("LimitNotRate", "Text", `"fast"`))}),
+		"bulk limit": BulkLimitView(BulkLimitPage{Page: customer, Rows: []SessionRow{row, plain},
+			Error: l.T("LimitRefused", "Reason", l.T("LimitTooFast", "Text", `"200G"`))}),
+		"bulk limit ended": BulkLimitView(BulkLimitPage{Page: customer}),
 	}
 	return pages
 }

@@ -29,6 +29,17 @@ type Page struct {
 	// Maintenance is set while this node's FTP server is in maintenance: every
 	// page says so.
 	Maintenance MaintenanceBanner
+	// Certificate is set for an admin when the FTPS certificate expires within
+	// 14 days or has expired: every page says so.
+	Certificate CertificateBanner
+}
+
+// CertificateBanner is the FTPS certificate's coming expiry as every page shows
+// it to admins; Expires is not Present when there is nothing to warn of.
+type CertificateBanner struct {
+	Expires Time
+	Date    string // the day it expires, UTC, as 2026-12-08
+	Days    int    // whole days left; negative once it has expired
 }
 
 // MaintenanceBanner is this node's maintenance state as every page shows it.
@@ -117,6 +128,9 @@ type SessionRow struct {
 	// Limit is the session's speed limit in words ("limited to 1 MiB/s"); ""
 	// without one.
 	Limit string
+	// AccountLimit is its FTP account's limits in words ("account: down 2
+	// MiB/s, up no limit"); "" when the account has none.
+	AccountLimit string
 }
 
 // Time is an instant as shown: text in UTC, and the exact time for machines.
@@ -325,6 +339,13 @@ type BulkConfirmPage struct {
 	Rows    []SessionRow
 	Login   string // set when the sessions are all of one login
 	Shown   string // set for "Disconnect all shown": the list's filter, as a query
+}
+
+// BulkLimitPage asks at what speed to limit the sessions ticked in the list.
+type BulkLimitPage struct {
+	Page
+	Rows  []SessionRow
+	Error string
 }
 
 // KickShown is "Disconnect all shown" on the list: offered while the address

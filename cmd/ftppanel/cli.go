@@ -44,6 +44,7 @@ Usage:
   %[1]s customer passwd NAME [--data DIR]
   %[1]s ftp-user passwd|disable|enable|delete LOGIN [--data DIR]
   %[1]s ftp-user idle-timeout LOGIN DURATION [--data DIR]
+  %[1]s ftp-user limit LOGIN [--down RATE] [--up RATE] [--data DIR]
   %[1]s token add NAME [--label TEXT] [--data DIR]
   %[1]s token list NAME [--data DIR]
   %[1]s token revoke NAME ID [--data DIR]

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/ftpd"
 	"github.com/ftppanel/ftppanel/internal/store"
 )
@@ -17,6 +18,9 @@ import (
 // DATA/home/NAME/LOGIN. A running server accepts it at once. The other ftp-user
 // commands change an account (changeFTPUser).
 func (c *cli) ftpUser(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "limit" {
+		return c.limitFTPUser(ctx, args[1:])
+	}
 	if len(args) > 0 && slices.Contains(ftpUserChanges, args[0]) {
 		return c.changeFTPUser(ctx, args[0], args[1:])
 	}
@@ -25,7 +29,8 @@ func (c *cli) ftpUser(ctx context.Context, args []string) error {
 		name: "ftp-user add",
 		usage: "ftp-user add LOGIN --customer NAME [--data DIR]\n" +
 			"       " + c.prog + " ftp-user passwd|disable|enable|delete LOGIN [--data DIR]\n" +
-			"       " + c.prog + " ftp-user idle-timeout LOGIN DURATION [--data DIR]",
+			"       " + c.prog + " ftp-user idle-timeout LOGIN DURATION [--data DIR]\n" +
+			"       " + c.prog + " ftp-user limit LOGIN [--down RATE] [--up RATE] [--data DIR]",
 		kind: "FTP login",
 		flags: func(fs *flag.FlagSet) {
 			customer = fs.String("customer", "", "the hosting customer `NAME` that owns the account (required)")
@@ -159,4 +164,73 @@ func parseIdleTimeout(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("idle timeout %q: want whole seconds from 1s to %s, or 0 for the server's", s, maxAccountIdleTimeout)
 	}
 	return d, nil
+}
+
+// limitFTPUser runs "ftp-user limit LOGIN [--down RATE] [--up RATE]": the
+// account's download and upload limits, which a running server applies to the
+// account's live sessions within a second, without reconnecting them. A
+// direction left out keeps its limit; off or 0 lifts it.
+func (c *cli) limitFTPUser(ctx context.Context, args []string) error {
+	fs, loc := c.flags("ftp-user limit", "ftp-user limit LOGIN [--down RATE] [--up RATE] [--data DIR]\n\n"+
+		"RATE is bytes per second, such as 512K, 2M or 1.5M; off lifts the limit. A direction left out keeps its limit.\n"+
+		"Without --down and --up, it prints the account's limits.")
+	down := fs.String("down", "", "limit the account's downloads to `RATE`")
+	up := fs.String("up", "", "limit the account's uploads to `RATE`")
+	positional, stop, err := parseOrHelp(fs, args)
+	if stop {
+		return err
+	}
+	if len(positional) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	login := positional[0]
+	if err := store.ValidateName("FTP login", login); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var downBPS, upBPS int64
+	if given["down"] {
+		if downBPS, err = format.ParseLimit(*down); err != nil {
+			return fmt.Errorf("--down %w", err)
+		}
+	}
+	if given["up"] {
+		if upBPS, err = format.ParseLimit(*up); err != nil {
+			return fmt.Errorf("--up %w", err)
+		}
+	}
+	db, err := c.openStore(ctx, *loc)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.FTPAccountIn(ctx, store.AllAccounts(), login)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no FTP account named %q", login)
+	}
+	if err != nil {
+		return err
+	}
+	if !given["down"] && !given["up"] {
+		fmt.Fprintf(c.stdout, "FTP account %q: %s.\n", login, format.Limits(a.DownloadLimit, a.UploadLimit))
+		return nil
+	}
+	if !given["down"] {
+		downBPS = a.DownloadLimit
+	}
+	if !given["up"] {
+		upBPS = a.UploadLimit
+	}
+	err = db.SetFTPRateLimits(ctx, login, downBPS, upBPS)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no FTP account named %q", login)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "FTP account %q: %s; a running server applies it to the live sessions within a second.\n",
+		login, format.Limits(downBPS, upBPS))
+	return nil
 }

@@ -4,11 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 )
 
 // serve runs the FTP server and the panel until ctx is cancelled or one of
-// them fails.
+// them fails. SIGHUP reloads the FTPS certificate.
 func (c *cli) serve(ctx context.Context, args []string) error {
+	// Taken first, so that a SIGHUP while starting does not end the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	cfg, stop, err := c.parseServe(args)
 	if stop {
 		return err
@@ -17,10 +24,17 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := svc.Run(ctx); err != nil {
 		return errors.Join(err, svc.Close())
 	}
-	select {
-	case <-ctx.Done():
-	case err = <-svc.Failed():
-		err = fmt.Errorf("web panel or metrics: %w", err)
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case err = <-svc.Failed():
+			err = fmt.Errorf("web panel or metrics: %w", err)
+			break wait
+		case <-hup:
+			svc.ReloadCertificate()
+		}
 	}
 	fmt.Fprintln(c.stdout, "Shutting down: closing the panel and every FTP session")
 	return errors.Join(err, svc.Close())

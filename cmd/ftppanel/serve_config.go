@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/ftpd"
 	"github.com/ftppanel/ftppanel/internal/panel"
 	"github.com/ftppanel/ftppanel/internal/session"
@@ -52,6 +53,8 @@ type serveConfig struct {
 
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
 	MaxPassivePerIP                                    int
+	// MaxRate caps all FTP transfers together, in bytes per second; 0 is none.
+	MaxRate rateFlag
 
 	FailedLoginDelay time.Duration
 	BanAfter         int
@@ -109,13 +112,14 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerIP, "max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerLogin, "max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
+	fs.Var(&cfg.MaxRate, "max-rate", "cap all FTP transfers together at this `RATE` in bytes per second (500K, 10M, 1G), shared equally among the transfers running (off: no cap)")
 	fs.IntVar(&cfg.MaxPassivePerIP, "max-passive-per-ip", 0, "passive ports one address holds at once (0: a quarter of --passive-ports)")
 	fs.DurationVar(&cfg.FailedLoginDelay, "failed-login-delay", time.Second, "wait this `long` before answering a failed FTP login")
 	fs.IntVar(&cfg.BanAfter, "ban-after", 10, "ban an address after this many failed FTP logins within --ban-window (0: never)")
 	fs.DurationVar(&cfg.BanWindow, "ban-window", 15*time.Minute, "the `window` in which failed logins count toward a ban")
 	fs.DurationVar(&cfg.BanTime, "ban-time", 15*time.Minute, "how `long` a first ban lasts; each repeat doubles it")
 	fs.BoolVar(&cfg.TLS, "tls", false, "offer FTPS (AUTH TLS) with a self-signed certificate kept in DATA/tls")
-	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "offer FTPS with this certificate `FILE` (PEM; with --tls-key)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "offer FTPS with this certificate `FILE` (PEM; with --tls-key); SIGHUP or a change of either file reloads the pair")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "the private key `FILE` of --tls-cert (PEM)")
 	fs.BoolVar(&cfg.RequireTLS, "require-tls", false, "refuse FTP logins that are not encrypted (implies --tls)")
 
@@ -314,6 +318,7 @@ func (cfg *serveConfig) ftpdConfig() ftpd.Config {
 		MaxSessions:         cfg.MaxSessions,
 		MaxSessionsPerIP:    cfg.MaxSessionsPerIP,
 		MaxSessionsPerLogin: cfg.MaxSessionsPerLogin,
+		MaxRate:             int64(cfg.MaxRate),
 		FailedLoginDelay:    cfg.FailedLoginDelay,
 		BanAfter:            cfg.BanAfter,
 		BanWindow:           cfg.BanWindow,
@@ -358,4 +363,24 @@ func parsePortRange(s string) (ftpd.PortRange, error) {
 		return ftpd.PortRange{}, fmt.Errorf("%q: ports must satisfy 1024 <= LOW <= HIGH <= 65535", s)
 	}
 	return ftpd.PortRange{Low: low, High: high}, nil
+}
+
+// rateFlag is a rate in bytes per second, given as format.ParseLimit reads it
+// ("10M", "500K", "off").
+type rateFlag int64
+
+func (f *rateFlag) String() string {
+	if *f <= 0 {
+		return "off"
+	}
+	return strconv.FormatInt(int64(*f), 10)
+}
+
+func (f *rateFlag) Set(s string) error {
+	bps, err := format.ParseLimit(s)
+	if err != nil {
+		return err
+	}
+	*f = rateFlag(bps)
+	return nil
 }

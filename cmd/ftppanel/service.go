@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,7 +39,8 @@ type service struct {
 	node     *fleet.Node   // this node's membership of a fleet; nil for a node alone
 	started  time.Time
 	ftp      *ftpd.Server
-	hooks    *hooks.Hooks // --webhook-url's sender; nil without
+	certs    *ftpd.Certificates // the FTPS pair; nil without FTPS
+	hooks    *hooks.Hooks       // --webhook-url's sender; nil without
 	web      *http.Server
 	metrics  *http.Server
 
@@ -51,6 +53,10 @@ type service struct {
 	stopSampling context.CancelFunc
 	sampled      chan struct{}
 	released     chan struct{}
+	// stopWatching ends the watch on the certificate files; watched closes
+	// when it has returned.
+	stopWatching context.CancelFunc
+	watched      chan struct{}
 	failed       chan error // a server that stopped by itself
 }
 
@@ -81,7 +87,8 @@ func (s *service) Run(ctx context.Context) error {
 		return err
 	}
 	db.WarmUp(ctx)
-	tlsConfig, err := ftpd.LoadTLS(s.cfg.DataDir, s.cfg.TLSCert, s.cfg.TLSKey, s.cfg.wantTLS())
+	s.certs, err = ftpd.OpenCertificates(s.cfg.DataDir, s.cfg.TLSCert, s.cfg.TLSKey, s.cfg.wantTLS(),
+		s.log.With(slog.String("component", "tls")))
 	if err != nil {
 		return err
 	}
@@ -91,7 +98,9 @@ func (s *service) Run(ctx context.Context) error {
 	s.registry.Node = s.cfg.nodeName()
 	s.startHooks()
 	ftpCfg := s.cfg.ftpdConfig()
-	ftpCfg.TLS = tlsConfig
+	if s.certs != nil {
+		ftpCfg.TLS = s.certs.TLSConfig()
+	}
 	ftpCfg.Store = db
 	ftpCfg.Registry = s.registry
 	ftpCfg.Logger = s.log.With(slog.String("component", "ftp"))
@@ -102,6 +111,7 @@ func (s *service) Run(ctx context.Context) error {
 		return err
 	}
 	s.startSampling()
+	s.watchCertificates()
 
 	// The panel's and the metrics' addresses are taken before either serves.
 	httpLn, err := net.Listen("tcp", s.cfg.HTTPAddr)
@@ -127,7 +137,7 @@ func (s *service) Run(ctx context.Context) error {
 	go func() { s.failed <- s.web.Serve(httpLn) }()
 	if metricsLn != nil {
 		mux := http.NewServeMux()
-		var extra []prometheus.Collector
+		extra := []prometheus.Collector{ftpmetrics.CertificateExpiry(s.certificateExpiry)}
 		if s.hooks != nil {
 			extra = append(extra, s.hooks.Collector())
 		}
@@ -143,7 +153,7 @@ func (s *service) Run(ctx context.Context) error {
 	switch {
 	case s.cfg.RequireTLS:
 		security = "FTPS required"
-	case tlsConfig != nil:
+	case s.certs != nil:
 		security = "FTPS offered"
 	}
 	fmt.Fprintf(s.cli.stdout, "FTP server listening on %s (passive ports %s, %s)\n", s.ftp.Addr(), s.cfg.PassivePorts, security)
@@ -206,6 +216,7 @@ func (s *service) joinFleet() error {
 func (s *service) panelConfig() panel.Config {
 	pc := s.cfg.panelConfig(s.db, s.registry, s.log.With(slog.String("component", "panel")))
 	pc.Node, pc.Version, pc.Started = s.registry.Node, currentVersion(), s.started
+	pc.Certificate = s.certificate
 	if s.node != nil {
 		v := s.node.View()
 		v.SharedAccounts = s.cli.storeShared(s.db)
@@ -241,6 +252,47 @@ func (s *service) startSampling() {
 	}()
 }
 
+// watchCertificates reloads the FTPS pair when its files change.
+func (s *service) watchCertificates() {
+	if s.certs == nil {
+		return
+	}
+	watching, stop := context.WithCancel(context.Background())
+	s.stopWatching, s.watched = stop, make(chan struct{})
+	go func() {
+		defer close(s.watched)
+		s.certs.Watch(watching, ftpd.CertificatePollInterval)
+	}()
+}
+
+// ReloadCertificate loads the FTPS pair again, as SIGHUP asks. A pair that does
+// not load keeps the one in use; the log says why.
+func (s *service) ReloadCertificate() {
+	if s.certs == nil {
+		s.log.Info("SIGHUP: FTPS is off, there is no certificate to reload")
+		return
+	}
+	s.certs.Reload("SIGHUP")
+}
+
+// certificate is the FTPS certificate in use, for the panel and the metrics.
+func (s *service) certificate() (*x509.Certificate, time.Time) {
+	if s.certs == nil {
+		return nil, time.Time{}
+	}
+	c := s.certs.Current()
+	return c.Leaf, c.LoadedAt
+}
+
+// certificateExpiry is when the FTPS certificate in use expires; false without FTPS.
+func (s *service) certificateExpiry() (time.Time, bool) {
+	leaf, _ := s.certificate()
+	if leaf == nil {
+		return time.Time{}, false
+	}
+	return leaf.NotAfter, true
+}
+
 // Failed delivers the error of a server that stopped serving by itself.
 func (s *service) Failed() <-chan error { return s.failed }
 
@@ -268,6 +320,10 @@ func (s *service) Close() error {
 	}
 	if s.metrics != nil {
 		s.metrics.Close()
+	}
+	if s.stopWatching != nil {
+		s.stopWatching()
+		<-s.watched
 	}
 	if s.hooks != nil { // after the FTP server, whose sessions' ends are the last events
 		flush, done := context.WithTimeout(context.Background(), hooksFlush)

@@ -50,12 +50,17 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 	}
 	// The sessions of a fleet's nodes get a NODE column, last so that the
 	// columns before it stay where scripts of a single node find them.
-	nodes := false
+	// Likewise a LIMIT column, when a session is limited.
+	nodes, limits := false, false
 	for _, s := range list {
 		nodes = nodes || s.Node != list[0].Node
+		limits = limits || limitCell(s) != "-"
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
 	header := "ID\tLOGIN\tCUSTOMER\tIP\tSTATE\tFILE\tRATE\tIDLE"
+	if limits {
+		header += "\tLIMIT"
+	}
 	if nodes {
 		header += "\tNODE"
 	}
@@ -63,6 +68,9 @@ func (c *cli) sessions(ctx context.Context, args []string) error {
 	for _, s := range list {
 		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", printable(s.ID), cell(s.Login), cell(s.Customer),
 			cell(s.RemoteIP), cell(s.State), cell(s.File), rate(s), format.Duration(time.Duration(s.IdleSeconds)*time.Second))
+		if limits {
+			row += "\t" + limitCell(s)
+		}
 		if nodes {
 			row += "\t" + cell(s.Node)
 		}
@@ -90,4 +98,26 @@ func rate(s apiclient.Session) string {
 		return "-"
 	}
 	return format.Rate(s.Rate)
+}
+
+// limitCell is what limits a session's transfers: for each direction the lower
+// of its own limit and its account's; "-" when nothing does.
+func limitCell(s apiclient.Session) string {
+	down := lowerLimit(s.RateLimit, s.AccountDownloadLimit)
+	up := lowerLimit(s.RateLimit, s.AccountUploadLimit)
+	switch {
+	case down <= 0 && up <= 0:
+		return "-"
+	case down == up:
+		return format.Limit(down)
+	}
+	return format.Limits(down, up)
+}
+
+// lowerLimit is the lower of two limits, where 0 is none.
+func lowerLimit(a, b int64) int64 {
+	if a <= 0 || (b > 0 && b < a) {
+		return b
+	}
+	return a
 }

@@ -44,6 +44,9 @@ type Session struct {
 	BytesDown     int64      `json:"bytes_down"`
 	Node          string     `json:"node"`       // the node whose FTP server holds it
 	RateLimit     int64      `json:"rate_limit"` // bytes per second; 0 for none
+	// The limits of the session's FTP account, bytes per second; 0 for none.
+	AccountDownloadLimit int64 `json:"account_download_limit"`
+	AccountUploadLimit   int64 `json:"account_upload_limit"`
 }
 
 // Node is a node of the fleet as the API shows it (internal/panel's apiNode).

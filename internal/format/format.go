@@ -101,3 +101,12 @@ func ParseLimit(text string) (int64, error) {
 	}
 	return int64(bps), nil
 }
+
+// Limits says a pair of download and upload limits in bytes per second (0 for
+// none): "down 2 MiB/s, up 512 KiB/s", "down 1 MiB/s, up no limit", "no limit".
+func Limits(down, up int64) string {
+	if down <= 0 && up <= 0 {
+		return "no limit"
+	}
+	return "down " + Limit(down) + ", up " + Limit(up)
+}

@@ -26,3 +26,19 @@ func TestParseAndPrintLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestLimits(t *testing.T) {
+	for _, c := range []struct {
+		down, up int64
+		want     string
+	}{
+		{0, 0, "no limit"},
+		{2 << 20, 512 << 10, "down 2 MiB/s, up 512 KiB/s"},
+		{1 << 20, 0, "down 1 MiB/s, up no limit"},
+		{0, 100, "down no limit, up 100 B/s"},
+	} {
+		if got := Limits(c.down, c.up); got != c.want {
+			t.Errorf("Limits(%d, %d) = %q, want %q", c.down, c.up, got, c.want)
+		}
+	}
+}

@@ -168,7 +168,17 @@ func (d *driver) AuthUser(cc ftpserver.ClientContext, user, pass string) (ftpser
 func (s *Server) loggedIn(c *conn, a store.FTPAccount, client string, tls bool) bool {
 	c.seenChange.Store(a.SeenChange) // before the session shows the login to the watcher
 	c.session.SetIdleTimeout(a.IdleTimeout)
+	c.session.SetAccountLimits(a.DownloadLimit, a.UploadLimit)
 	c.session.LoggedIn(a.Login, a.Customer, client, tls, s.now())
+	if s.changesRead.limitsSince(a.Login, a.SeenChange) {
+		// The watcher read a change of the limits before the session showed
+		// the login, so could not apply it here: read them again.
+		ctx, cancel := context.WithTimeout(context.Background(), loginStoreTimeout)
+		if err := s.applyAccountLimits(ctx, a.Login, c.session); err != nil {
+			s.log.Error("read account limits at login", slog.String("login", a.Login), slog.Any("error", err))
+		}
+		cancel()
+	}
 	// A change the watcher read before the session showed the login, it could
 	// not end; one it reads after, it will. Both without asking the database:
 	// each login's query costs a round trip on PostgreSQL.

@@ -67,6 +67,10 @@ type Config struct {
 	// Limits on connections: overall, from one address, and sessions of one
 	// account; zero is no limit.
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
+	// MaxRate caps all transfers together at this many bytes per second,
+	// shared equally among those running (see session.Registry.SetMaxRate);
+	// 0 is no cap, and unlimited transfers keep sendfile.
+	MaxRate int64
 	// FailedLoginDelay is how long each failed login waits before its answer.
 	FailedLoginDelay time.Duration
 	// BanAfter failed logins (a connection dropped without a login counts half) within
@@ -159,6 +163,9 @@ func Start(cfg Config) (*Server, error) {
 		xferlog:  xferlog,
 	}
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
+	if cfg.MaxRate > 0 {
+		cfg.Registry.SetMaxRate(cfg.MaxRate)
+	}
 	s.defender = newDefender(cfg.BanAfter, cfg.BanWindow, cfg.BanTime, cfg.Now)
 	s.control = &controlListener{Listener: ln, now: cfg.Now, admit: s.admit, release: s.release,
 		unclaimed: make(map[string]*controlConn)}

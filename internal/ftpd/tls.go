@@ -18,27 +18,34 @@ import (
 
 // LoadTLS returns the FTPS configuration: the certificate in certFile and keyFile
 // when given, else, when enabled, a self-signed one kept in DATA/tls (made on
-// first use). It returns nil when FTPS is off.
+// first use). It returns nil when FTPS is off. The serve command uses
+// OpenCertificates, whose pair can be reloaded.
 func LoadTLS(dataDir, certFile, keyFile string, enabled bool) (*tls.Config, error) {
+	c, err := OpenCertificates(dataDir, certFile, keyFile, enabled, nil)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	return c.TLSConfig(), nil
+}
+
+// certificateFiles names the files of the FTPS pair: the ones given, or the
+// self-signed pair in DATA/tls, made on first use. None when FTPS is off.
+func certificateFiles(dataDir, certFile, keyFile string, enabled bool) (string, string, error) {
 	switch {
 	case (certFile == "") != (keyFile == ""):
-		return nil, errors.New("--tls-cert and --tls-key go together")
+		return "", "", errors.New("--tls-cert and --tls-key go together")
 	case certFile == "" && !enabled:
-		return nil, nil
+		return "", "", nil
 	case certFile == "":
 		dir := filepath.Join(dataDir, "tls")
 		certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 		if _, err := os.Stat(certFile); errors.Is(err, os.ErrNotExist) {
 			if err := selfSign(dir, certFile, keyFile); err != nil {
-				return nil, fmt.Errorf("make a self-signed FTPS certificate: %w", err)
+				return "", "", fmt.Errorf("make a self-signed FTPS certificate: %w", err)
 			}
 		}
 	}
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, fmt.Errorf("FTPS certificate: %w", err)
-	}
-	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+	return certFile, keyFile, nil
 }
 
 // selfSign writes a self-signed certificate, valid ten years, and its key (0600).

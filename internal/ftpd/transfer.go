@@ -129,10 +129,10 @@ func (f *transferFile) Seek(offset int64, whence int) (int64, error) {
 
 // WriteTo serves downloads: io.Copy prefers it. What the panel shows lags what
 // the client received by at most one report (reportEvery) or one chunk. A
-// session with a rate limit gets its download in limited chunks; one without
-// keeps the sendfile path.
+// download with a limit (the session's, its account's or the server's cap)
+// goes in limited chunks; one without keeps the sendfile path.
 func (f *transferFile) WriteTo(w io.Writer) (int64, error) {
-	if tc, ok := w.(*net.TCPConn); ok && f.session.RateLimit() <= 0 {
+	if tc, ok := w.(*net.TCPConn); ok && f.session.Limit() <= 0 {
 		if from, err := f.File.Seek(0, io.SeekCurrent); err == nil {
 			return f.sendFile(tc, from)
 		}

@@ -2,6 +2,7 @@ package ftpd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -21,7 +22,8 @@ const (
 
 // watch enforces, every second, what no single event triggers: the timeouts before
 // and after login, the stall and no-transfer timeouts, and changes to accounts made by any process (the panel, the
-// command line, another node on the same store), which end the account's sessions.
+// command line, another node on the same store), which end the account's sessions
+// or, for new limits, apply to them.
 func (s *Server) watch(ctx context.Context, lastChange int64) {
 	t := time.NewTicker(accountWatchEvery)
 	defer t.Stop()
@@ -66,10 +68,18 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 		return after
 	}
 	for _, c := range changes {
-		after = c.ID
 		// Noted before the sessions are listed: a login that the list misses
 		// shows its session after this, then finds the change (loggedIn).
 		s.changesRead.note(c)
+		if c.Change == store.ChangeLimits {
+			if err := s.applyAccountLimits(ctx, c.Login); err != nil {
+				s.log.Error("read account limits", slog.String("login", c.Login), slog.Any("error", err))
+				return after // read again at the next tick
+			}
+			after = c.ID
+			continue
+		}
+		after = c.ID
 		kind, ok := accountChangeEnds[c.Change]
 		if !ok {
 			s.log.Error("unknown account change: its sessions stay", slog.String("login", c.Login), slog.String("change", c.Change))
@@ -95,22 +105,59 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 	return after
 }
 
+// applyAccountLimits gives the live sessions of login (or only the sessions
+// named) the account's limits as the store has them now: a change read twice
+// applies the same limits twice, harmlessly.
+func (s *Server) applyAccountLimits(ctx context.Context, login string, only ...*session.Session) error {
+	a, err := s.store.FTPAccountIn(ctx, store.AllAccounts(), login)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // deleted meanwhile: that change ends its sessions
+	}
+	if err != nil {
+		return err
+	}
+	if len(only) > 0 {
+		for _, ss := range only {
+			ss.SetAccountLimits(a.DownloadLimit, a.UploadLimit)
+		}
+		return nil
+	}
+	s.registry.SetAccountLimits(login, a.DownloadLimit, a.UploadLimit)
+	return nil
+}
+
 // accountChanges is, by login, the newest change to the account that the
-// watcher has read.
+// watcher has read: the newest that ends sessions, and the newest to its limits.
 type accountChanges struct {
 	mu     sync.Mutex
 	latest map[string]store.AccountChange
+	limits map[string]int64
 }
 
 func (a *accountChanges) note(c store.AccountChange) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if c.Change == store.ChangeLimits {
+		if a.limits == nil {
+			a.limits = make(map[string]int64)
+		}
+		a.limits[c.Login] = max(a.limits[c.Login], c.ID)
+		return
+	}
 	if a.latest == nil {
 		a.latest = make(map[string]store.AccountChange)
 	}
 	if c.ID > a.latest[c.Login].ID {
 		a.latest[c.Login] = c
 	}
+}
+
+// limitsSince reports whether the watcher has read a change to login's limits
+// after the change ID after.
+func (a *accountChanges) limitsSince(login string, after int64) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.limits[login] > after
 }
 
 // since returns the newest change to login after the change ID after that the

@@ -5,6 +5,7 @@ package ftpmetrics
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -87,4 +88,23 @@ func (c lostCollector) Collect(ch chan<- prometheus.Metric) {
 	history, audit := c.lost()
 	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(history), "session_history")
 	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(audit), "audit_log")
+}
+
+var certificateExpiryDesc = prometheus.NewDesc("ftppanel_tls_certificate_expiry_timestamp_seconds",
+	"When the FTPS certificate in use expires, in seconds since the Unix epoch; absent without FTPS.", nil, nil)
+
+// CertificateExpiry reports when the FTPS certificate in use expires; expiry
+// returns false when FTPS is off.
+func CertificateExpiry(expiry func() (time.Time, bool)) prometheus.Collector {
+	return certificateCollector{expiry}
+}
+
+type certificateCollector struct{ expiry func() (time.Time, bool) }
+
+func (c certificateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- certificateExpiryDesc }
+
+func (c certificateCollector) Collect(ch chan<- prometheus.Metric) {
+	if t, ok := c.expiry(); ok {
+		ch <- prometheus.MustNewConstMetric(certificateExpiryDesc, prometheus.GaugeValue, float64(t.Unix()))
+	}
 }

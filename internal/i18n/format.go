@@ -65,6 +65,18 @@ var timeLayouts = map[string]string{
 	"pt-BR": "02/01/2006 15:04:05 UTC",
 }
 
+// dateLayouts are how each language writes a day.
+var dateLayouts = map[string]string{
+	"en":    "2006-01-02",
+	"de":    "02.01.2006",
+	"es":    "02/01/2006",
+	"fr":    "02/01/2006",
+	"pt-BR": "02/01/2006",
+}
+
+// Date writes the day of an instant, in UTC, in the language's order.
+func (l *Locale) Date(t time.Time) string { return t.UTC().Format(dateLayouts[l.tag]) }
+
 // Time writes an instant in UTC in the language's order of day, month and year.
 // The page's script then shows it in the viewer's own time zone.
 func (l *Locale) Time(t time.Time) string { return t.UTC().Format(timeLayouts[l.tag]) }

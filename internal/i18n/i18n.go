@@ -169,6 +169,17 @@ func (l *Locale) localize(id string, count any, args []any) string {
 	return text
 }
 
+// CountForms are a counted message's texts for a few counts that between them
+// take every plural form of the language, by count, with "{n}" where the
+// count goes: for a script, which picks the one of the same form as its count.
+func (l *Locale) CountForms(id string) map[int]string {
+	forms := map[int]string{}
+	for _, n := range []int{0, 1, 2, 5, 1000000} {
+		forms[n] = l.localize(id, n, []any{"Count", "{n}"})
+	}
+	return forms
+}
+
 // Msg marks a message id kept in a table (navigation, choices) to be written
 // out with T later; it returns id as it is.
 func Msg(id string) string { return id }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -60,6 +62,7 @@ func (p *Panel) accountRow(r *http.Request, a store.FTPAccountInfo, sessions int
 		Home:        accountHome(a.Login),
 		Disabled:    a.Disabled,
 		IdleTimeout: p.idleTimeoutText(r, a.IdleTimeout),
+		Limits:      limitsText(loc(r), a.DownloadLimit, a.UploadLimit),
 		Sessions:    sessions,
 	}
 }
@@ -77,6 +80,23 @@ func (p *Panel) idleTimeoutText(r *http.Request, d time.Duration) string {
 		return tr(r, "ServerDefaultIs", "Duration", loc(r).Duration(p.idleTimeout))
 	}
 	return tr(r, "ServerDefault")
+}
+
+// limitInput is a limit as the limits form shows it, in a form it reads back:
+// "2M", "512K", "1000"; "" for none.
+func limitInput(bps int64) string {
+	if bps <= 0 {
+		return ""
+	}
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "G"}, {1 << 20, "M"}, {1 << 10, "K"}} {
+		if bps >= u.size && (bps*10)%u.size == 0 { // exactly, with at most one decimal
+			return strconv.FormatFloat(float64(bps)/float64(u.size), 'f', -1, 64) + u.name
+		}
+	}
+	return strconv.FormatInt(bps, 10)
 }
 
 // liveSessions counts the user's live FTP sessions by login.
@@ -245,4 +265,13 @@ func endedText(r *http.Request, n int) string {
 		return ""
 	}
 	return tr(r, "AndDisconnected", "Sessions", templates.SessionCountText(r.Context(), n))
+}
+
+// limitsText says an account's speed limits in l's language: "down 1 MiB/s, up
+// no limit", or "no limit" for none.
+func limitsText(l *i18n.Locale, down, up int64) string {
+	if down <= 0 && up <= 0 {
+		return l.T("NoLimit")
+	}
+	return l.T("LimitsDownUp", "Down", l.Limit(down), "Up", l.Limit(up))
 }

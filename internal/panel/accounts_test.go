@@ -245,3 +245,68 @@ func TestAccountChangeCatchesLoginsInBetween(t *testing.T) {
 		t.Errorf("audit entry %+v", e)
 	}
 }
+
+func TestLimitInputReadsBack(t *testing.T) {
+	for bps, want := range map[int64]string{0: "", 2 << 20: "2M", 512 << 10: "512K", 3 << 19: "1.5M", 1000: "1000", 1 << 30: "1G", 2<<20 + 1: "2097153"} {
+		got := limitInput(bps)
+		if got != want {
+			t.Errorf("limitInput(%d) = %q, want %q", bps, got, want)
+		}
+		r := httptest.NewRequest(http.MethodPost, "/accounts/bob/limits", nil)
+		if back, problem := readLimit(r, "DownloadLimitNotAccepted", got); problem != "" || back != bps {
+			t.Errorf("%q reads back as %d, %q; want %d", got, back, problem, bps)
+		}
+	}
+}
+
+func TestAccountLimits(t *testing.T) {
+	f := newAuthzFixture(t, newAuthzTemplate(t))
+	a := f.as(t, "acme", http.MethodGet, "/accounts", nil)
+	if !strings.Contains(a.body, "no limit") {
+		t.Errorf("the accounts page does not say bob has no limit")
+	}
+	a = f.as(t, "acme", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {"2M"}, "up": {"512K"}})
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("set limits: %d %s", a.status, a.body)
+	}
+	info, err := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "bob")
+	if err != nil || info.DownloadLimit != 2<<20 || info.UploadLimit != 512<<10 {
+		t.Fatalf("stored: %+v, %v", info, err)
+	}
+	if e := lastAudit(t, f.db); e.Action != "limit account" || e.FTPLogin != "bob" || e.Actor != "acme" ||
+		e.Detail != "down 2 MiB/s, up 512 KiB/s" {
+		t.Errorf("audit entry %+v", e)
+	}
+	if a := f.as(t, "acme", http.MethodGet, "/accounts", nil); !strings.Contains(a.body, "down 2 MiB/s, up 512 KiB/s") {
+		t.Error("the accounts page does not show bob's limits")
+	}
+	if a := f.as(t, "acme", http.MethodGet, "/accounts/bob/limits", nil); !strings.Contains(a.body, `value="2M"`) ||
+		!strings.Contains(a.body, `value="512K"`) {
+		t.Error("the limits form does not show bob's limits")
+	}
+	// A bad value: 422, the form again with what was typed, nothing changed.
+	a = f.as(t, "acme", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {"fast"}, "up": {"off"}})
+	if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "The download limit is not accepted") ||
+		!strings.Contains(a.body, `value="fast"`) {
+		t.Errorf("a bad value: %d", a.status)
+	}
+	// Empty and off lift them.
+	a = f.as(t, "acme", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {""}, "up": {"off"}})
+	if info, _ := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "bob"); a.status != http.StatusSeeOther ||
+		info.DownloadLimit != 0 || info.UploadLimit != 0 {
+		t.Errorf("lifting: %d, %+v", a.status, info)
+	}
+	// The sessions page says what the account limits a session to (the FTP
+	// server sets them on its sessions).
+	f.bob.SetAccountLimits(2<<20, 0)
+	if a := f.as(t, "acme", http.MethodGet, "/sessions", nil); !strings.Contains(a.body, "account: down 2 MiB/s, up no limit") {
+		t.Error("the sessions page does not show bob's account limits")
+	}
+	// Another customer's account is not there for acme.
+	if a := f.as(t, "acme", http.MethodPost, "/accounts/gina/limits", url.Values{"down": {"1M"}}); a.status != http.StatusNotFound {
+		t.Errorf("acme limited gina: %d", a.status)
+	}
+	if info, _ := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "gina"); info.DownloadLimit != 0 {
+		t.Error("gina's limit changed")
+	}
+}

@@ -30,6 +30,10 @@ func (p *Panel) apiCreateCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := p.store.AddCustomer(r.Context(), body.Name, body.Password)
+	if errors.Is(err, store.ErrNameKept) {
+		p.apiError(w, r, http.StatusConflict, fmt.Sprintf("the name %q belonged to a deleted customer whose history is kept; choose another", body.Name))
+		return
+	}
 	if errors.Is(err, store.ErrExists) {
 		p.apiError(w, r, http.StatusConflict, fmt.Sprintf("the name %q is taken by a customer or a panel user", body.Name))
 		return

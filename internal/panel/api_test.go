@@ -77,6 +77,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 type apiFixture struct {
 	handler  http.Handler
 	registry *session.Registry
+	db       *store.DB
 	admin    string // tokens
 	acme     string
 	now      time.Time
@@ -98,6 +99,7 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	}
 	f := &apiFixture{registry: session.NewRegistry(), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.registry.Now = func() time.Time { return f.now }
+	f.db = db
 	for _, u := range []struct {
 		name  string
 		token *string
@@ -180,6 +182,7 @@ func TestAPISessionJSON(t *testing.T) {
 		"logged_in_at": "2026-03-01T11:58:31Z", "last_activity": "2026-03-01T11:59:56Z", "idle_seconds": 4.0,
 		"state": "downloading", "file": "/site.tar", "size": 5000.0, "transfer_bytes": 1200.0, "rate": 0.0,
 		"bytes_up": 0.0, "bytes_down": 1200.0, "node": "ftp-a", "rate_limit": 0.0,
+		"account_download_limit": 0.0, "account_upload_limit": 0.0,
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -132,22 +132,28 @@ type apiAccount struct {
 	Home     string `json:"home"`
 	Disabled bool   `json:"disabled"`
 	// IdleTimeout is the account's own idle timeout in seconds; 0 for the server's.
-	IdleTimeout int64  `json:"idle_timeout"`
-	CreatedAt   string `json:"created_at"` // RFC 3339, UTC
-	Sessions    int    `json:"sessions"`   // live now
+	IdleTimeout int64 `json:"idle_timeout"`
+	// DownloadLimit and UploadLimit are bytes per second for each of the
+	// account's transfers that way; 0 for none.
+	DownloadLimit int64  `json:"download_limit"`
+	UploadLimit   int64  `json:"upload_limit"`
+	CreatedAt     string `json:"created_at"` // RFC 3339, UTC
+	Sessions      int    `json:"sessions"`   // live now
 	// Password is only in the answer that created the account with a random one.
 	Password string `json:"password,omitempty"`
 }
 
 func toAPIAccount(a store.FTPAccountInfo, sessions int) apiAccount {
 	return apiAccount{
-		Login:       a.Login,
-		Customer:    a.Customer,
-		Home:        accountHome(a.Login),
-		Disabled:    a.Disabled,
-		IdleTimeout: int64(a.IdleTimeout.Seconds()),
-		CreatedAt:   apiTime(a.CreatedAt),
-		Sessions:    sessions,
+		Login:         a.Login,
+		Customer:      a.Customer,
+		Home:          accountHome(a.Login),
+		Disabled:      a.Disabled,
+		IdleTimeout:   int64(a.IdleTimeout.Seconds()),
+		DownloadLimit: a.DownloadLimit,
+		UploadLimit:   a.UploadLimit,
+		CreatedAt:     apiTime(a.CreatedAt),
+		Sessions:      sessions,
 	}
 }
 

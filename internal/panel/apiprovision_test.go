@@ -61,7 +61,8 @@ func TestProvisionedAccountJSON(t *testing.T) {
 		t.Errorf("created_at %v: %v", got["created_at"], err)
 	}
 	delete(got, "created_at")
-	want := map[string]any{"login": "bob", "customer": "acme", "home": "/bob", "disabled": false, "idle_timeout": 0.0, "sessions": 0.0}
+	want := map[string]any{"login": "bob", "customer": "acme", "home": "/bob", "disabled": false, "idle_timeout": 0.0,
+		"download_limit": 0.0, "upload_limit": 0.0, "sessions": 0.0}
 	if len(got) != len(want) {
 		t.Errorf("fields %v, want %v", got, want)
 	}

@@ -29,6 +29,15 @@ func (p *Panel) apiError(w http.ResponseWriter, r *http.Request, status int, mes
 	}{message})
 }
 
+// apiFieldError answers 422 for a value out of range: {"error": "...",
+// "field": "NAME"}, so a client can point at the field.
+func (p *Panel) apiFieldError(w http.ResponseWriter, r *http.Request, field, message string) {
+	p.writeJSON(w, r, http.StatusUnprocessableEntity, struct {
+		Error string `json:"error"`
+		Field string `json:"field"`
+	}{message, field})
+}
+
 // apiServerError logs err and tells the client, without details, that something failed.
 func (p *Panel) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
 	p.log.Error("API request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))

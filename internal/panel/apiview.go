@@ -34,6 +34,10 @@ type apiSession struct {
 	Node          string  `json:"node"` // the node whose FTP server holds it
 	// RateLimit is the session's own limit in bytes per second; 0 for none.
 	RateLimit int64 `json:"rate_limit"`
+	// AccountDownloadLimit and AccountUploadLimit are the limits of the
+	// session's FTP account in bytes per second; 0 for none.
+	AccountDownloadLimit int64 `json:"account_download_limit"`
+	AccountUploadLimit   int64 `json:"account_upload_limit"`
 }
 
 func toAPISession(s session.Snapshot) apiSession {
@@ -56,6 +60,9 @@ func toAPISession(s session.Snapshot) apiSession {
 		BytesDown:     s.BytesDown,
 		Node:          s.Node,
 		RateLimit:     s.RateLimit,
+
+		AccountDownloadLimit: s.AccountDownLimit,
+		AccountUploadLimit:   s.AccountUpLimit,
 	}
 	if s.LoggedIn() {
 		at := apiTime(s.LoggedInAt)

@@ -46,6 +46,9 @@ type Config struct {
 	IdleWarning time.Duration
 	// LoginLimits slow and stop password guessing; zero fields take the defaults.
 	LoginLimits LoginLimits
+	// Certificate, when set, tells this node's FTPS certificate: GET /api/v1/tls
+	// shows it, and admins are warned on every page when it is about to expire.
+	Certificate CertificateSource
 }
 
 // Panel serves the web panel.
@@ -68,13 +71,14 @@ type Panel struct {
 	idleTimeout time.Duration
 	idleWarning time.Duration
 	logins      *loginThrottle
+	certificate CertificateSource
 }
 
 // New returns the panel's HTTP handler.
 func New(cfg Config) http.Handler {
 	p := &Panel{store: cfg.Store, registry: cfg.Registry, sessions: cfg.Sessions, fleet: cfg.Fleet, log: cfg.Logger, now: cfg.Now,
 		node: cfg.Node, version: cfg.Version, started: cfg.Started,
-		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning,
+		idleTimeout: cfg.IdleTimeout, idleWarning: cfg.IdleWarning, certificate: cfg.Certificate,
 		basePath: cfg.BasePath, trustedProxies: cfg.TrustedProxies, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		frameAncestors: "'none'"}
 	if p.sessions == nil {

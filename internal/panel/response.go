@@ -35,6 +35,7 @@ func page(r *http.Request, title string) templates.Page {
 	pg := templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path), Here: here(r)}
 	if u.Name != "" {
 		pg.Maintenance = maintenanceOf(r)
+		pg.Certificate = certificateWarningOf(r)
 	}
 	if f, ok := fleetFrameOf(r); ok && u.Name != "" {
 		pg.Fleet, pg.Unreachable = true, f.unreachable

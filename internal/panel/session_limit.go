@@ -28,6 +28,8 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 	bps, err := format.ParseLimit(text)
 	if strings.TrimSpace(text) == "" {
 		err = sayError("LimitMissing")
+	} else if err != nil {
+		err = sayError("LimitRefused", "Reason", limitProblem(r, text, err))
 	}
 	if err != nil {
 		snap, gerr := p.sessions.Get(id, scope(u))

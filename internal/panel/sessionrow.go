@@ -38,6 +38,9 @@ func (p *Panel) sessionRow(l *i18n.Locale, s session.Snapshot) templates.Session
 	if s.RateLimit > 0 {
 		row.Limit = l.T("LimitedTo", "Limit", l.Limit(s.RateLimit))
 	}
+	if s.AccountDownLimit > 0 || s.AccountUpLimit > 0 {
+		row.AccountLimit = l.T("AccountLimitOf", "Limits", limitsText(l, s.AccountDownLimit, s.AccountUpLimit))
+	}
 	row.Percent = -1
 	if s.File != "" && s.State != session.StateListing {
 		row.Progress = progress(l, s)

@@ -3,6 +3,7 @@ package panel
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/i18n"
@@ -50,11 +51,17 @@ func errorText(r *http.Request, err error) string {
 		}
 		return tr(r, "NameDoubleDot", "Kind", kind, "Name", ne.Name)
 	}
+	return err.Error()
+}
+
+// limitProblem says why format.ParseLimit refused text, in the request's
+// language: "\"fast\" is not a rate: give bytes per second, …".
+func limitProblem(r *http.Request, text string, err error) string {
 	switch {
 	case errors.Is(err, format.ErrNotRate):
-		return tr(r, "LimitNotRate")
+		return tr(r, "LimitNotRate", "Text", strconv.Quote(text))
 	case errors.Is(err, format.ErrTooFast):
-		return tr(r, "LimitTooFast")
+		return tr(r, "LimitTooFast", "Text", strconv.Quote(text))
 	}
 	return err.Error()
 }

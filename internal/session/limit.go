@@ -1,6 +1,10 @@
 package session
 
-import "golang.org/x/time/rate"
+import (
+	"sync/atomic"
+
+	"golang.org/x/time/rate"
+)
 
 // maxLimitChunk bounds the bytes a limited transfer moves per wait on its
 // limiter, and so the burst it may make after a pause.
@@ -15,71 +19,177 @@ func limitChunk(bps int64) int {
 
 // SetRateLimit limits the session's transfers, the running one included, to
 // bps bytes per second; 0 lifts the limit. The transfer path reads the limit
-// at every chunk, so a change is felt at once.
+// at every chunk, so a change is felt at once. Where the session's account
+// has a lower limit for a direction, or the server's cap leaves a transfer a
+// smaller share, that lower one applies (see Limit).
 func (s *Session) SetRateLimit(bps int64) {
-	bps = max(bps, 0)
+	s.rateLimit.Store(max(bps, 0))
+	s.limitsChanged()
+}
+
+// SetAccountLimits applies the limits of the session's FTP account, download
+// and upload apart, in bytes per second (0 for none): at login, and again
+// whenever the account's limits change, the running transfer included.
+func (s *Session) SetAccountLimits(down, up int64) {
+	s.accountDown.Store(max(down, 0))
+	s.accountUp.Store(max(up, 0))
+	s.limitsChanged()
+}
+
+// AccountLimits are the limits of the session's account, download and upload.
+func (s *Session) AccountLimits() (down, up int64) { return s.accountDown.Load(), s.accountUp.Load() }
+
+// limitsChanged tells a download that goes without chunks (sendfile) that it
+// must go on limited, and the watchers that the session changed.
+func (s *Session) limitsChanged() {
 	s.mu.Lock()
-	if bps > 0 {
-		if s.limiter == nil {
-			s.limiter = rate.NewLimiter(rate.Limit(bps), limitChunk(bps))
-		} else {
-			s.limiter.SetLimit(rate.Limit(bps))
-			s.limiter.SetBurst(limitChunk(bps))
-		}
-	}
-	s.rateLimit.Store(bps)
 	onLimit := s.onLimit
 	s.mu.Unlock()
-	if onLimit != nil && bps > 0 {
+	if onLimit != nil && s.limitFor(false) > 0 {
 		onLimit()
 	}
 	s.notify()
 }
 
-// OnLimit has f called whenever the session gets a limit, until it is called
-// again with nil: how a download that goes without chunks (sendfile) learns
-// that it must go on limited. f must not block.
+// OnLimit has f called whenever the session gets a limit on its downloads,
+// until it is called again with nil: how a download that goes without chunks
+// (sendfile) learns that it must go on limited. f must not block.
 func (s *Session) OnLimit(f func()) {
 	s.mu.Lock()
 	s.onLimit = f
 	s.mu.Unlock()
 }
 
-// RateLimit is the session's limit in bytes per second; 0 when it has none.
+// RateLimit is the session's own limit in bytes per second; 0 when it has none.
 func (s *Session) RateLimit() int64 { return s.rateLimit.Load() }
 
+// minLimit is the lower of two limits, where 0 is none.
+func minLimit(a, b int64) int64 {
+	if a <= 0 {
+		return max(b, 0)
+	}
+	if b <= 0 {
+		return a
+	}
+	return min(a, b)
+}
+
+// limitFor is what a transfer of the session in one direction may move per
+// second now: the lowest of the session's own limit, its account's limit for
+// that direction and its share of the server's cap; 0 when none applies.
+func (s *Session) limitFor(upload bool) int64 {
+	account := &s.accountDown
+	if upload {
+		account = &s.accountUp
+	}
+	bps := minLimit(s.rateLimit.Load(), account.Load())
+	if s.maxRate != nil {
+		bps = minLimit(bps, s.maxRate.share())
+	}
+	return bps
+}
+
+// Limit is what the session's current transfer may move per second now (see
+// limitFor); 0 when nothing limits it.
+func (s *Session) Limit() int64 { return s.limitFor(s.uploading.Load()) }
+
 // LimitChunk is the most a transfer of this session may move before its next
-// call to Throttle; 0 when the session has no limit, so that it moves as it
-// would without one.
+// call to Throttle; 0 when nothing limits it, so that it moves as it would
+// without a limit.
 func (s *Session) LimitChunk() int {
-	bps := s.rateLimit.Load()
+	bps := s.Limit()
 	if bps <= 0 {
 		return 0
 	}
 	return limitChunk(bps)
 }
 
-// Throttle waits until n bytes may move under the session's limit (at once
-// without one). n must be at most LimitChunk. It returns an error, at once,
-// when the session is closed (a Disconnect, a timeout): a limited transfer
-// ends as fast as any other.
+// Throttle waits until n bytes may move under the limit of the session's
+// current transfer (at once without one). n must be at most LimitChunk. It
+// returns an error, at once, when the session is closed (a Disconnect, a
+// timeout): a limited transfer ends as fast as any other.
 func (s *Session) Throttle(n int) error {
-	if n <= 0 || s.rateLimit.Load() <= 0 {
-		return nil
-	}
-	s.mu.Lock()
-	l := s.limiter
-	s.mu.Unlock()
-	if l == nil {
-		return nil
-	}
-	for {
+	for n > 0 {
+		bps := s.Limit()
+		if bps <= 0 {
+			return nil
+		}
+		l := s.limiterAt(bps)
 		// The burst is read again: a limit changed meanwhile may have made
 		// it smaller than n, which WaitN refuses.
 		err := l.WaitN(s.killed, min(n, l.Burst()))
-		if err == nil || s.killed.Err() != nil || s.rateLimit.Load() <= 0 {
+		if err == nil || s.killed.Err() != nil {
 			return s.killed.Err()
 		}
+	}
+	return nil
+}
+
+// limiterAt returns the session's limiter, set to bps: the limit is worked
+// out again at every chunk (the account's, the session's own and the cap's
+// share all change while a transfer runs), and the limiter follows it.
+func (s *Session) limiterAt(bps int64) *rate.Limiter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limiter == nil {
+		s.limiter = rate.NewLimiter(rate.Limit(bps), limitChunk(bps))
+	} else if s.limiter.Limit() != rate.Limit(bps) {
+		s.limiter.SetLimit(rate.Limit(bps))
+		s.limiter.SetBurst(limitChunk(bps))
+	}
+	return s.limiter
+}
+
+// maxRate is a server-wide cap on the bytes per second of all transfers
+// together, shared fairly among the transfers running: each gets an equal
+// share, cap / running, worked out again at each of its chunks, so a share
+// grows and shrinks within a chunk (an eighth of a second) of a transfer
+// starting or ending elsewhere. A transfer held below its share by its own
+// limits or by a slow client leaves the rest of its share unused: equal shares
+// never let one transfer take more than the others, and keep the cap a cap.
+type maxRate struct {
+	bps     atomic.Int64
+	running atomic.Int64
+}
+
+// share is one running transfer's part of the cap; 0 when there is no cap.
+func (m *maxRate) share() int64 {
+	bps := m.bps.Load()
+	if bps <= 0 {
+		return 0
+	}
+	return max(bps/max(m.running.Load(), 1), 1)
+}
+
+// SetMaxRate caps all transfers of the registry's sessions together at bps
+// bytes per second, shared fairly among those running; 0 lifts the cap. Set
+// it before the first transfer: transfers that began without a cap go on
+// without it until their next chunk, and downloads that went to sendfile
+// without any limit keep it.
+func (r *Registry) SetMaxRate(bps int64) { r.maxRate.bps.Store(max(bps, 0)) }
+
+// MaxRate is the cap SetMaxRate set; 0 for none.
+func (r *Registry) MaxRate() int64 { return r.maxRate.bps.Load() }
+
+// RunningTransfers counts the uploads and downloads under way, which share
+// the cap.
+func (r *Registry) RunningTransfers() int64 { return r.maxRate.running.Load() }
+
+// joinCap counts the session's new upload or download among those sharing
+// the cap; s.mu held.
+func (s *Session) joinCap(state State) {
+	if s.maxRate == nil || s.sharing || (state != StateUploading && state != StateDownloading) {
+		return
+	}
+	s.sharing = true
+	s.maxRate.running.Add(1)
+}
+
+// leaveCap stops counting the session's transfer; s.mu held.
+func (s *Session) leaveCap() {
+	if s.sharing {
+		s.sharing = false
+		s.maxRate.running.Add(-1)
 	}
 }
 
@@ -111,4 +221,20 @@ func (r *Registry) ThrottleIDs(ids []string, scope Scope, bps int64) []Snapshot 
 		out = append(out, s.Snapshot(r.Now()))
 	}
 	return out
+}
+
+// SetAccountLimits gives every live session logged in as login its account's
+// limits (see Session.SetAccountLimits), and returns how many it changed.
+func (r *Registry) SetAccountLimits(login string, down, up int64) int {
+	n := 0
+	for _, s := range r.all() {
+		s.mu.Lock()
+		mine := s.login == login
+		s.mu.Unlock()
+		if mine {
+			s.SetAccountLimits(down, up)
+			n++
+		}
+	}
+	return n
 }

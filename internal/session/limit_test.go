@@ -58,3 +58,70 @@ func TestRateLimitThrottleAndKill(t *testing.T) {
 		t.Error("0 did not lift the limit")
 	}
 }
+
+// A transfer takes the lowest of the session's own limit, its account's for
+// its direction and its share of the server's cap; 0 everywhere is no limit.
+func TestLimitIsTheLowestThatApplies(t *testing.T) {
+	r := NewRegistry()
+	a := New("192.0.2.1", 1000, time.Now(), func() {})
+	b := New("192.0.2.2", 1000, time.Now(), func() {})
+	r.Add(a)
+	r.Add(b)
+	a.LoggedIn("bob", "acme", "", false, time.Now())
+	b.LoggedIn("bob", "acme", "", false, time.Now())
+	a.StartTransfer(StateDownloading, "f", 10, time.Now())
+	if a.Limit() != 0 || a.LimitChunk() != 0 {
+		t.Fatalf("an unlimited session is limited to %d", a.Limit())
+	}
+	var cut int
+	a.OnLimit(func() { cut++ })
+	a.SetAccountLimits(2000, 500)
+	if a.Limit() != 2000 || cut != 1 {
+		t.Errorf("download with an account limit: %d, cut %d times", a.Limit(), cut)
+	}
+	a.SetAccountLimits(0, 500) // a limit on uploads only leaves a download alone
+	if a.Limit() != 0 || cut != 1 {
+		t.Errorf("download with an upload limit: %d, cut %d times", a.Limit(), cut)
+	}
+	a.OnLimit(nil)
+	a.EndTransfer(time.Now(), true)
+	a.StartTransfer(StateUploading, "g", -1, time.Now())
+	if a.Limit() != 500 {
+		t.Errorf("upload: %d, want the account's 500", a.Limit())
+	}
+	a.SetRateLimit(100)
+	if a.Limit() != 100 {
+		t.Errorf("a lower session limit: %d, want 100", a.Limit())
+	}
+	a.SetRateLimit(1000)
+	if a.Limit() != 500 {
+		t.Errorf("a higher session limit: %d, want the account's 500", a.Limit())
+	}
+	if snap := a.Snapshot(time.Now()); snap.AccountDownLimit != 0 || snap.AccountUpLimit != 500 || snap.RateLimit != 1000 {
+		t.Errorf("snapshot limits %+v", snap)
+	}
+	a.SetRateLimit(0)
+	a.SetAccountLimits(0, 0)
+
+	r.SetMaxRate(1000)
+	if a.Limit() != 1000 || r.RunningTransfers() != 1 {
+		t.Errorf("alone under the cap: %d, %d running", a.Limit(), r.RunningTransfers())
+	}
+	b.StartTransfer(StateDownloading, "h", 10, time.Now())
+	if a.Limit() != 500 || b.Limit() != 500 {
+		t.Errorf("two under the cap: %d and %d, want 500 each", a.Limit(), b.Limit())
+	}
+	b.SetRateLimit(100)
+	if b.Limit() != 100 || a.Limit() != 500 {
+		t.Errorf("own limit under the share: %d, %d", b.Limit(), a.Limit())
+	}
+	b.StartTransfer(StateListing, "", -1, time.Now()) // a listing shares nothing
+	r.Remove(a)
+	if r.RunningTransfers() != 1 || b.Limit() != 100 {
+		t.Errorf("after a left: %d running, b limited to %d", r.RunningTransfers(), b.Limit())
+	}
+	b.EndTransfer(time.Now(), true)
+	if r.RunningTransfers() != 0 {
+		t.Errorf("%d transfers left running", r.RunningTransfers())
+	}
+}

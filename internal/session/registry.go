@@ -41,6 +41,7 @@ type Registry struct {
 	traffic  trafficHistory
 	counts   counters
 	maint    maintenance
+	maxRate  maxRate
 }
 
 // NewRegistry returns an empty registry using the wall clock.
@@ -51,6 +52,7 @@ func NewRegistry() *Registry {
 // Add registers a new session.
 func (r *Registry) Add(s *Session) {
 	s.node = r.Node
+	s.maxRate = &r.maxRate
 	s.changed = r.watchers.Notify
 	s.loggedIn = r.loggedIn
 	r.mu.Lock()
@@ -92,6 +94,10 @@ func (r *Registry) Remove(s *Session) {
 		}
 		r.watchers.Notify()
 	}
+	// A transfer cut short by the end no longer takes a share of the cap.
+	s.mu.Lock()
+	s.leaveCap()
+	s.mu.Unlock()
 	s.End()
 }
 

@@ -47,10 +47,19 @@ type Session struct {
 	// closed, which ends a limited transfer's wait.
 	rateLimit atomic.Int64
 	limiter   *rate.Limiter
-	onLimit   func() // behind mu
-	killed    context.Context
-	cancel    context.CancelFunc
-	endOnce   sync.Once
+	// accountDown and accountUp are the limits of the session's account, 0
+	// for none; uploading says which one its current transfer takes. maxRate
+	// is the registry's cap, set by Add; sharing (behind mu) says the current
+	// transfer counts among those sharing it.
+	accountDown atomic.Int64
+	accountUp   atomic.Int64
+	uploading   atomic.Bool
+	maxRate     *maxRate
+	sharing     bool
+	onLimit     func() // behind mu
+	killed      context.Context
+	cancel      context.CancelFunc
+	endOnce     sync.Once
 
 	// changed tells the registry's watchers that the session changed, and loggedIn
 	// counts logins; both are set by Add.
@@ -176,6 +185,8 @@ func (s *Session) StartTransfer(state State, file string, size int64, now time.T
 	}
 	s.lastTransfer = now
 	s.lastMoved.Store(now.UnixNano())
+	s.uploading.Store(state == StateUploading)
+	s.joinCap(state)
 	s.mu.Unlock()
 	s.Touch(now)
 	s.notify()
@@ -198,6 +209,7 @@ func (s *Session) EndTransfer(now time.Time, complete bool) {
 	}
 	s.transfer = transfer{}
 	s.lastTransfer = now
+	s.leaveCap()
 	s.mu.Unlock()
 	s.Touch(now)
 	s.notify()
@@ -318,7 +330,10 @@ type Snapshot struct {
 	IdleTimeout time.Duration
 	// RateLimit is the session's own limit in bytes per second; 0 for none.
 	RateLimit int64
-	Now       time.Time
+	// AccountDownLimit and AccountUpLimit are the limits of the session's
+	// account in bytes per second; 0 for none.
+	AccountDownLimit, AccountUpLimit int64
+	Now                              time.Time
 }
 
 // Snapshot copies the session's state as of now.
@@ -350,6 +365,9 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 		Rate:        s.rate.perSecond(),
 		RateLimit:   s.rateLimit.Load(),
 		Now:         now,
+
+		AccountDownLimit: s.accountDown.Load(),
+		AccountUpLimit:   s.accountUp.Load(),
 	}
 	t := s.transfer
 	s.mu.Unlock()

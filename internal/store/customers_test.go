@@ -174,8 +174,8 @@ func testDeletedCustomerNameNotReused(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = db.AddCustomer(ctx, "acme", customerPW)
-			if !errors.Is(err, ErrExists) {
-				t.Fatalf("AddCustomer(acme) after deleting the acme with %s rows = %v, want ErrExists", table, err)
+			if !errors.Is(err, ErrNameKept) {
+				t.Fatalf("AddCustomer(acme) after deleting the acme with %s rows = %v, want ErrNameKept", table, err)
 			}
 			if mustCustomerExists(t, db, "acme") {
 				t.Error("the refused customer was created")

@@ -28,7 +28,8 @@ type FTPAccountInfo struct {
 	CreatedAt time.Time
 }
 
-const accountInfoQuery = `SELECT a.login, c.name, a.idle_timeout_seconds, a.disabled, a.created_at
+const accountInfoQuery = `SELECT a.login, c.name, a.idle_timeout_seconds, a.disabled, a.created_at,
+	a.download_limit, a.upload_limit
 	FROM ftp_accounts a JOIN customers c ON c.id = a.customer_id
 	WHERE (? = 1 OR (? != '' AND c.name = ?))`
 
@@ -38,7 +39,7 @@ func scanAccountInfo(row interface{ Scan(...any) error }) (FTPAccountInfo, error
 		idle    int64
 		created string
 	)
-	if err := row.Scan(&a.Login, &a.Customer, &idle, &a.Disabled, &created); err != nil {
+	if err := row.Scan(&a.Login, &a.Customer, &idle, &a.Disabled, &created, &a.DownloadLimit, &a.UploadLimit); err != nil {
 		return FTPAccountInfo{}, err
 	}
 	a.IdleTimeout = time.Duration(idle) * time.Second

@@ -14,6 +14,9 @@ type FTPAccount struct {
 	Customer string
 	// IdleTimeout overrides the server's idle timeout for this account; 0 keeps it.
 	IdleTimeout time.Duration
+	// DownloadLimit and UploadLimit cap each of the account's sessions, in
+	// bytes per second; 0 is no limit.
+	DownloadLimit, UploadLimit int64
 	// SeenChange is the ID of the newest AccountChange to the login when
 	// AuthenticateFTP read the account (0 if none): a session keeps through the
 	// changes up to it, as the login already saw them. Listings leave it 0.
@@ -57,9 +60,9 @@ func (db *DB) AuthenticateFTP(ctx context.Context, login, password string) (FTPA
 		idle     int64
 	)
 	err := db.db.QueryRowContext(ctx, `SELECT a.login, c.name, a.password_hash, a.disabled, a.idle_timeout_seconds,
-			(SELECT coalesce(max(ch.id), 0) FROM ftp_account_changes ch WHERE ch.login = a.login)
+			a.download_limit, a.upload_limit, (SELECT coalesce(max(ch.id), 0) FROM ftp_account_changes ch WHERE ch.login = a.login)
 		FROM ftp_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.login = ?`, login).
-		Scan(&a.Login, &a.Customer, &hash, &disabled, &idle, &a.SeenChange)
+		Scan(&a.Login, &a.Customer, &hash, &disabled, &idle, &a.DownloadLimit, &a.UploadLimit, &a.SeenChange)
 	a.IdleTimeout = time.Duration(idle) * time.Second
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return FTPAccount{}, err
@@ -76,6 +79,24 @@ const (
 	ChangeDisabled = "account disabled"
 	ChangeDeleted  = "account deleted"
 )
+
+// ChangeLimits is a change to an account's rate limits: its live sessions
+// stay, and take the new limits.
+const ChangeLimits = "limits changed"
+
+// MaxRateLimit is the highest limit an account takes: 100 GiB/s, beyond any link.
+const MaxRateLimit = 100 << 30
+
+// SetFTPRateLimits sets an account's download and upload limits in bytes per
+// second (0 lifts one); the FTP servers sharing the store apply them to the
+// account's running sessions within a second.
+func (db *DB) SetFTPRateLimits(ctx context.Context, login string, down, up int64) error {
+	if down < 0 || up < 0 || down > MaxRateLimit || up > MaxRateLimit {
+		return fmt.Errorf("a rate limit must be between 0 (none) and %d bytes per second", int64(MaxRateLimit))
+	}
+	return db.changeFTPAccount(ctx, login, ChangeLimits,
+		`UPDATE ftp_accounts SET download_limit = ?, upload_limit = ? WHERE login = ?`, down, up, login)
+}
 
 // DeleteFTPAccount removes an FTP account; its files stay on disk.
 func (db *DB) DeleteFTPAccount(ctx context.Context, login string) error {
@@ -110,7 +131,8 @@ func (db *DB) SetFTPIdleTimeout(ctx context.Context, login string, d time.Durati
 }
 
 // changeFTPAccount runs one statement on an account and, for changes that end
-// sessions, records the change for running servers; ErrNotFound when no such login.
+// sessions or that they must take (ChangeLimits), records the change for
+// running servers; ErrNotFound when no such login.
 func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string, args ...any) error {
 	return db.inTx(ctx, func(tx *sqlTx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
@@ -139,7 +161,7 @@ func (db *DB) changeFTPAccount(ctx context.Context, login, change, query string,
 type AccountChange struct {
 	ID     int64
 	Login  string
-	Change string // ChangePassword, ChangeDisabled or ChangeDeleted
+	Change string // ChangePassword, ChangeDisabled, ChangeDeleted or ChangeLimits
 }
 
 // AccountChangesAfter returns the changes recorded after the one with ID after,
@@ -168,12 +190,13 @@ func (db *DB) LastAccountChange(ctx context.Context) (int64, error) {
 	return id, err
 }
 
-// AccountChangeSince returns the newest change to login recorded after the one
-// with ID after (an FTPAccount's SeenChange), or "" when there is none.
+// AccountChangeSince returns the newest change to login that ends sessions
+// recorded after the one with ID after (an FTPAccount's SeenChange), or ""
+// when there is none.
 func (db *DB) AccountChangeSince(ctx context.Context, login string, after int64) (string, error) {
 	var change string
 	err := db.db.QueryRowContext(ctx, `SELECT change FROM ftp_account_changes WHERE login = ? AND id > ?
-		ORDER BY id DESC LIMIT 1`, login, after).Scan(&change)
+		AND change != ? ORDER BY id DESC LIMIT 1`, login, after, ChangeLimits).Scan(&change)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -29,8 +29,10 @@ import (
 
 // Errors callers tell apart. Messages are safe to show to users.
 var (
-	ErrNotFound       = errors.New("not found")
-	ErrExists         = errors.New("already exists")
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+	// ErrNameKept: a deleted customer's history or audit rows still carry the name.
+	ErrNameKept       = errors.New("the name belonged to a deleted customer whose history is kept; choose another")
 	ErrBadCredentials = errors.New("invalid username or password")
 )
 

@@ -95,7 +95,7 @@ func (db *DB) AddCustomer(ctx context.Context, name, password string) error {
 		return fmt.Errorf("a customer or panel user named %q %w", name, ErrExists)
 	}
 	if err == nil && retired {
-		return fmt.Errorf("a deleted customer named %q still has history or audit records: that name %w; choose another", name, ErrExists)
+		return fmt.Errorf("customer %q: %w", name, ErrNameKept)
 	}
 	return err
 }

@@ -115,7 +115,55 @@
     box.querySelector("[data-cancel]").focus();
   }
 
+  // sessionCount says "2 sessions" in the page's language, from the forms the
+  // server wrote in the dialog: the one whose sample count has the same plural
+  // form as n.
+  function sessionCount(n) {
+    var page = document.documentElement.lang || "en";
+    var forms = JSON.parse(limit.dataset.sessionCount || "{}");
+    var rules = new Intl.PluralRules(page);
+    var want = rules.select(n);
+    var samples = Object.keys(forms);
+    for (var i = 0; i < samples.length; i++) {
+      if (rules.select(Number(samples[i])) === want) return forms[samples[i]].replace("{n}", n.toLocaleString(page));
+    }
+    return String(n);
+  }
+
+  // The ticked rows' ids go with the limit dialog's form as hidden fields;
+  // a row's own "Limit speed…" takes them out again.
+  function setBulkIDs(ids) {
+    var limitForm = limit.querySelector("[data-limit-form]");
+    limitForm.querySelectorAll("[data-bulk-id]").forEach(function (input) { input.remove(); });
+    ids.forEach(function (id) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "id";
+      input.value = id;
+      input.setAttribute("data-bulk-id", "");
+      limitForm.appendChild(input);
+    });
+  }
+
   document.addEventListener("submit", function (event) {
+    // "Limit speed…" for the ticked rows: the same dialog, for all of them.
+    // With none ticked, the server says to tick some first.
+    var submitter = event.submitter;
+    if (limit && submitter && submitter.hasAttribute("data-bulk-limit")) {
+      var ticked = Array.prototype.map.call(
+        document.querySelectorAll('input[name="id"][form="bulk"]:checked'),
+        function (box) { return box.value; });
+      if (ticked.length > 0) {
+        event.preventDefault();
+        limit.querySelector("[data-limit-login]").textContent = sessionCount(ticked.length);
+        limit.querySelector("[data-limit-form]").action = submitter.formAction;
+        setBulkIDs(ticked);
+        opener = submitter;
+        limit.showModal();
+        limit.querySelector('input[name="rate"]:checked').focus();
+      }
+      return;
+    }
     var trigger = event.target.closest("form[data-disconnect]");
     if (trigger) {
       event.preventDefault();
@@ -130,6 +178,7 @@
     if (trigger && limit) {
       event.preventDefault();
       limit.querySelector("[data-limit-login]").textContent = trigger.closest("tr").dataset.login;
+      setBulkIDs([]);
       limit.querySelector("[data-limit-form]").action = trigger.action;
       opener = trigger.querySelector("button");
       limit.showModal();
