@@ -136,6 +136,42 @@ func TestTranslationsKeepThePlaceholders(t *testing.T) {
 	}
 }
 
+// A message only puts values in ({{.Name}}): no other template actions, which
+// Locale.T's shortcut would not run.
+func TestMessagesOnlyPutValuesIn(t *testing.T) {
+	action := regexp.MustCompile(`{{.*?}}`)
+	for _, l := range Languages {
+		for id, forms := range catalog(t, l.Tag) {
+			for form, text := range forms {
+				for _, a := range action.FindAllString(text, -1) {
+					if !placeholder.MatchString(a) || placeholder.FindString(a) != a {
+						t.Errorf("%s %s (%s) has the template action %s", l.Tag, id, form, a)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The shortcut of T writes what the message's template writes.
+func TestTWritesWhatTheTemplateWrites(t *testing.T) {
+	for _, l := range Languages {
+		loc := For(l.Tag)
+		for _, c := range [][]any{
+			{"FlashDisconnected", "Login", "bob", "IP", "192.0.2.1"},
+			{"LimitQuestionLimited", "Login", "<b>", "IP", "::1", "State", "idle", "Limit", "1 MiB/s"},
+			{"DurationMinutes", "M", 3, "S", "07"},
+		} {
+			id := c[0].(string)
+			for i := 0; i < 2; i++ { // the second call takes the shortcut's stored pattern
+				if got, want := loc.T(id, c[1:]...), loc.localize(id, nil, c[1:]); got != want {
+					t.Errorf("%s %s: T = %q, the template writes %q", l.Tag, id, got, want)
+				}
+			}
+		}
+	}
+}
+
 // Every counted message has each plural form its language uses, for the counts
 // the panel shows, from none to millions.
 func TestPluralFormsAreComplete(t *testing.T) {

@@ -117,9 +117,11 @@ func Supported(tag string) (string, bool) {
 
 // Locale writes the panel's texts in one language.
 type Locale struct {
-	tag     string
-	loc     *goi18n.Localizer
-	printer *message.Printer
+	tag      string
+	loc      *goi18n.Localizer
+	printer  *message.Printer
+	plain    sync.Map // id → text, of the messages without values
+	patterns sync.Map // id and value names → text with markers (localizeFast)
 }
 
 // For returns the Locale of a tag the panel speaks; English for any other.
@@ -148,13 +150,73 @@ func (l *Locale) Tag() string { return l.tag }
 // A message missing from every catalog shows its id, which the catalog tests
 // catch.
 func (l *Locale) T(id string, args ...any) string {
-	return l.localize(id, nil, args)
+	if len(args) == 0 {
+		// Most of a page's texts have no values: each is worked out once.
+		if text, ok := l.plain.Load(id); ok {
+			return text.(string)
+		}
+		text := l.localize(id, nil, nil)
+		l.plain.Store(id, text)
+		return text
+	}
+	return l.localizeFast(id, args)
 }
 
 // N is the message id in the plural form for count, which the message knows as
 // {{.Count}}, written as the language writes numbers.
 func (l *Locale) N(id string, count int, args ...any) string {
 	return l.localize(id, count, append(args, "Count", l.Number(count)))
+}
+
+// localizeFast is localize for a message with values and no count: the
+// message is worked out once per set of value names, with markers for the
+// values, which each call then replaces. The catalogs' messages only ever put
+// values in ({{.Name}}; the catalog tests hold them to that), so this is what
+// the template would write.
+func (l *Locale) localizeFast(id string, args []any) string {
+	var key strings.Builder
+	key.WriteString(id)
+	for i := 0; i+1 < len(args); i += 2 {
+		key.WriteByte(0)
+		key.WriteString(argName(args[i]))
+	}
+	pattern, ok := l.patterns.Load(key.String())
+	if !ok {
+		marked := make([]any, 0, len(args))
+		for i := 0; i+1 < len(args); i += 2 {
+			marked = append(marked, args[i], "\x01"+argName(args[i])+"\x02")
+		}
+		pattern, _ = l.patterns.LoadOrStore(key.String(), l.localize(id, nil, marked))
+	}
+	text := pattern.(string)
+	if !strings.Contains(text, "\x01") {
+		return text
+	}
+	var out strings.Builder
+	out.Grow(len(text) + 16*len(args))
+	for {
+		before, rest, found := strings.Cut(text, "\x01")
+		out.WriteString(before)
+		if !found {
+			return out.String()
+		}
+		name, after, _ := strings.Cut(rest, "\x02")
+		for i := 0; i+1 < len(args); i += 2 {
+			if argName(args[i]) == name {
+				fmt.Fprint(&out, args[i+1])
+				break
+			}
+		}
+		text = after
+	}
+}
+
+// argName is a value's name among a message's arguments.
+func argName(name any) string {
+	if s, ok := name.(string); ok {
+		return s
+	}
+	return fmt.Sprint(name)
 }
 
 func (l *Locale) localize(id string, count any, args []any) string {
