@@ -248,3 +248,26 @@ func TestPanelAnswersInTheLanguage(t *testing.T) {
 		t.Errorf("a bad page number in German:\n%s", body)
 	}
 }
+
+// A host's panel asks the API for a link in its own language.
+func TestLoginLinkAPITakesALanguage(t *testing.T) {
+	f := newAuthzFixture(t, newAuthzTemplate(t))
+	root := f.visitors["root"]
+	a := f.sendRule(t, http.MethodPost, "/api/v1/login-links", routeRule{json: `{"customer": "acme", "lang": "fr"}`}, root, true)
+	if a.status != http.StatusCreated || !strings.Contains(a.body, `?lang=fr"`) {
+		t.Fatalf("a link with lang fr: %d %s", a.status, a.body)
+	}
+	_, rest, _ := strings.Cut(a.body, "/login-link/")
+	link, _, _ := strings.Cut(rest, `"`)
+	if body := newBrowser(t, f, "de").do(http.MethodGet, "/login-link/"+link, nil).Body.String(); pageLang(t, body) != "fr" {
+		t.Errorf("the link's page is not French:\n%s", body)
+	}
+	a = f.sendRule(t, http.MethodPost, "/api/v1/login-links", routeRule{json: `{"customer": "acme", "lang": "tlh"}`}, root, true)
+	if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `"field":"lang"`) {
+		t.Errorf("a link in Klingon: %d %s", a.status, a.body)
+	}
+	a = f.sendRule(t, http.MethodPost, "/api/v1/login-links", routeRule{json: `{"customer": "acme"}`}, root, true)
+	if a.status != http.StatusCreated || strings.Contains(a.body, "lang=") {
+		t.Errorf("a link without lang: %d %s", a.status, a.body)
+	}
+}
