@@ -2,6 +2,7 @@ package session
 
 import (
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -233,6 +234,22 @@ func (r *Registry) SetAccountLimits(login string, down, up int64) int {
 		s.mu.Unlock()
 		if mine {
 			s.SetAccountLimits(down, up)
+			n++
+		}
+	}
+	return n
+}
+
+// SetAccountIdleTimeout gives every session of login the account's idle
+// timeout (0: the server's) and returns how many there are.
+func (r *Registry) SetAccountIdleTimeout(login string, d time.Duration) int {
+	n := 0
+	for _, s := range r.all() {
+		s.mu.Lock()
+		mine := s.login == login
+		s.mu.Unlock()
+		if mine {
+			s.SetIdleTimeout(d)
 			n++
 		}
 	}
