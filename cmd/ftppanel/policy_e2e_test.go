@@ -455,3 +455,29 @@ func TestOneBanPerAddressWhoeverBans(t *testing.T) {
 		t.Fatalf("bans after an admin's = %+v, want ban %d extended", bans, manual.ID)
 	}
 }
+
+// An idle timeout given to an account reaches its sessions already logged in,
+// as its limits do: they need not reconnect to be held to it.
+func TestAccountIdleTimeoutReachesRunningSessions(t *testing.T) {
+	t.Parallel()
+	in := start(t, "--idle-timeout", "1h")
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	in.addFTPUser("carol", "acme")
+	bob, carol := in.rawDial(), in.rawDial()
+	bob.login("bob")
+	carol.login("carol")
+
+	if err := in.openStore().SetFTPIdleTimeout(context.Background(), "bob", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	bob.conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+	if line, err := bob.text.ReadLine(); err != nil || !strings.HasPrefix(line, "421 Idle for 1s") {
+		t.Fatalf("bob, logged in before his account got an idle timeout of 1s, got %q, %v", line, err)
+	}
+	if e := in.endedAs(bob.conn.LocalAddr()); e.EndReason != "idle timeout" {
+		t.Errorf("bob's session ended as %q", e.EndReason)
+	}
+	// carol's account kept the server's hour: she is still there.
+	carol.cmd(200, "NOOP")
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -188,6 +189,40 @@ func TestThrottleASession(t *testing.T) {
 		}
 	})
 
+	// A limit an administrator set is the host's: the session's customer may
+	// slow it further, not lift or raise it; the administrator may.
+	t.Run("the host's limit", func(t *testing.T) {
+		in, script := in.with(t), script.with(t)
+		control := in.rawDial().with(t)
+		control.login("bob")
+		id := script.apiID(adminToken, "bob")
+		patch := func(token string, bps int64) response {
+			return script.apiJSON(http.MethodPatch, "/api/v1/sessions/"+id, token, fmt.Sprintf(`{"rate_limit": %d}`, bps))
+		}
+		if r := patch(adminToken, 1<<20); r.status != http.StatusOK {
+			t.Fatalf("admin's PATCH 1M: status %d\n%s", r.status, r.body)
+		}
+		for _, bps := range []int64{0, 2 << 20} {
+			msg := apiErrorMessage(t, patch(acmeToken, bps), http.StatusForbidden)
+			if !strings.Contains(msg, "limited this session to 1 MiB/s; only an administrator can lift or raise") {
+				t.Errorf("acme's PATCH %d told %q", bps, msg)
+			}
+		}
+		if _, _, err := in.apiCLI(acmeToken, "throttle", id, "off"); err == nil {
+			t.Error("acme's token lifted the host's limit through the CLI")
+		}
+		if s := script.apiSession(adminToken, id); s.RateLimit != 1<<20 {
+			t.Errorf("rate_limit = %d after acme's refused changes, want the host's 1 MiB/s", s.RateLimit)
+		}
+		if r := patch(acmeToken, 256<<10); r.status != http.StatusOK || !strings.Contains(r.body, `"rate_limit":262144`) {
+			t.Errorf("acme's PATCH 256K below the host's limit: status %d\n%s", r.status, r.body)
+		}
+		if r := patch(adminToken, 0); r.status != http.StatusOK || !strings.Contains(r.body, `"rate_limit":0`) {
+			t.Errorf("admin's PATCH 0 lifts every limit: status %d\n%s", r.status, r.body)
+		}
+		control.cmd(221, "QUIT")
+	})
+
 	t.Run("scope and input", func(t *testing.T) {
 		in, script := in.with(t), script.with(t)
 		dave := in.rawDial().with(t)
@@ -216,7 +251,8 @@ func TestThrottleASession(t *testing.T) {
 		}
 	}
 	// Newest first.
-	want := []string{"acme: limited to 512 KiB/s", "admin: limit lifted", "admin: limited to 256 KiB/s", "admin: limited to 1 MiB/s"}
+	want := []string{"admin: limit lifted", "acme: limited to 256 KiB/s", "admin: limited to 1 MiB/s", // the host's limit
+		"acme: limited to 512 KiB/s", "admin: limit lifted", "admin: limited to 256 KiB/s", "admin: limited to 1 MiB/s"}
 	if len(throttles) != len(want) {
 		t.Fatalf("audit: %q, want %d throttle entries", throttles, len(want))
 	}

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -63,6 +64,9 @@ type reply struct {
 	Rows  []session.Snapshot `json:"rows,omitempty"`
 	Sum   session.Summary    `json:"sum,omitzero"`
 	Error string             `json:"error,omitempty"`
+	// HostLimit, for a throttle, is the limit an administrator gave a session
+	// that refused the customer's change (see session.HostLimitError).
+	HostLimit int64 `json:"host_limit,omitempty"`
 }
 
 // onRequest hands a request to a goroutine of its own, within maxHandling.
@@ -131,7 +135,14 @@ func (n *Node) handle(m *nats.Msg) {
 			out.Error = "a throttle must name who asks"
 			break
 		}
-		out.Rows = n.reg.ThrottleIDs(validIDs(req.IDs), sc, max(req.Rate, 0))
+		for _, id := range validIDs(req.IDs) {
+			snap, err := n.reg.Throttle(id, sc, max(req.Rate, 0))
+			if hl := (*session.HostLimitError)(nil); errors.As(err, &hl) {
+				out.HostLimit = hl.Limit
+			} else if err == nil {
+				out.Rows = append(out.Rows, snap)
+			}
+		}
 		if len(out.Rows) > 0 {
 			n.log.Info("fleet throttle", slog.String("by", req.By), slog.Int64("rate", req.Rate),
 				slog.Int("sessions", len(out.Rows)))

@@ -201,6 +201,9 @@ func (v *View) Get(id string, sc session.Scope) (session.Snapshot, error) {
 		if len(a.rep.Rows) > 0 {
 			return a.rep.Rows[0], nil
 		}
+		if a.rep.HostLimit > 0 {
+			return session.Snapshot{}, &session.HostLimitError{Limit: a.rep.HostLimit}
+		}
 	}
 	return session.Snapshot{}, cmp.Or(unanswered, v.silentOwner(id))
 }
@@ -308,8 +311,9 @@ func (v *View) disconnectRemote(sc session.Scope, req request, node string) ([]s
 // (0 lifts it); that node applies it to the session's running and later
 // transfers.
 func (v *View) Throttle(id string, sc session.Scope, by string, bps int64) (session.Snapshot, error) {
-	if snap, err := v.n.reg.Throttle(id, sc, bps); err == nil {
-		return snap, nil
+	snap, err := v.n.reg.Throttle(id, sc, bps)
+	if !errors.Is(err, session.ErrNotFound) {
+		return snap, err // limited here, or refused to the customer
 	}
 	var unanswered error
 	for _, a := range v.ask(v.peers(sc, ""), "throttle", request{Scope: toWire(sc), IDs: []string{id}, By: by, Rate: bps}, askTimeout) {
@@ -318,6 +322,9 @@ func (v *View) Throttle(id string, sc session.Scope, by string, bps int64) (sess
 		}
 		if len(a.rep.Rows) > 0 {
 			return a.rep.Rows[0], nil
+		}
+		if a.rep.HostLimit > 0 {
+			return session.Snapshot{}, &session.HostLimitError{Limit: a.rep.HostLimit}
 		}
 	}
 	return session.Snapshot{}, cmp.Or(unanswered, v.silentOwner(id))

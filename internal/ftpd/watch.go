@@ -106,7 +106,7 @@ func (s *Server) endChangedAccounts(ctx context.Context, after int64) int64 {
 }
 
 // applyAccountLimits gives the live sessions of login (or only the sessions
-// named) the account's limits as the store has them now: a change read twice
+// named) the account's limits and idle timeout as the store has them now: a change read twice
 // applies the same limits twice, harmlessly.
 func (s *Server) applyAccountLimits(ctx context.Context, login string, only ...*session.Session) error {
 	a, err := s.store.FTPAccountIn(ctx, store.AllAccounts(), login)
@@ -119,10 +119,12 @@ func (s *Server) applyAccountLimits(ctx context.Context, login string, only ...*
 	if len(only) > 0 {
 		for _, ss := range only {
 			ss.SetAccountLimits(a.DownloadLimit, a.UploadLimit)
+			ss.SetIdleTimeout(a.IdleTimeout)
 		}
 		return nil
 	}
 	s.registry.SetAccountLimits(login, a.DownloadLimit, a.UploadLimit)
+	s.registry.SetAccountIdleTimeout(login, a.IdleTimeout)
 	return nil
 }
 

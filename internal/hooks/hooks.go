@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -231,6 +232,17 @@ func (h *Hooks) deliver(e *event) bool {
 			}
 			return true
 		}
+		var refused refusedError
+		if errors.As(err, &refused) {
+			// The hook will refuse this event however often it is sent; retrying
+			// it for an hour would hold every later event up behind it.
+			h.failed.Add(1)
+			if n := h.giveUpLog.add(h.cfg.Now()); n > 0 {
+				h.log.Warn("webhook events refused by the hook, not retried", slog.Int64("events", n),
+					slog.String("last_event", e.typ), slog.String("last_id", e.id), slog.Any("error", err))
+			}
+			return true
+		}
 		if !h.failing {
 			h.failing = true
 			h.log.Warn("webhook delivery failed; retrying with backoff", slog.String("event", e.typ),
@@ -298,11 +310,32 @@ func (h *Hooks) post(e *event) error {
 	// Read a little of the answer so the connection can be used again.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("the hook answered %s", resp.Status)
+	switch {
+	case resp.StatusCode/100 == 2:
+		return nil
+	case refusesEvent(resp.StatusCode):
+		return refusedError{resp.Status}
 	}
-	return nil
+	return fmt.Errorf("the hook answered %s", resp.Status)
 }
+
+// refusesEvent tells the answers that refuse the event itself, which sending
+// it again cannot change: a bad request, too large, a type or content not
+// taken. Other failures (401, 403 and 404 of a hook misconfigured, 408, 429,
+// 5xx, no answer) say the hook cannot take events now, and are retried.
+func refusesEvent(status int) bool {
+	switch status {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
+		http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
+}
+
+// refusedError is an answer that refuses the event (see refusesEvent).
+type refusedError struct{ status string }
+
+func (e refusedError) Error() string { return "the hook refused the event: " + e.status }
 
 // Sign is the signature header's value for body: "sha256=" and the hex
 // HMAC-SHA256 of body keyed with secret.

@@ -215,6 +215,50 @@ func TestGivesUpAfterMaxAge(t *testing.T) {
 	}
 }
 
+// An event the hook refuses as such (400, 413, 415, 422) is not sent again:
+// it would hold every later event up for an hour. A hook that cannot take
+// events now (401, 404, 429, 5xx) has them retried.
+func TestRefusedEventIsNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		status  int
+		retried bool
+	}{
+		{http.StatusBadRequest, false},
+		{http.StatusRequestEntityTooLarge, false},
+		{http.StatusUnprocessableEntity, false},
+		{http.StatusUnauthorized, true},
+		{http.StatusNotFound, true},
+		{http.StatusTooManyRequests, true},
+		{http.StatusBadGateway, true},
+	} {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			h := newHook(t, func(n int) int {
+				if n == 1 {
+					return tc.status
+				}
+				return http.StatusOK
+			})
+			hk := start(t, h, Config{})
+			hk.Send("test.first", time.Now(), nil)
+			hk.Send("test.second", time.Now(), nil)
+			if tc.retried {
+				waitFor(t, "both delivered", func() bool { return hk.Stats().Delivered == 2 })
+				if got := h.received(); got[0].Type != "test.first" {
+					t.Errorf("delivered %+v, want the first one, retried, first", got)
+				}
+				return
+			}
+			waitFor(t, "the second delivered", func() bool { return hk.Stats().Delivered == 1 })
+			if got := h.received(); len(got) != 1 || got[0].Type != "test.second" {
+				t.Errorf("delivered %+v, want test.second alone", got)
+			}
+			if st := hk.Stats(); st.Failed != 1 || h.tries.Load() != 2 {
+				t.Errorf("stats %+v after %d requests, want the first failed after one request", st, h.tries.Load())
+			}
+		})
+	}
+}
+
 // A full queue drops its oldest events, counts them, and sends the rest.
 func TestFullQueueDropsTheOldest(t *testing.T) {
 	release := make(chan struct{})

@@ -1,11 +1,6 @@
 package panel
 
-import (
-	"errors"
-	"net/http"
-
-	"github.com/ftppanel/ftppanel/internal/store"
-)
+import "net/http"
 
 // apiDeleteAccount removes an FTP account and disconnects its live sessions at
 // once, as the panel does; its files stay. It answers with how many sessions ended.
@@ -18,12 +13,7 @@ func (p *Panel) apiDeleteAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ended, err := p.deleteAccountNow(r, a)
-	if errors.Is(err, store.ErrNotFound) {
-		p.apiAccountNotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.apiServerError(w, r, err)
+	if !p.apiAccountChanged(w, r, err) {
 		return
 	}
 	p.writeJSON(w, r, http.StatusOK, apiDisconnected{ended})

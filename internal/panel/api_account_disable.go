@@ -1,11 +1,6 @@
 package panel
 
-import (
-	"errors"
-	"net/http"
-
-	"github.com/ftppanel/ftppanel/internal/store"
-)
+import "net/http"
 
 // apiDisableAccount stops an FTP account logging in and disconnects its live
 // sessions at once, as the panel does; it answers with how many.
@@ -18,12 +13,7 @@ func (p *Panel) apiDisableAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ended, err := p.disableAccountNow(r, a)
-	if errors.Is(err, store.ErrNotFound) {
-		p.apiAccountNotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.apiServerError(w, r, err)
+	if !p.apiAccountChanged(w, r, err) {
 		return
 	}
 	p.writeJSON(w, r, http.StatusOK, apiDisconnected{ended})

@@ -1,11 +1,6 @@
 package panel
 
-import (
-	"errors"
-	"net/http"
-
-	"github.com/ftppanel/ftppanel/internal/store"
-)
+import "net/http"
 
 // apiEnableAccount lets a disabled FTP account log in again; it answers with
 // the account.
@@ -18,12 +13,7 @@ func (p *Panel) apiEnableAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := p.enableAccountNow(r, a)
-	if errors.Is(err, store.ErrNotFound) {
-		p.apiAccountNotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.apiServerError(w, r, err)
+	if !p.apiAccountChanged(w, r, err) {
 		return
 	}
 	p.writeAccount(w, r, http.StatusOK, a.Login, "")

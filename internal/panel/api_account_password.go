@@ -1,11 +1,6 @@
 package panel
 
-import (
-	"errors"
-	"net/http"
-
-	"github.com/ftppanel/ftppanel/internal/store"
-)
+import "net/http"
 
 // apiSetAccountPassword gives an FTP account a new password, {"password"}, and
 // disconnects its live sessions at once, as the panel does.
@@ -28,12 +23,7 @@ func (p *Panel) apiSetAccountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ended, err := p.setAccountPassword(r, a, body.Password)
-	if errors.Is(err, store.ErrNotFound) {
-		p.apiAccountNotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.apiServerError(w, r, err)
+	if !p.apiAccountChanged(w, r, err) {
 		return
 	}
 	p.writeJSON(w, r, http.StatusOK, apiDisconnected{ended})

@@ -43,6 +43,10 @@ func (p *Panel) apiPatchSession(w http.ResponseWriter, r *http.Request) {
 		p.apiNodeDown(w, r, nerr)
 		return
 	}
+	if hl := (*session.HostLimitError)(nil); errors.As(err, &hl) {
+		p.apiError(w, r, http.StatusForbidden, hostLimitText(hl))
+		return
+	}
 	if err != nil {
 		p.apiSessionNotFound(w, r)
 		return

@@ -176,6 +176,20 @@ func (p *Panel) apiAccountNotFound(w http.ResponseWriter, r *http.Request) {
 	p.apiError(w, r, http.StatusNotFound, "FTP account not found")
 }
 
+// apiAccountChanged reports whether a change to an FTP account was made, and
+// otherwise answers: 404 for an account deleted meanwhile, 500 for a failure.
+func (p *Panel) apiAccountChanged(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, store.ErrNotFound):
+		p.apiAccountNotFound(w, r)
+	default:
+		p.apiServerError(w, r, err)
+	}
+	return false
+}
+
 // writeAccount answers with the account as it is now, read again within the
 // token's scope, with its live sessions.
 func (p *Panel) writeAccount(w http.ResponseWriter, r *http.Request, status int, login, password string) {

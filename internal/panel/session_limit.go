@@ -45,6 +45,19 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	snap, err := p.sessions.Throttle(id, scope(u), u.Name, bps)
+	if hl := (*session.HostLimitError)(nil); errors.As(err, &hl) {
+		snap, gerr := p.sessions.Get(id, scope(u))
+		if gerr != nil {
+			p.sessionMissing(w, r, gerr)
+			return
+		}
+		p.render(w, r, http.StatusForbidden, templates.LimitView(templates.LimitPage{
+			Page:  page(r, "Limit speed"),
+			Row:   p.sessionRow(snap),
+			Error: hostLimitText(hl),
+		}))
+		return
+	}
 	if err != nil {
 		p.sessionMissing(w, r, err)
 		return
@@ -56,4 +69,10 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 		setFlash(w, r, tr(r, "FlashLimited", "Login", displayLogin(r, snap), "IP", snap.RemoteIP, "Limit", loc(r).Limit(bps)))
 	}
 	seeOther(w, r, "/sessions")
+}
+
+// hostLimitText tells a customer why its change to a session's limit was refused.
+func hostLimitText(hl *session.HostLimitError) string {
+	return fmt.Sprintf("An administrator limited this session to %s; only an administrator can lift or raise that limit.",
+		format.Limit(hl.Limit))
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -18,13 +19,36 @@ func limitChunk(bps int64) int {
 }
 
 // SetRateLimit limits the session's transfers, the running one included, to
-// bps bytes per second; 0 lifts the limit. The transfer path reads the limit
-// at every chunk, so a change is felt at once. Where the session's account
-// has a lower limit for a direction, or the server's cap leaves a transfer a
-// smaller share, that lower one applies (see Limit).
+// bps bytes per second; 0 lifts the limit. It is an administrator's: it
+// replaces any limit the session's customer set. The transfer path reads the
+// limit at every chunk, so a change is felt at once. Where the session's
+// account has a lower limit for a direction, or the server's cap leaves a
+// transfer a smaller share, that lower one applies (see Limit).
 func (s *Session) SetRateLimit(bps int64) {
 	s.rateLimit.Store(max(bps, 0))
+	s.customerLimit.Store(0)
 	s.limitsChanged()
+}
+
+// HostLimitError refuses a customer's change that would lift or raise the
+// limit an administrator gave the session.
+type HostLimitError struct{ Limit int64 }
+
+func (e *HostLimitError) Error() string {
+	return "an administrator limited this session; only an administrator can lift or raise that limit"
+}
+
+// SetCustomerRateLimit is SetRateLimit for the session's customer, who may
+// lower the session's speed and lift what it set, but not go above a limit
+// an administrator set: that is a *HostLimitError.
+func (s *Session) SetCustomerRateLimit(bps int64) error {
+	bps = max(bps, 0)
+	if host := s.rateLimit.Load(); host > 0 && (bps == 0 || bps > host) {
+		return &HostLimitError{Limit: host}
+	}
+	s.customerLimit.Store(bps)
+	s.limitsChanged()
+	return nil
 }
 
 // SetAccountLimits applies the limits of the session's FTP account, download
@@ -60,8 +84,9 @@ func (s *Session) OnLimit(f func()) {
 	s.mu.Unlock()
 }
 
-// RateLimit is the session's own limit in bytes per second; 0 when it has none.
-func (s *Session) RateLimit() int64 { return s.rateLimit.Load() }
+// RateLimit is the session's own limit in bytes per second, the lower of an
+// administrator's and its customer's; 0 when it has none.
+func (s *Session) RateLimit() int64 { return minLimit(s.rateLimit.Load(), s.customerLimit.Load()) }
 
 // minLimit is the lower of two limits, where 0 is none.
 func minLimit(a, b int64) int64 {
@@ -82,7 +107,7 @@ func (s *Session) limitFor(upload bool) int64 {
 	if upload {
 		account = &s.accountUp
 	}
-	bps := minLimit(s.rateLimit.Load(), account.Load())
+	bps := minLimit(s.RateLimit(), account.Load())
 	if s.maxRate != nil {
 		bps = minLimit(bps, s.maxRate.share())
 	}
@@ -196,29 +221,33 @@ func (s *Session) leaveCap() {
 // kill cancels the waits of the session's limited transfer.
 func (s *Session) kill() { s.cancel() }
 
-// Throttle sets the limit of one session within scope (see SetRateLimit) and
-// returns the session as it is then; ErrNotFound when it is unknown, ending or
-// out of scope.
+// Throttle sets the limit of one session within scope (see SetRateLimit; a
+// customer's scope sets the customer's, SetCustomerRateLimit) and returns the
+// session as it is then; ErrNotFound when it is unknown, ending or out of
+// scope, a *HostLimitError when its customer may not make that change.
 func (r *Registry) Throttle(id string, scope Scope, bps int64) (Snapshot, error) {
-	done := r.ThrottleIDs([]string{id}, scope, bps)
-	if len(done) == 0 {
+	s := r.lookup(id)
+	if s == nil || s.closing.Load() || !scope.Allows(s.Snapshot(r.Now())) {
 		return Snapshot{}, ErrNotFound
 	}
-	return done[0], nil
+	if scope.All() {
+		s.SetRateLimit(bps)
+	} else if err := s.SetCustomerRateLimit(bps); err != nil {
+		return Snapshot{}, err
+	}
+	return s.Snapshot(r.Now()), nil
 }
 
-// ThrottleIDs sets the limit of each session with these IDs within scope; IDs
-// unknown, ending or out of scope are passed over. It returns the sessions
-// it limited, as they are then.
+// ThrottleIDs sets the limit of each session with these IDs within scope (see
+// Throttle); IDs unknown, ending or out of scope, and sessions whose customer
+// may not make that change, are passed over. It returns the sessions it
+// limited, as they are then.
 func (r *Registry) ThrottleIDs(ids []string, scope Scope, bps int64) []Snapshot {
 	var out []Snapshot
 	for _, id := range ids {
-		s := r.lookup(id)
-		if s == nil || s.closing.Load() || !scope.Allows(s.Snapshot(r.Now())) {
-			continue
+		if snap, err := r.Throttle(id, scope, bps); err == nil {
+			out = append(out, snap)
 		}
-		s.SetRateLimit(bps)
-		out = append(out, s.Snapshot(r.Now()))
 	}
 	return out
 }
@@ -233,6 +262,22 @@ func (r *Registry) SetAccountLimits(login string, down, up int64) int {
 		s.mu.Unlock()
 		if mine {
 			s.SetAccountLimits(down, up)
+			n++
+		}
+	}
+	return n
+}
+
+// SetAccountIdleTimeout gives every session of login the account's idle
+// timeout (0: the server's) and returns how many there are.
+func (r *Registry) SetAccountIdleTimeout(login string, d time.Duration) int {
+	n := 0
+	for _, s := range r.all() {
+		s.mu.Lock()
+		mine := s.login == login
+		s.mu.Unlock()
+		if mine {
+			s.SetIdleTimeout(d)
 			n++
 		}
 	}

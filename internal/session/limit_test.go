@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -123,5 +124,49 @@ func TestLimitIsTheLowestThatApplies(t *testing.T) {
 	b.EndTransfer(time.Now(), true)
 	if r.RunningTransfers() != 0 {
 		t.Errorf("%d transfers left running", r.RunningTransfers())
+	}
+}
+
+// An administrator's limit is the host's: the session's customer may go below
+// it and back up to it, never above it nor lift it; the administrator's next
+// change replaces the customer's.
+func TestCustomerCannotLiftTheHostsLimit(t *testing.T) {
+	r := NewRegistry()
+	s := New("192.0.2.1", 1000, time.Now(), func() {})
+	r.Add(s)
+	s.LoggedIn("bob", "acme", "", false, time.Now())
+	acme := CustomerSessions("acme")
+	if _, err := r.Throttle(s.ID(), AllSessions(), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	for _, bps := range []int64{0, 2 << 20} {
+		var hl *HostLimitError
+		if _, err := r.Throttle(s.ID(), acme, bps); !errors.As(err, &hl) || hl.Limit != 1<<20 {
+			t.Errorf("the customer's Throttle(%d) over the host's 1 MiB/s = %v", bps, err)
+		}
+	}
+	if got := r.ThrottleIDs([]string{s.ID()}, acme, 0); len(got) != 0 {
+		t.Errorf("ThrottleIDs lifted the host's limit for the customer: %v", got)
+	}
+	if s.RateLimit() != 1<<20 {
+		t.Fatalf("limit %d after the refused changes", s.RateLimit())
+	}
+	for _, bps := range []int64{256 << 10, 1 << 20} {
+		if snap, err := r.Throttle(s.ID(), acme, bps); err != nil || snap.RateLimit != bps {
+			t.Errorf("the customer's Throttle(%d) within the host's limit: %v, limit %d", bps, err, snap.RateLimit)
+		}
+	}
+	if _, err := r.Throttle(s.ID(), acme, 256<<10); err != nil {
+		t.Fatal(err)
+	}
+	if snap, err := r.Throttle(s.ID(), AllSessions(), 0); err != nil || snap.RateLimit != 0 || s.Limit() != 0 {
+		t.Errorf("the administrator's lift left %d (%v)", snap.RateLimit, err)
+	}
+	// With no host's limit, the customer's is its own to lift.
+	if _, err := r.Throttle(s.ID(), acme, 1024); err != nil {
+		t.Fatal(err)
+	}
+	if snap, err := r.Throttle(s.ID(), acme, 0); err != nil || snap.RateLimit != 0 {
+		t.Errorf("the customer could not lift its own limit: %v, %d", err, snap.RateLimit)
 	}
 }

@@ -42,10 +42,12 @@ type Session struct {
 	lastMoved atomic.Int64
 	closing   atomic.Bool
 	done      chan struct{}
-	// rateLimit is the session's limit in bytes per second, 0 for none; the
-	// limiter, behind mu, enforces it. killed is cancelled when the session is
-	// closed, which ends a limited transfer's wait.
-	rateLimit atomic.Int64
+	// rateLimit is the session's limit in bytes per second set by an
+	// administrator, customerLimit the one its customer set, 0 for none; the
+	// lower applies, and the limiter, behind mu, enforces it. killed is
+	// cancelled when the session is closed, which ends a limited transfer's wait.
+	rateLimit     atomic.Int64
+	customerLimit atomic.Int64
 	limiter   *rate.Limiter
 	// accountDown and accountUp are the limits of the session's account, 0
 	// for none; uploading says which one its current transfer takes. maxRate
@@ -363,7 +365,7 @@ func (s *Session) Snapshot(now time.Time) Snapshot {
 		EndReason:   s.endReason,
 		IdleTimeout: s.idleTimeout,
 		Rate:        s.rate.perSecond(),
-		RateLimit:   s.rateLimit.Load(),
+		RateLimit:   s.RateLimit(),
 		Now:         now,
 
 		AccountDownLimit: s.accountDown.Load(),

@@ -170,6 +170,10 @@ func testDeletedCustomerNameNotReused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// While acme lives, adding it again is a plain duplicate.
+			if err := db.AddCustomer(ctx, "acme", customerPW); !errors.Is(err, ErrExists) {
+				t.Errorf("AddCustomer(acme) while acme exists = %v, want ErrExists", err)
+			}
 			if err := db.DeleteCustomer(ctx, "acme"); err != nil {
 				t.Fatal(err)
 			}

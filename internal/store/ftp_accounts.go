@@ -80,8 +80,8 @@ const (
 	ChangeDeleted  = "account deleted"
 )
 
-// ChangeLimits is a change to an account's rate limits: its live sessions
-// stay, and take the new limits.
+// ChangeLimits is a change to an account's rate limits or idle timeout: its
+// live sessions stay, and take the new limits and timeout.
 const ChangeLimits = "limits changed"
 
 // MaxRateLimit is the highest limit an account takes: 100 GiB/s, beyond any link.
@@ -121,12 +121,13 @@ func (db *DB) SetFTPDisabled(ctx context.Context, login string, disabled bool) e
 	return db.changeFTPAccount(ctx, login, change, `UPDATE ftp_accounts SET disabled = ? WHERE login = ?`, disabled, login)
 }
 
-// SetFTPIdleTimeout sets an account's own idle timeout; 0 goes back to the server's.
+// SetFTPIdleTimeout sets an account's own idle timeout; 0 goes back to the
+// server's. Running sessions take it as they take new limits (ChangeLimits).
 func (db *DB) SetFTPIdleTimeout(ctx context.Context, login string, d time.Duration) error {
 	if d < 0 {
 		return errors.New("an idle timeout cannot be negative")
 	}
-	return db.changeFTPAccount(ctx, login, "", `UPDATE ftp_accounts SET idle_timeout_seconds = ? WHERE login = ?`,
+	return db.changeFTPAccount(ctx, login, ChangeLimits, `UPDATE ftp_accounts SET idle_timeout_seconds = ? WHERE login = ?`,
 		int64(d/time.Second), login)
 }
 

@@ -69,14 +69,17 @@ func (db *DB) AddCustomer(ctx context.Context, name, password string) error {
 		// History and audit rows keep the customer's name after it is deleted,
 		// and a customer sees the rows under its name: a new customer given an
 		// old one's name would see the old one's records. Refuse the name.
-		var used int
+		// A live customer or panel user of that name is ErrExists, below.
+		var live, used int
 		err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM customers WHERE name = ?) + (SELECT count(*) FROM panel_users WHERE name = ?),
 			(SELECT count(*) FROM (SELECT 1 FROM session_history WHERE customer = ? LIMIT 1) h) +
-			(SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE customer = ? LIMIT 1) a)`, name, name).Scan(&used)
+			(SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE customer = ? LIMIT 1) a)`,
+			name, name, name, name).Scan(&live, &used)
 		if err != nil {
 			return err
 		}
-		if used > 0 {
+		if live == 0 && used > 0 {
 			retired = true
 			return nil
 		}
