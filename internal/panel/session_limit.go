@@ -1,6 +1,8 @@
 package panel
 
 import (
+	"errors"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"strings"
 
@@ -52,9 +54,9 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.render(w, r, http.StatusForbidden, templates.LimitView(templates.LimitPage{
-			Page:  page(r, "Limit speed"),
-			Row:   p.sessionRow(snap),
-			Error: hostLimitText(hl),
+			Page:  page(r, tr(r, "LimitSpeed")),
+			Row:   p.sessionRow(loc(r), snap),
+			Error: hostLimitText(loc(r), hl),
 		}))
 		return
 	}
@@ -71,8 +73,8 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/sessions")
 }
 
-// hostLimitText tells a customer why its change to a session's limit was refused.
-func hostLimitText(hl *session.HostLimitError) string {
-	return fmt.Sprintf("An administrator limited this session to %s; only an administrator can lift or raise that limit.",
-		format.Limit(hl.Limit))
+// hostLimitText tells a customer, in l's language, why its change to a
+// session's limit was refused.
+func hostLimitText(l *i18n.Locale, hl *session.HostLimitError) string {
+	return l.T("HostLimitRefused", "Limit", l.Limit(hl.Limit))
 }
