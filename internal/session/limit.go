@@ -116,14 +116,19 @@ func (s *Session) Throttle(n int) error {
 			return nil
 		}
 		l := s.limiterAt(bps)
-		// The burst is read again: a limit changed meanwhile may have made
-		// it smaller than n, which WaitN refuses.
-		err := l.WaitN(s.killed, min(n, l.Burst()))
-		if err == nil || s.killed.Err() != nil {
-			return s.killed.Err()
+		// A limit lowered since LimitChunk may have made the burst smaller
+		// than n, which WaitN refuses: wait for n a burst at a time, so the
+		// whole chunk is paid for at the new pace.
+		take := min(n, l.Burst())
+		if err := l.WaitN(s.killed, take); err != nil {
+			if s.killed.Err() != nil {
+				return s.killed.Err()
+			}
+			continue // the burst changed under the wait: read it again
 		}
+		n -= take
 	}
-	return nil
+	return s.killed.Err()
 }
 
 // limiterAt returns the session's limiter, set to bps: the limit is worked
