@@ -320,3 +320,48 @@ func TestMaxRateShared(t *testing.T) {
 		<-d.done
 	}
 }
+
+// TestMaxRateGoesToTheTransfersThatMove: under --max-rate, a download whose
+// client stops reading keeps no part of the cap: the other gets well over its
+// half, and the two together stay under the cap.
+func TestMaxRateGoesToTheTransfersThatMove(t *testing.T) {
+	t.Parallel()
+	const maxRate = 4 << 20
+	in := start(t, "--max-rate", fmt.Sprint(maxRate))
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	in.addFTPUser("carol", "acme")
+	const size = 64 << 20
+	writeFile(t, filepath.Join(in.home("acme", "bob"), "big.bin"), size)
+	writeFile(t, filepath.Join(in.home("acme", "carol"), "big.bin"), size)
+	token := in.apiToken("admin")
+	script := in.browser()
+
+	reading := startDownload(t, in, script, token, "bob", "big.bin")
+	stalled := startDownload(t, in, script, token, "carol", "big.bin")
+	reading.resume()
+	paused(t, script, token, stalled.id) // carol's client reads no more: its socket is full
+	transfer := func(d *limitedDownload) func() int64 {
+		return func() int64 { return script.apiSession(token, d.id).TransferBytes }
+	}
+	total := func() int64 { return transfer(reading)() + transfer(stalled)() }
+	movedWithin(t, "both downloads under the cap", total, maxRate, 2*time.Second, limitBurst)
+	// The reading one: more than its half could give, by a margin no chunk
+	// or burst explains.
+	b0, t0 := transfer(reading)(), time.Now()
+	waitFor(t, "the measuring window of 2s", func() bool { return time.Since(t0) >= 2*time.Second })
+	moved, elapsed := transfer(reading)()-b0, time.Since(t0)
+	half := int64(float64(maxRate/2) * elapsed.Seconds())
+	t.Logf("the reading download: %d bytes in %v, %.0f%% of its half of the cap", moved, elapsed.Round(time.Millisecond),
+		100*float64(moved)/float64(half))
+	if moved <= half+limitBurst {
+		t.Errorf("the reading download moved %d bytes in %v, no more than its half of the cap (%d): the stalled one kept its share",
+			moved, elapsed, half)
+	}
+	for _, d := range []*limitedDownload{reading, stalled} {
+		if r := script.api(http.MethodDelete, "/api/v1/sessions/"+d.id, token); r.status != http.StatusNoContent {
+			t.Fatalf("DELETE: %d\n%s", r.status, r.body)
+		}
+	}
+	<-reading.done
+}

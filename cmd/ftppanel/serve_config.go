@@ -114,7 +114,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerIP, "max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerLogin, "max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
-	fs.Var(&cfg.MaxRate, "max-rate", "cap all FTP transfers together at this `RATE` in bytes per second (500K, 10M, 1G), shared equally among the transfers running (off: no cap)")
+	fs.Var(&cfg.MaxRate, "max-rate", "cap all FTP transfers together at this `RATE` in bytes per second (500K, 10M, 1G), shared among the transfers running: what one does not take goes to the others (off: no cap)")
 	fs.IntVar(&cfg.MaxPassivePerIP, "max-passive-per-ip", 0, "passive ports one address holds at once (0: a quarter of --passive-ports)")
 	fs.DurationVar(&cfg.FailedLoginDelay, "failed-login-delay", time.Second, "wait this `long` before answering a failed FTP login")
 	fs.IntVar(&cfg.BanAfter, "ban-after", 10, "ban an address after this many failed FTP logins within --ban-window (0: never)")

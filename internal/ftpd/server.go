@@ -68,7 +68,7 @@ type Config struct {
 	// account; zero is no limit.
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
 	// MaxRate caps all transfers together at this many bytes per second,
-	// shared equally among those running (see session.Registry.SetMaxRate);
+	// shared among those running, what one does not take going to the others (see session.Registry.SetMaxRate);
 	// 0 is no cap, and unlimited transfers keep sendfile.
 	MaxRate int64
 	// FailedLoginDelay is how long each failed login waits before its answer.
