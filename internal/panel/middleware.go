@@ -97,12 +97,13 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 }
 
 // requireAdmin lets only administrators through: bans act on the whole server,
-// and the nodes are the whole fleet's.
+// the nodes are the whole fleet's, and an account's speed limits are the host's
+// to set (as a host's bandwidth limits are), not its customer's.
 func (p *Panel) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !currentUser(r).IsAdmin() {
 			p.showError(w, r, http.StatusForbidden, "Administrators only",
-				"Only administrators can ban addresses or see the nodes: both concern the whole server.")
+				"Only administrators can ban addresses, see the nodes or set an account's speed limits: these are the host's.")
 			return
 		}
 		next.ServeHTTP(w, r)
