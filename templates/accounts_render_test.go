@@ -72,6 +72,10 @@ func TestAccountsView(t *testing.T) {
 		if _, ok := actions["/accounts/bob/enable"]; ok {
 			t.Error("an enabled account offers Enable")
 		}
+		// The speed limits are the host's: only an admin is offered the form.
+		if _, ok := actions["/accounts/bob/limits"]; ok != admin {
+			t.Errorf("admin=%v: the speed limits form offered: %v", admin, ok)
+		}
 		for _, b := range bob.all(isTag("button")) {
 			if !strings.Contains(b.text(), "bob") {
 				t.Errorf("button %q does not name bob for a screen reader", b.text())

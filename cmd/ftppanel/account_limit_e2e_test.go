@@ -116,8 +116,8 @@ func paused(t testing.TB, script *browser, token string, ids ...string) {
 // downloads within about a second, without a reconnect; a session's own lower
 // limit wins over it; lifting both lets the downloads finish whole; an upload
 // limit set before a login holds that session's upload; the CLI and the API
-// set them, within the customer's own accounts only, and every change is
-// audited.
+// set them, for administrators only (a customer's token gets 403), and every
+// change is audited.
 func TestAccountLimits(t *testing.T) {
 	t.Parallel()
 	in := start(t)
@@ -173,7 +173,7 @@ func TestAccountLimits(t *testing.T) {
 		}
 
 		// The API lifts the account's limit; the sessions' own go off too.
-		r := script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", acmeToken, `{"download_limit": 0}`)
+		r := script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", adminToken, `{"download_limit": 0}`)
 		if r.status != http.StatusOK || !strings.Contains(r.body, `"download_limit":0`) {
 			t.Fatalf("PATCH account: %d\n%s", r.status, r.body)
 		}
@@ -188,9 +188,12 @@ func TestAccountLimits(t *testing.T) {
 
 	t.Run("upload limit at login", func(t *testing.T) {
 		in, script := in.with(t), script.with(t)
-		r := script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", acmeToken, `{"upload_limit": 524288}`)
+		r := script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", adminToken, `{"upload_limit": 524288}`)
 		if r.status != http.StatusOK || !strings.Contains(r.body, `"upload_limit":524288`) {
 			t.Fatalf("PATCH account: %d\n%s", r.status, r.body)
+		}
+		if r := script.api(http.MethodGet, "/api/v1/accounts/bob", acmeToken); r.status != http.StatusOK || !strings.Contains(r.body, `"upload_limit":524288`) {
+			t.Errorf("the customer does not see its account's limits: %d\n%s", r.status, r.body)
 		}
 		c, control := in.ftpLoginConn("bob")
 		port := control.LocalAddr().(*net.TCPAddr).Port
@@ -256,9 +259,16 @@ func TestAccountLimits(t *testing.T) {
 
 	t.Run("API scope", func(t *testing.T) {
 		script := script.with(t)
-		apiErrorMessage(t, script.apiJSON(http.MethodPatch, "/api/v1/accounts/dave", acmeToken, `{"download_limit": 1024}`), http.StatusNotFound)
-		apiErrorMessage(t, script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", acmeToken, `{"download_limit": 1, "speed": 1}`), http.StatusBadRequest)
-		r := script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", acmeToken, `{"upload_limit": -1}`)
+		// The limits are the host's: a customer's token cannot lift them, on
+		// its own account or another's.
+		for _, login := range []string{"bob", "dave"} {
+			if msg := apiErrorMessage(t, script.apiJSON(http.MethodPatch, "/api/v1/accounts/"+login, acmeToken, `{"download_limit": 0}`), http.StatusForbidden); msg != "only an administrator's token can change an account's limits" {
+				t.Errorf("a customer's PATCH of %s says %q", login, msg)
+			}
+		}
+		apiErrorMessage(t, script.apiJSON(http.MethodPatch, "/api/v1/accounts/nobody", adminToken, `{"download_limit": 1024}`), http.StatusNotFound)
+		apiErrorMessage(t, script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", adminToken, `{"download_limit": 1, "speed": 1}`), http.StatusBadRequest)
+		r := script.apiJSON(http.MethodPatch, "/api/v1/accounts/bob", adminToken, `{"upload_limit": -1}`)
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `"field":"upload_limit"`) {
 			t.Errorf("a negative limit: %d\n%s", r.status, r.body)
 		}
@@ -271,8 +281,8 @@ func TestAccountLimits(t *testing.T) {
 		}
 	}
 	// Newest first; the command line writes no audit rows, as for its other account changes.
-	if len(changes) != 2 || !strings.HasPrefix(changes[0], "acme: limits: down no limit, up 512 KiB/s") ||
-		!strings.HasPrefix(changes[1], "acme: limits: no limit") {
+	if len(changes) != 2 || changes[0] != "admin: limits: down no limit, up 512 KiB/s (through the API)" ||
+		changes[1] != "admin: limits: no limit (through the API)" {
 		t.Errorf("audit: %q", changes)
 	}
 }
@@ -309,4 +319,49 @@ func TestMaxRateShared(t *testing.T) {
 		}
 		<-d.done
 	}
+}
+
+// TestMaxRateGoesToTheTransfersThatMove: under --max-rate, a download whose
+// client stops reading keeps no part of the cap: the other gets well over its
+// half, and the two together stay under the cap.
+func TestMaxRateGoesToTheTransfersThatMove(t *testing.T) {
+	t.Parallel()
+	const maxRate = 4 << 20
+	in := start(t, "--max-rate", fmt.Sprint(maxRate))
+	in.addCustomer("acme")
+	in.addFTPUser("bob", "acme")
+	in.addFTPUser("carol", "acme")
+	const size = 64 << 20
+	writeFile(t, filepath.Join(in.home("acme", "bob"), "big.bin"), size)
+	writeFile(t, filepath.Join(in.home("acme", "carol"), "big.bin"), size)
+	token := in.apiToken("admin")
+	script := in.browser()
+
+	reading := startDownload(t, in, script, token, "bob", "big.bin")
+	stalled := startDownload(t, in, script, token, "carol", "big.bin")
+	reading.resume()
+	paused(t, script, token, stalled.id) // carol's client reads no more: its socket is full
+	transfer := func(d *limitedDownload) func() int64 {
+		return func() int64 { return script.apiSession(token, d.id).TransferBytes }
+	}
+	total := func() int64 { return transfer(reading)() + transfer(stalled)() }
+	movedWithin(t, "both downloads under the cap", total, maxRate, 2*time.Second, limitBurst)
+	// The reading one: more than its half could give, by a margin no chunk
+	// or burst explains.
+	b0, t0 := transfer(reading)(), time.Now()
+	waitFor(t, "the measuring window of 2s", func() bool { return time.Since(t0) >= 2*time.Second })
+	moved, elapsed := transfer(reading)()-b0, time.Since(t0)
+	half := int64(float64(maxRate/2) * elapsed.Seconds())
+	t.Logf("the reading download: %d bytes in %v, %.0f%% of its half of the cap", moved, elapsed.Round(time.Millisecond),
+		100*float64(moved)/float64(half))
+	if moved <= half+limitBurst {
+		t.Errorf("the reading download moved %d bytes in %v, no more than its half of the cap (%d): the stalled one kept its share",
+			moved, elapsed, half)
+	}
+	for _, d := range []*limitedDownload{reading, stalled} {
+		if r := script.api(http.MethodDelete, "/api/v1/sessions/"+d.id, token); r.status != http.StatusNoContent {
+			t.Fatalf("DELETE: %d\n%s", r.status, r.body)
+		}
+	}
+	<-reading.done
 }

@@ -6,8 +6,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The accounts page shows each account's speed limits and a page sets them;
-// the sessions page limits the ticked rows at once.
+// The accounts page shows each account's speed limits; a page sets them,
+// for administrators only (the limits are the host's); the sessions page
+// limits the ticked rows at once.
 
 func TestBrowserAccountLimits(t *testing.T) {
 	t.Parallel()
@@ -25,29 +26,45 @@ func TestBrowserAccountLimits(t *testing.T) {
 		t.Errorf("bob's limits cell says %q", got)
 	}
 	customer.checkAccessibility(axe, "the accounts page with its limits")
-	customer.submit("click Speed limits…", `tr[data-account="bob"] form[action$="/limits"] button`)
-	if got := customer.path(); got != "/accounts/bob/limits" {
+	// A customer sees the limits but is not offered the form, nor let in.
+	if n := customer.count(`tr[data-account="bob"] form[action$="/limits"]`); n != 0 {
+		t.Errorf("a customer is offered %d speed limits forms", n)
+	}
+	customer.open("/accounts/bob/limits")
+	if got := customer.text("main h1"); got != "Administrators only" {
+		t.Errorf("a customer opening the limits page is shown %q", got)
+	}
+
+	admin := in.newTab(t, chrome, "admin")
+	admin.signIn("admin", in.adminPW)
+	admin.open("/accounts")
+	admin.submit("click Speed limits…", `tr[data-account="bob"] form[action$="/limits"] button`)
+	if got := admin.path(); got != "/accounts/bob/limits" {
 		t.Fatalf("Speed limits… shows %s", got)
 	}
-	customer.checkAccessibility(axe, "the limits page")
+	admin.checkAccessibility(axe, "the limits page")
 
 	// A value it cannot read: the page again, saying why, with what was typed.
-	customer.do("type a bad limit", chromedp.SendKeys(chromedp.ID("limit-down"), "fast"))
-	customer.submit("save a bad limit", `main form[method="post"] button[type="submit"]`)
-	if got := customer.text(`[data-testid="form-error"]`); got != `The download limit is not accepted: "fast" is not a rate: give bytes per second, such as 500K, 1M or off.` {
+	admin.do("type a bad limit", chromedp.SendKeys(chromedp.ID("limit-down"), "fast"))
+	admin.submit("save a bad limit", `main form[method="post"] button[type="submit"]`)
+	if got := admin.text(`[data-testid="form-error"]`); got != `The download limit is not accepted: "fast" is not a rate: give bytes per second, such as 500K, 1M or off.` {
 		t.Errorf("the error says %q", got)
 	}
-	customer.checkAccessibility(axe, "the limits page with an error")
+	admin.checkAccessibility(axe, "the limits page with an error")
 
-	customer.do("type the limits",
+	admin.do("type the limits",
 		chromedp.Clear(chromedp.ID("limit-down")), chromedp.SendKeys(chromedp.ID("limit-down"), "2M"),
 		chromedp.Clear(chromedp.ID("limit-up")), chromedp.SendKeys(chromedp.ID("limit-up"), "512K"))
-	customer.submit("save the limits", `main form[method="post"] button[type="submit"]`)
-	if got := customer.text(`[data-testid="flash"]`); got != "Speed limits of bob: down 2 MiB/s, up 512 KiB/s." {
+	admin.submit("save the limits", `main form[method="post"] button[type="submit"]`)
+	if got := admin.text(`[data-testid="flash"]`); got != "Speed limits of bob: down 2 MiB/s, up 512 KiB/s." {
 		t.Errorf("the message says %q", got)
 	}
-	if got := customer.text(limits); got != "down 2 MiB/s, up 512 KiB/s" {
+	if got := admin.text(limits); got != "down 2 MiB/s, up 512 KiB/s" {
 		t.Errorf("bob's limits cell says %q", got)
+	}
+	customer.open("/accounts")
+	if got := customer.text(limits); got != "down 2 MiB/s, up 512 KiB/s" {
+		t.Errorf("bob's limits cell, as his customer sees it, says %q", got)
 	}
 }
 

@@ -301,8 +301,11 @@ func tomlValue(f *flag.Flag) string {
 	if secret(f.Name) && f.Value.String() != "" {
 		return `"********"`
 	}
-	if f.Name == "database" || f.Name == "webhook-url" { // a URL with, perhaps, a password in it
+	if f.Name == "database" { // a URL with, perhaps, a password in it
 		return tomlString(store.RedactURL(f.Value.String()))
+	}
+	if f.Name == "webhook-url" && f.Value.String() != "" { // perhaps a token in its query
+		return tomlString(redactWebhookURL(f.Value.String()))
 	}
 	if g, ok := f.Value.(flag.Getter); ok {
 		switch g.Get().(type) {

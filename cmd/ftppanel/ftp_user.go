@@ -190,40 +190,40 @@ func (c *cli) limitFTPUser(ctx context.Context, args []string) error {
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var downBPS, upBPS int64
+	var change store.LimitsChange
 	if given["down"] {
-		if downBPS, err = format.ParseLimit(*down); err != nil {
+		bps, err := format.ParseLimit(*down)
+		if err != nil {
 			return fmt.Errorf("--down %w", err)
 		}
+		change.Download = &bps
 	}
 	if given["up"] {
-		if upBPS, err = format.ParseLimit(*up); err != nil {
+		bps, err := format.ParseLimit(*up)
+		if err != nil {
 			return fmt.Errorf("--up %w", err)
 		}
+		change.Upload = &bps
 	}
 	db, err := c.openStore(ctx, *loc)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := db.FTPAccountIn(ctx, store.AllAccounts(), login)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no FTP account named %q", login)
-	}
-	if err != nil {
-		return err
-	}
-	if !given["down"] && !given["up"] {
+	if change.Download == nil && change.Upload == nil {
+		a, err := db.FTPAccountIn(ctx, store.AllAccounts(), login)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no FTP account named %q", login)
+		}
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(c.stdout, "FTP account %q: %s.\n", login, format.Limits(a.DownloadLimit, a.UploadLimit))
 		return nil
 	}
-	if !given["down"] {
-		downBPS = a.DownloadLimit
-	}
-	if !given["up"] {
-		upBPS = a.UploadLimit
-	}
-	err = db.SetFTPRateLimits(ctx, login, downBPS, upBPS)
+	// Only the directions given are written: a direction left out keeps the
+	// value it has when the change is made, not the one read before.
+	limits, err := db.ChangeFTPLimits(ctx, login, change)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no FTP account named %q", login)
 	}
@@ -231,6 +231,6 @@ func (c *cli) limitFTPUser(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "FTP account %q: %s; a running server applies it to the live sessions within a second.\n",
-		login, format.Limits(downBPS, upBPS))
+		login, format.Limits(limits.Download, limits.Upload))
 	return nil
 }

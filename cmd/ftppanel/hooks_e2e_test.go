@@ -313,6 +313,18 @@ func TestWebhookSecretNotPrinted(t *testing.T) {
 	if err != nil || strings.Contains(out, hookSecret) || !strings.Contains(out, `webhook-secret = "********"`) {
 		t.Errorf("--print-config with the secret in the environment: %v\n%s", err, out)
 	}
+	// A token in the query, as many receivers take one, is masked too.
+	out, _, err = runCmd(t, func(string) string { return "" }, "serve", "--print-config",
+		"--webhook-url", "https://u:url-pw-9@hooks.example.com/ftp?token=tok-9&team=ops", "--webhook-secret", hookSecret)
+	if err != nil || strings.Contains(out, "tok-9") || strings.Contains(out, "url-pw-9") || strings.Contains(out, "ops") ||
+		!strings.Contains(out, `webhook-url = "https://u:********@hooks.example.com/ftp?team=********&token=********"`) {
+		t.Errorf("--print-config with a token in the hook's query: %v\n%s", err, out)
+	}
+	_, _, err = runCmd(t, func(string) string { return "" }, "serve",
+		"--webhook-url", "ftp://hooks.example.com/x?token=tok-9", "--webhook-secret", hookSecret)
+	if err == nil || strings.Contains(err.Error(), "tok-9") || !strings.Contains(err.Error(), "token=********") {
+		t.Errorf("a refused hook URL with a token in its query: %v", err)
+	}
 	for _, args := range [][]string{
 		{"--webhook-url", "http://127.0.0.1:9/x"},              // no secret
 		{"--webhook-secret", hookSecret},                       // no URL

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +114,7 @@ func (cfg *serveConfig) defineFlags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.MaxSessions, "max-sessions", 10000, "FTP connections the server takes at once (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerIP, "max-sessions-per-ip", 100, "FTP connections from one address (0: no limit)")
 	fs.IntVar(&cfg.MaxSessionsPerLogin, "max-sessions-per-login", 50, "sessions of one FTP account (0: no limit)")
-	fs.Var(&cfg.MaxRate, "max-rate", "cap all FTP transfers together at this `RATE` in bytes per second (500K, 10M, 1G), shared equally among the transfers running (off: no cap)")
+	fs.Var(&cfg.MaxRate, "max-rate", "cap all FTP transfers together at this `RATE` in bytes per second (500K, 10M, 1G), shared among the transfers running: what one does not take goes to the others (off: no cap)")
 	fs.IntVar(&cfg.MaxPassivePerIP, "max-passive-per-ip", 0, "passive ports one address holds at once (0: a quarter of --passive-ports)")
 	fs.DurationVar(&cfg.FailedLoginDelay, "failed-login-delay", time.Second, "wait this `long` before answering a failed FTP login")
 	fs.IntVar(&cfg.BanAfter, "ban-after", 10, "ban an address after this many failed FTP logins within --ban-window (0: never)")
@@ -246,6 +248,35 @@ func (cfg *serveConfig) check() error {
 	return cfg.checkFleet()
 }
 
+// redactWebhookURL is --webhook-url fit to print: a receiver often takes its
+// token in the query (?token=...) or as the URL's password, so the password
+// and every query value are masked. A URL that does not parse is not shown.
+func redactWebhookURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	_, hasPassword := u.User.Password()
+	if hasPassword {
+		u.User = url.User(u.User.Username()) // the mask goes in below, unescaped
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		keys := slices.Sorted(maps.Keys(q))
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, url.QueryEscape(k)+"=********")
+		}
+		u.RawQuery = strings.Join(parts, "&")
+	}
+	if hasPassword {
+		user := u.User.String()
+		u.User = nil
+		return strings.Replace(u.String(), "//", "//"+user+":********@", 1)
+	}
+	return u.String()
+}
+
 // checkWebhook checks --webhook-url and --webhook-secret, which go together.
 func (cfg *serveConfig) checkWebhook() error {
 	if cfg.WebhookURL == "" {
@@ -256,7 +287,7 @@ func (cfg *serveConfig) checkWebhook() error {
 	}
 	u, err := url.Parse(cfg.WebhookURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &optionError{name: "webhook-url", err: fmt.Errorf("%q: want an http:// or https:// URL", store.RedactURL(cfg.WebhookURL))}
+		return &optionError{name: "webhook-url", err: fmt.Errorf("%q: want an http:// or https:// URL", redactWebhookURL(cfg.WebhookURL))}
 	}
 	if cfg.WebhookSecret == "" {
 		return &optionError{name: "webhook-url", err: errors.New("needs --webhook-secret, which signs the events")}

@@ -68,8 +68,9 @@ type Config struct {
 	// account; zero is no limit.
 	MaxSessions, MaxSessionsPerIP, MaxSessionsPerLogin int
 	// MaxRate caps all transfers together at this many bytes per second,
-	// shared equally among those running (see session.Registry.SetMaxRate);
-	// 0 is no cap, and unlimited transfers keep sendfile.
+	// shared among those running, what one does not take going to the
+	// others (see session.Registry.SetMaxRate); 0 is no cap, and unlimited
+	// transfers keep sendfile.
 	MaxRate int64
 	// FailedLoginDelay is how long each failed login waits before its answer.
 	FailedLoginDelay time.Duration

@@ -265,7 +265,20 @@ func TestAccountLimits(t *testing.T) {
 	if !strings.Contains(a.body, "no limit") {
 		t.Errorf("the accounts page does not say bob has no limit")
 	}
-	a = f.as(t, "acme", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {"2M"}, "up": {"512K"}})
+	// The limits are the host's: a customer sees them, and cannot reach the form.
+	if strings.Contains(a.body, "/accounts/bob/limits") {
+		t.Error("a customer is offered the speed limits form")
+	}
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		a := f.as(t, "acme", method, "/accounts/bob/limits", url.Values{"down": {"off"}, "up": {"off"}})
+		if a.status != http.StatusForbidden || !strings.Contains(a.body, "Administrators only") {
+			t.Errorf("a customer's %s of the limits form: %d, want 403", method, a.status)
+		}
+	}
+	if !strings.Contains(f.as(t, "root", http.MethodGet, "/accounts", nil).body, "/accounts/bob/limits") {
+		t.Error("the admin is not offered the speed limits form")
+	}
+	a = f.as(t, "root", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {"2M"}, "up": {"512K"}})
 	if a.status != http.StatusSeeOther {
 		t.Fatalf("set limits: %d %s", a.status, a.body)
 	}
@@ -273,25 +286,25 @@ func TestAccountLimits(t *testing.T) {
 	if err != nil || info.DownloadLimit != 2<<20 || info.UploadLimit != 512<<10 {
 		t.Fatalf("stored: %+v, %v", info, err)
 	}
-	if e := lastAudit(t, f.db); e.Action != "limit account" || e.FTPLogin != "bob" || e.Actor != "acme" ||
+	if e := lastAudit(t, f.db); e.Action != "limit account" || e.FTPLogin != "bob" || e.Actor != "root" ||
 		e.Detail != "down 2 MiB/s, up 512 KiB/s" {
 		t.Errorf("audit entry %+v", e)
 	}
 	if a := f.as(t, "acme", http.MethodGet, "/accounts", nil); !strings.Contains(a.body, "down 2 MiB/s, up 512 KiB/s") {
-		t.Error("the accounts page does not show bob's limits")
+		t.Error("the accounts page does not show bob's limits to his customer")
 	}
-	if a := f.as(t, "acme", http.MethodGet, "/accounts/bob/limits", nil); !strings.Contains(a.body, `value="2M"`) ||
+	if a := f.as(t, "root", http.MethodGet, "/accounts/bob/limits", nil); !strings.Contains(a.body, `value="2M"`) ||
 		!strings.Contains(a.body, `value="512K"`) {
 		t.Error("the limits form does not show bob's limits")
 	}
 	// A bad value: 422, the form again with what was typed, nothing changed.
-	a = f.as(t, "acme", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {"fast"}, "up": {"off"}})
+	a = f.as(t, "root", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {"fast"}, "up": {"off"}})
 	if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "The download limit is not accepted") ||
 		!strings.Contains(a.body, `value="fast"`) {
 		t.Errorf("a bad value: %d", a.status)
 	}
 	// Empty and off lift them.
-	a = f.as(t, "acme", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {""}, "up": {"off"}})
+	a = f.as(t, "root", http.MethodPost, "/accounts/bob/limits", url.Values{"down": {""}, "up": {"off"}})
 	if info, _ := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "bob"); a.status != http.StatusSeeOther ||
 		info.DownloadLimit != 0 || info.UploadLimit != 0 {
 		t.Errorf("lifting: %d, %+v", a.status, info)
@@ -302,11 +315,7 @@ func TestAccountLimits(t *testing.T) {
 	if a := f.as(t, "acme", http.MethodGet, "/sessions", nil); !strings.Contains(a.body, "account: down 2 MiB/s, up no limit") {
 		t.Error("the sessions page does not show bob's account limits")
 	}
-	// Another customer's account is not there for acme.
-	if a := f.as(t, "acme", http.MethodPost, "/accounts/gina/limits", url.Values{"down": {"1M"}}); a.status != http.StatusNotFound {
-		t.Errorf("acme limited gina: %d", a.status)
-	}
-	if info, _ := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "gina"); info.DownloadLimit != 0 {
-		t.Error("gina's limit changed")
+	if a := f.as(t, "root", http.MethodPost, "/accounts/nobody/limits", url.Values{"down": {"1M"}}); a.status != http.StatusNotFound {
+		t.Errorf("an unknown account: %d", a.status)
 	}
 }

@@ -1,7 +1,6 @@
 package panel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/ftppanel/ftppanel/internal/i18n"
@@ -18,15 +17,20 @@ import (
 // maxAPIIdleTimeout bounds an account's own idle timeout, as the command line does.
 const maxAPIIdleTimeout = 24 * time.Hour
 
-// apiPatchAccount changes an FTP account: any of {"download_limit": N,
+// apiPatchAccount changes an FTP account's limits: any of {"download_limit": N,
 // "upload_limit": N} in bytes per second (0 lifts one; a field left out keeps
 // its value), which the account's running sessions take within a second, and
-// {"idle_timeout": SECONDS} (0: the server's). It answers with the account as
-// it is then, and audits the change. 400 for a body it cannot read or unknown
-// fields, 422 naming the field for a value out of range, 404 for an account
-// unknown or out of the token's scope.
+// {"idle_timeout": SECONDS} (0: the server's). Only an administrator's token
+// may: the limits are the host's, not its customer's. The fields given are
+// written at once; it answers with the account as it is then, and audits what
+// was applied. 400 for a body it cannot read or unknown fields, 413 for one
+// over 64 KiB, 422 naming the field for a value out of range, 404 for an
+// unknown account.
 func (p *Panel) apiPatchAccount(w http.ResponseWriter, r *http.Request) {
 	if _, ok := p.apiQuery(w, r); !ok {
+		return
+	}
+	if !p.adminToken(w, r, "change an account's limits") {
 		return
 	}
 	var body struct {
@@ -34,10 +38,10 @@ func (p *Panel) apiPatchAccount(w http.ResponseWriter, r *http.Request) {
 		UploadLimit   *int64 `json:"upload_limit"`
 		IdleTimeout   *int64 `json:"idle_timeout"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil || dec.More() ||
-		(body.DownloadLimit == nil && body.UploadLimit == nil && body.IdleTimeout == nil) {
+	if !p.readBody(w, r, &body) {
+		return
+	}
+	if body.DownloadLimit == nil && body.UploadLimit == nil && body.IdleTimeout == nil {
 		p.apiError(w, r, http.StatusBadRequest,
 			`the body must be an object with any of "download_limit", "upload_limit" (bytes per second, 0 for none) and "idle_timeout" (seconds, 0 for the server's)`)
 		return
@@ -62,8 +66,21 @@ func (p *Panel) apiPatchAccount(w http.ResponseWriter, r *http.Request) {
 		p.apiAccountNotFound(w, r)
 		return
 	}
-	u := currentUser(r)
-	a, err := p.store.FTPAccountIn(r.Context(), accountScope(u), login)
+	a, err := p.store.FTPAccountIn(r.Context(), accountScope(currentUser(r)), login)
+	if errors.Is(err, store.ErrNotFound) {
+		p.apiAccountNotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.apiServerError(w, r, err)
+		return
+	}
+	change := store.LimitsChange{Download: body.DownloadLimit, Upload: body.UploadLimit}
+	if body.IdleTimeout != nil {
+		d := time.Duration(*body.IdleTimeout) * time.Second
+		change.IdleTimeout = &d
+	}
+	now, err := p.store.ChangeFTPLimits(r.Context(), a.Login, change)
 	if errors.Is(err, store.ErrNotFound) {
 		p.apiAccountNotFound(w, r)
 		return
@@ -74,29 +91,11 @@ func (p *Panel) apiPatchAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	var changes []string
 	if body.DownloadLimit != nil || body.UploadLimit != nil {
-		down, up := a.DownloadLimit, a.UploadLimit
-		if body.DownloadLimit != nil {
-			down = *body.DownloadLimit
-		}
-		if body.UploadLimit != nil {
-			up = *body.UploadLimit
-		}
-		err = p.store.SetFTPRateLimits(r.Context(), a.Login, down, up)
-		changes = append(changes, "limits: "+format.Limits(down, up))
+		changes = append(changes, "limits: "+format.Limits(now.Download, now.Upload))
 	}
-	if err == nil && body.IdleTimeout != nil {
-		d := time.Duration(*body.IdleTimeout) * time.Second
-		err = p.store.SetFTPIdleTimeout(r.Context(), a.Login, d)
-		changes = append(changes, "idle timeout: "+p.idleTimeoutText(inLanguage(r, i18n.Default), d)) // the audit log is in English
+	if body.IdleTimeout != nil {
+		changes = append(changes, "idle timeout: "+p.idleTimeoutText(inLanguage(r, i18n.Default), now.IdleTimeout)) // the audit log is in English
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		p.apiAccountNotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.apiServerError(w, r, err)
-		return
-	}
-	p.auditAccount(r, "change account", a, strings.Join(changes, "; ")+" (through the API)")
+	p.auditAccount(r, "change account", a, strings.Join(changes, "; "))
 	p.writeAccount(w, r, http.StatusOK, a.Login, "")
 }

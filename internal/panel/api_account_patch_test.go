@@ -34,7 +34,7 @@ func TestAPIPatchAccount(t *testing.T) {
 		}
 	}
 
-	a := f.callJSON(t, http.MethodPatch, "/api/v1/accounts/bob", f.acme, `{"download_limit": 2097152, "upload_limit": 524288}`)
+	a := f.callJSON(t, http.MethodPatch, "/api/v1/accounts/bob", f.admin, `{"download_limit": 2097152, "upload_limit": 524288}`)
 	if a.status != http.StatusOK {
 		t.Fatalf("PATCH bob: %d %s", a.status, a.body)
 	}
@@ -43,8 +43,13 @@ func TestAPIPatchAccount(t *testing.T) {
 		got.DownloadLimit != 2<<20 || got.UploadLimit != 512<<10 || got.IdleTimeout != 0 {
 		t.Errorf("answer %+v, %v (%s)", got, err, a.body)
 	}
-	// A field left out keeps its value.
-	a = f.callJSON(t, http.MethodPatch, "/api/v1/accounts/bob", f.acme, `{"upload_limit": 0, "idle_timeout": 600}`)
+	// A field left out keeps its value; the fields given are one change for
+	// the running sessions, and one audit row says what was applied.
+	start, err := f.db.LastAccountChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = f.callJSON(t, http.MethodPatch, "/api/v1/accounts/bob", f.admin, `{"upload_limit": 0, "idle_timeout": 600}`)
 	if a.status != http.StatusOK {
 		t.Fatalf("PATCH bob again: %d %s", a.status, a.body)
 	}
@@ -52,10 +57,27 @@ func TestAPIPatchAccount(t *testing.T) {
 	if err != nil || info.DownloadLimit != 2<<20 || info.UploadLimit != 0 || info.IdleTimeout != 10*time.Minute {
 		t.Errorf("stored: %+v, %v", info, err)
 	}
+	if changes, err := f.db.AccountChangesAfter(ctx, start); err != nil || len(changes) != 1 || changes[0].Change != store.ChangeLimits {
+		t.Errorf("account changes recorded by one PATCH: %+v, %v; want one", changes, err)
+	}
 	entries, err := f.db.AuditEntries(ctx, 10)
 	if err != nil || len(entries) != 2 || entries[0].Action != "change account" || entries[0].FTPLogin != "bob" ||
-		!strings.Contains(entries[0].Detail, "down 2 MiB/s, up no limit") {
+		entries[0].Detail != "limits: down 2 MiB/s, up no limit; idle timeout: 10m 00s (through the API)" {
 		t.Errorf("audit: %+v, %v", entries, err)
+	}
+
+	// The limits are the host's: a customer's token sees them, never sets them.
+	a = f.callJSON(t, http.MethodPatch, "/api/v1/accounts/bob", f.acme, `{"download_limit": 0, "idle_timeout": 86400}`)
+	var e map[string]string
+	if a.status != http.StatusForbidden || json.Unmarshal([]byte(a.body), &e) != nil ||
+		e["error"] != "only an administrator's token can change an account's limits" {
+		t.Errorf("a customer's PATCH: %d %s, want 403 saying only an administrator's token can", a.status, a.body)
+	}
+	if info, _ := f.db.FTPAccountIn(ctx, store.AllAccounts(), "bob"); info.DownloadLimit != 2<<20 || info.IdleTimeout != 10*time.Minute {
+		t.Errorf("a customer's token changed its own account's limits: %+v", info)
+	}
+	if a := f.call(t, http.MethodGet, "/api/v1/accounts/bob", f.acme); a.status != http.StatusOK || !strings.Contains(a.body, `"download_limit":2097152`) {
+		t.Errorf("the customer does not see its account's limits: %d %s", a.status, a.body)
 	}
 
 	for _, c := range []struct {
@@ -63,13 +85,14 @@ func TestAPIPatchAccount(t *testing.T) {
 		status                   int
 		field                    string
 	}{
-		{"unknown field", f.acme, "bob", `{"download_limit": 1, "speed": 2}`, http.StatusBadRequest, ""},
-		{"empty object", f.acme, "bob", `{}`, http.StatusBadRequest, ""},
-		{"not JSON", f.acme, "bob", `down=1`, http.StatusBadRequest, ""},
-		{"negative download", f.acme, "bob", `{"download_limit": -1}`, http.StatusUnprocessableEntity, "download_limit"},
-		{"negative upload", f.acme, "bob", `{"upload_limit": -5}`, http.StatusUnprocessableEntity, "upload_limit"},
-		{"idle too long", f.acme, "bob", `{"idle_timeout": 90000}`, http.StatusUnprocessableEntity, "idle_timeout"},
-		{"another customer's", f.acme, "eve", `{"download_limit": 1}`, http.StatusNotFound, ""},
+		{"unknown field", f.admin, "bob", `{"download_limit": 1, "speed": 2}`, http.StatusBadRequest, ""},
+		{"empty object", f.admin, "bob", `{}`, http.StatusBadRequest, ""},
+		{"not JSON", f.admin, "bob", `down=1`, http.StatusBadRequest, ""},
+		{"over 64 KiB", f.admin, "bob", `{"download_limit": 1` + strings.Repeat(" ", 70<<10) + `}`, http.StatusRequestEntityTooLarge, ""},
+		{"negative download", f.admin, "bob", `{"download_limit": -1}`, http.StatusUnprocessableEntity, "download_limit"},
+		{"negative upload", f.admin, "bob", `{"upload_limit": -5}`, http.StatusUnprocessableEntity, "upload_limit"},
+		{"idle too long", f.admin, "bob", `{"idle_timeout": 90000}`, http.StatusUnprocessableEntity, "idle_timeout"},
+		{"another customer's", f.acme, "eve", `{"download_limit": 1}`, http.StatusForbidden, ""},
 		{"unknown login", f.admin, "nobody", `{"download_limit": 1}`, http.StatusNotFound, ""},
 		{"bad login", f.admin, "..", `{"download_limit": 1}`, http.StatusNotFound, ""},
 	} {

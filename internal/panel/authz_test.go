@@ -99,8 +99,8 @@ var routeRules = map[string]routeRule{
 	"GET /accounts/{login}/password": {access: signedIn, owned: true},
 	"POST /accounts/{login}/password": {access: signedIn, owned: true,
 		form: url.Values{"password": {"another-password"}, "repeat": {"another-password"}}, ok: http.StatusSeeOther},
-	"GET /accounts/{login}/limits":   {access: signedIn, owned: true},
-	"POST /accounts/{login}/limits":  {access: signedIn, owned: true, form: url.Values{"down": {"2M"}, "up": {"512K"}}, ok: http.StatusSeeOther},
+	"GET /accounts/{login}/limits":   {access: adminOnly},
+	"POST /accounts/{login}/limits":  {access: adminOnly, form: url.Values{"down": {"2M"}, "up": {"512K"}}, ok: http.StatusSeeOther},
 	"POST /accounts/{login}/disable": {access: signedIn, owned: true, ok: http.StatusSeeOther},
 	"POST /accounts/{login}/enable":  {access: signedIn, owned: true, ok: http.StatusSeeOther},
 	"GET /accounts/{login}/delete":   {access: signedIn, owned: true},
@@ -129,7 +129,7 @@ var routeRules = map[string]routeRule{
 	"GET /api/v1/sessions/{id}":      {access: apiToken, owned: true},
 	"DELETE /api/v1/sessions/{id}":   {access: apiToken, owned: true, ok: http.StatusNoContent},
 	"PATCH /api/v1/sessions/{id}":    {access: apiToken, owned: true, json: `{"rate_limit": 1048576}`},
-	"PATCH /api/v1/accounts/{login}": {access: apiToken, owned: true, json: `{"download_limit": 1048576}`},
+	"PATCH /api/v1/accounts/{login}": {access: apiAdmin, json: `{"download_limit": 1048576, "idle_timeout": 86400}`},
 	"DELETE /api/v1/sessions": {access: apiToken, owned: true, path: "/api/v1/sessions?login=" + phLogin,
 		ownerBody: `{"disconnected":1}`, otherStatus: http.StatusOK, otherBody: `{"disconnected":0}`},
 
@@ -344,7 +344,7 @@ func (f *authzFixture) untouched(t *testing.T, who string) {
 		t.Errorf("%s's refused request ended bob's session", who)
 	}
 	a, err := f.db.FTPAccountIn(t.Context(), store.AllAccounts(), "bob")
-	if err != nil || a.Disabled {
+	if err != nil || a.Disabled || a.DownloadLimit != 0 || a.UploadLimit != 0 || a.IdleTimeout != 0 {
 		t.Errorf("%s's refused request changed bob's account: %+v, %v", who, a, err)
 	}
 	if _, err := f.db.AuthenticateFTP(t.Context(), "bob", "bob-password"); err != nil && !errors.Is(err, store.ErrBadCredentials) {

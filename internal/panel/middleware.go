@@ -101,7 +101,8 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 }
 
 // requireAdmin lets only administrators through: bans act on the whole server,
-// and the nodes are the whole fleet's.
+// the nodes are the whole fleet's, and an account's speed limits are the host's
+// to set (as a host's bandwidth limits are), not its customer's.
 func (p *Panel) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !currentUser(r).IsAdmin() {

@@ -99,9 +99,11 @@ func minLimit(a, b int64) int64 {
 	return min(a, b)
 }
 
-// limitFor is what a transfer of the session in one direction may move per
-// second now: the lowest of the session's own limit, its account's limit for
-// that direction and its share of the server's cap; 0 when none applies.
+// limitFor is what a transfer of the session in one direction is sure to be
+// let move per second now, and what sizes its chunks: the lowest of the
+// session's own limit, its account's limit for that direction and its equal
+// share of the server's cap (it gets more of the cap when other transfers
+// leave theirs unused; see Throttle); 0 when none applies.
 func (s *Session) limitFor(upload bool) int64 {
 	account := &s.accountDown
 	if upload {
@@ -112,6 +114,16 @@ func (s *Session) limitFor(upload bool) int64 {
 		bps = minLimit(bps, s.maxRate.share())
 	}
 	return bps
+}
+
+// ownLimit is the lower of the session's own limit and its account's for one
+// direction; 0 when neither applies. The server's cap is not in it: Throttle
+// takes that from the bucket the transfers share.
+func (s *Session) ownLimit(upload bool) int64 {
+	if upload {
+		return minLimit(s.rateLimit.Load(), s.accountUp.Load())
+	}
+	return minLimit(s.rateLimit.Load(), s.accountDown.Load())
 }
 
 // Limit is what the session's current transfer may move per second now (see
@@ -130,24 +142,53 @@ func (s *Session) LimitChunk() int {
 }
 
 // Throttle waits until n bytes may move under the limit of the session's
-// current transfer (at once without one). n must be at most LimitChunk. It
-// returns an error, at once, when the session is closed (a Disconnect, a
-// timeout): a limited transfer ends as fast as any other.
+// current transfer (at once without one): its own and its account's limit on
+// the session's limiter, then the server's cap on the bucket all transfers
+// share, so bytes a stalled or slower transfer does not take go to the others
+// and the cap is never exceeded. n must be at most LimitChunk. It returns an
+// error, at once, when the session is closed (a Disconnect, a timeout): a
+// limited transfer ends as fast as any other.
 func (s *Session) Throttle(n int) error {
 	for n > 0 {
-		bps := s.Limit()
-		if bps <= 0 {
+		own := s.ownLimit(s.uploading.Load())
+		var shared *rate.Limiter
+		if s.maxRate != nil {
+			shared = s.maxRate.bucket.Load()
+		}
+		if own <= 0 && shared == nil {
 			return nil
 		}
-		l := s.limiterAt(bps)
-		// The burst is read again: a limit changed meanwhile may have made
-		// it smaller than n, which WaitN refuses.
-		err := l.WaitN(s.killed, min(n, l.Burst()))
-		if err == nil || s.killed.Err() != nil {
-			return s.killed.Err()
+		// A limit lowered since LimitChunk may have made a burst smaller
+		// than n, which WaitN refuses: wait for n a burst at a time, so the
+		// whole chunk is paid for at the new pace.
+		take := n
+		var l *rate.Limiter
+		if own > 0 {
+			l = s.limiterAt(own)
+			take = min(take, l.Burst())
 		}
+		if shared != nil {
+			take = min(take, shared.Burst())
+		}
+		if l != nil {
+			if err := l.WaitN(s.killed, take); err != nil {
+				if s.killed.Err() != nil {
+					return s.killed.Err()
+				}
+				continue // the burst changed under the wait: read it again
+			}
+		}
+		if shared != nil {
+			if err := shared.WaitN(s.killed, take); err != nil {
+				if s.killed.Err() != nil {
+					return s.killed.Err()
+				}
+				continue
+			}
+		}
+		n -= take
 	}
-	return nil
+	return s.killed.Err()
 }
 
 // limiterAt returns the session's limiter, set to bps: the limit is worked
@@ -166,18 +207,20 @@ func (s *Session) limiterAt(bps int64) *rate.Limiter {
 }
 
 // maxRate is a server-wide cap on the bytes per second of all transfers
-// together, shared fairly among the transfers running: each gets an equal
-// share, cap / running, worked out again at each of its chunks, so a share
-// grows and shrinks within a chunk (an eighth of a second) of a transfer
-// starting or ending elsewhere. A transfer held below its share by its own
-// limits or by a slow client leaves the rest of its share unused: equal shares
-// never let one transfer take more than the others, and keep the cap a cap.
+// together: one token bucket they all wait on, chunk by chunk, so the cap is
+// never exceeded and is work-conserving: what a stalled, slow or self-limited
+// transfer does not take, the others do. Each transfer's chunk is sized to its
+// equal share, cap / running, so transfers that all want more take turns of
+// the same size and get about a share each.
 type maxRate struct {
 	bps     atomic.Int64
 	running atomic.Int64
+	bucket  atomic.Pointer[rate.Limiter] // nil without a cap
 }
 
-// share is one running transfer's part of the cap; 0 when there is no cap.
+// share is one running transfer's equal part of the cap: what sizes its
+// chunks, and what it gets when every transfer wants more; 0 when there is no
+// cap.
 func (m *maxRate) share() int64 {
 	bps := m.bps.Load()
 	if bps <= 0 {
@@ -187,11 +230,19 @@ func (m *maxRate) share() int64 {
 }
 
 // SetMaxRate caps all transfers of the registry's sessions together at bps
-// bytes per second, shared fairly among those running; 0 lifts the cap. Set
-// it before the first transfer: transfers that began without a cap go on
-// without it until their next chunk, and downloads that went to sendfile
-// without any limit keep it.
-func (r *Registry) SetMaxRate(bps int64) { r.maxRate.bps.Store(max(bps, 0)) }
+// bytes per second, shared among those running; 0 lifts the cap. Set it
+// before the first transfer: transfers that began without a cap go on without
+// it until their next chunk, and downloads that went to sendfile without any
+// limit keep it.
+func (r *Registry) SetMaxRate(bps int64) {
+	bps = max(bps, 0)
+	r.maxRate.bps.Store(bps)
+	if bps == 0 {
+		r.maxRate.bucket.Store(nil)
+		return
+	}
+	r.maxRate.bucket.Store(rate.NewLimiter(rate.Limit(bps), limitChunk(bps)))
+}
 
 // MaxRate is the cap SetMaxRate set; 0 for none.
 func (r *Registry) MaxRate() int64 { return r.maxRate.bps.Load() }

@@ -170,3 +170,23 @@ func TestCustomerCannotLiftTheHostsLimit(t *testing.T) {
 		t.Errorf("the customer could not lift its own limit: %v, %d", err, snap.RateLimit)
 	}
 }
+
+// A limit lowered between LimitChunk and Throttle holds the whole chunk: the
+// chunk is paid for at the new pace, not just the new, smaller burst.
+func TestThrottleHoldsTheChunkAfterALowerLimit(t *testing.T) {
+	s := New("192.0.2.1", 1000, time.Now(), func() {})
+	s.LoggedIn("bob", "acme", "", false, time.Now())
+	s.SetRateLimit(64000)
+	chunk := s.LimitChunk() // 8000 bytes
+	s.SetRateLimit(8000)    // a burst of 1000 bytes
+	began := time.Now()
+	if err := s.Throttle(chunk); err != nil {
+		t.Fatal(err)
+	}
+	// At 8000 B/s the chunk is at least (8000-1000)/8000 s: a lower bound no
+	// busy machine can miss, as the bucket never gives faster than its rate.
+	least := time.Duration(float64(chunk-limitChunk(8000)) / 8000 * float64(time.Second))
+	if took := time.Since(began); took < least {
+		t.Errorf("%d bytes passed a limit of 8000 B/s in %v; at that pace they take at least %v", chunk, took, least)
+	}
+}

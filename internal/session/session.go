@@ -48,7 +48,7 @@ type Session struct {
 	// cancelled when the session is closed, which ends a limited transfer's wait.
 	rateLimit     atomic.Int64
 	customerLimit atomic.Int64
-	limiter   *rate.Limiter
+	limiter       *rate.Limiter
 	// accountDown and accountUp are the limits of the session's account, 0
 	// for none; uploading says which one its current transfer takes. maxRate
 	// is the registry's cap, set by Add; sharing (behind mu) says the current

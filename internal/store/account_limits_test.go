@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestAccountRateLimits(t *testing.T) { forEachStore(t, testAccountRateLimits) }
@@ -61,5 +62,58 @@ func testAccountRateLimits(t *testing.T) {
 	}
 	if err := db.SetFTPRateLimits(ctx, "bob", -1, 0); err == nil {
 		t.Error("a negative limit is taken")
+	}
+}
+
+func TestChangeFTPLimits(t *testing.T) { forEachStore(t, testChangeFTPLimits) }
+
+func testChangeFTPLimits(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	if err := db.AddCustomer(ctx, "acme", "acme-password"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddFTPAccount(ctx, "bob", "acme", "bob-password"); err != nil {
+		t.Fatal(err)
+	}
+	ptr := func(v int64) *int64 { return &v }
+	idle := 90 * time.Second
+	got, err := db.ChangeFTPLimits(ctx, "bob", LimitsChange{Download: ptr(1000), Upload: ptr(2000), IdleTimeout: &idle})
+	if err != nil || got != (AccountLimits{1000, 2000, idle}) {
+		t.Fatalf("setting all three: %+v, %v", got, err)
+	}
+	start, err := db.LastAccountChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A field left out keeps the value it has then, whatever a caller read before.
+	got, err = db.ChangeFTPLimits(ctx, "bob", LimitsChange{Download: ptr(0)})
+	if err != nil || got != (AccountLimits{0, 2000, idle}) {
+		t.Errorf("the download limit alone: %+v, %v", got, err)
+	}
+	zero := time.Duration(0)
+	got, err = db.ChangeFTPLimits(ctx, "bob", LimitsChange{Upload: ptr(3000), IdleTimeout: &zero})
+	if err != nil || got != (AccountLimits{0, 3000, 0}) {
+		t.Errorf("upload and idle timeout: %+v, %v", got, err)
+	}
+	a, err := db.FTPAccountIn(ctx, AllAccounts(), "bob")
+	if err != nil || a.DownloadLimit != 0 || a.UploadLimit != 3000 || a.IdleTimeout != 0 {
+		t.Errorf("stored: %+v, %v", a, err)
+	}
+	// One change each, for the running sessions to take.
+	changes, err := db.AccountChangesAfter(ctx, start)
+	if err != nil || len(changes) != 2 || changes[0].Change != ChangeLimits || changes[1].Change != ChangeLimits {
+		t.Errorf("changes: %+v, %v; want two 'limits changed'", changes, err)
+	}
+	if _, err := db.ChangeFTPLimits(ctx, "nobody", LimitsChange{Download: ptr(1)}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown login: %v", err)
+	}
+	for _, c := range []LimitsChange{{Download: ptr(-1)}, {Upload: ptr(MaxRateLimit + 1)}, {IdleTimeout: new(time.Duration(-time.Second))}} {
+		if _, err := db.ChangeFTPLimits(ctx, "bob", c); err == nil {
+			t.Errorf("%+v was taken", c)
+		}
+	}
+	if changes, _ := db.AccountChangesAfter(ctx, start); len(changes) != 2 {
+		t.Errorf("refused changes were recorded: %+v", changes)
 	}
 }

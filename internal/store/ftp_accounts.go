@@ -98,6 +98,70 @@ func (db *DB) SetFTPRateLimits(ctx context.Context, login string, down, up int64
 		`UPDATE ftp_accounts SET download_limit = ?, upload_limit = ? WHERE login = ?`, down, up, login)
 }
 
+// LimitsChange is a change to an account's limits: a nil field keeps its value.
+type LimitsChange struct {
+	Download, Upload *int64         // bytes per second, 0 for none
+	IdleTimeout      *time.Duration // 0 for the server's
+}
+
+// AccountLimits are an account's limits as they are.
+type AccountLimits struct {
+	Download, Upload int64
+	IdleTimeout      time.Duration
+}
+
+// ChangeFTPLimits sets any of an account's download limit, upload limit and
+// idle timeout in one statement, so two changes to different fields cannot
+// undo each other, and records one ChangeLimits for running sessions. It
+// returns the limits as they are after the change; ErrNotFound when no such login.
+func (db *DB) ChangeFTPLimits(ctx context.Context, login string, c LimitsChange) (AccountLimits, error) {
+	for _, v := range []*int64{c.Download, c.Upload} {
+		if v != nil && (*v < 0 || *v > MaxRateLimit) {
+			return AccountLimits{}, fmt.Errorf("a rate limit must be between 0 (none) and %d bytes per second", int64(MaxRateLimit))
+		}
+	}
+	if c.IdleTimeout != nil && *c.IdleTimeout < 0 {
+		return AccountLimits{}, errors.New("an idle timeout cannot be negative")
+	}
+	var idle any
+	if c.IdleTimeout != nil {
+		idle = int64(*c.IdleTimeout / time.Second)
+	}
+	var out AccountLimits
+	err := db.inTx(ctx, func(tx *sqlTx) error {
+		var seconds int64
+		err := tx.QueryRowContext(ctx, `UPDATE ftp_accounts SET download_limit = COALESCE(?, download_limit),
+			upload_limit = COALESCE(?, upload_limit), idle_timeout_seconds = COALESCE(?, idle_timeout_seconds)
+			WHERE login = ? RETURNING download_limit, upload_limit, idle_timeout_seconds`,
+			nullable(c.Download), nullable(c.Upload), idle, login).Scan(&out.Download, &out.Upload, &seconds)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("FTP account %q: %w", login, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		out.IdleTimeout = time.Duration(seconds) * time.Second
+		if err := tx.lockInCommitOrder(ctx, accountChangeLock); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO ftp_account_changes (login, change, changed_at) VALUES (?, ?, ?)`,
+			login, ChangeLimits, db.timestamp())
+		return err
+	})
+	if err != nil {
+		return AccountLimits{}, err
+	}
+	return out, nil
+}
+
+// nullable is v, or SQL NULL for nil.
+func nullable(v *int64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
 // DeleteFTPAccount removes an FTP account; its files stay on disk.
 func (db *DB) DeleteFTPAccount(ctx context.Context, login string) error {
 	return db.changeFTPAccount(ctx, login, ChangeDeleted, `DELETE FROM ftp_accounts WHERE login = ?`, login)
