@@ -121,9 +121,9 @@ func (s *Session) limitFor(upload bool) int64 {
 // takes that from the bucket the transfers share.
 func (s *Session) ownLimit(upload bool) int64 {
 	if upload {
-		return minLimit(s.rateLimit.Load(), s.accountUp.Load())
+		return minLimit(s.RateLimit(), s.accountUp.Load())
 	}
-	return minLimit(s.rateLimit.Load(), s.accountDown.Load())
+	return minLimit(s.RateLimit(), s.accountDown.Load())
 }
 
 // Limit is what the session's current transfer may move per second now (see

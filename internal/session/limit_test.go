@@ -159,6 +159,11 @@ func TestCustomerCannotLiftTheHostsLimit(t *testing.T) {
 	if _, err := r.Throttle(s.ID(), acme, 256<<10); err != nil {
 		t.Fatal(err)
 	}
+	// The customer's lower limit is the one transfers wait on.
+	if s.Limit() != 256<<10 || s.ownLimit(false) != 256<<10 || s.ownLimit(true) != 256<<10 {
+		t.Errorf("with the customer's 256 KiB/s under the host's 1 MiB/s: Limit %d, own %d/%d",
+			s.Limit(), s.ownLimit(false), s.ownLimit(true))
+	}
 	if snap, err := r.Throttle(s.ID(), AllSessions(), 0); err != nil || snap.RateLimit != 0 || s.Limit() != 0 {
 		t.Errorf("the administrator's lift left %d (%v)", snap.RateLimit, err)
 	}
