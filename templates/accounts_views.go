@@ -1,6 +1,10 @@
 package templates
 
-import "net/url"
+import (
+	"net/url"
+
+	"github.com/ftppanel/ftppanel/internal/i18n"
+)
 
 // AccountRow is one FTP account as the accounts page lists it. Every field is
 // ready to print; the panel formats them.
@@ -22,6 +26,14 @@ func (r AccountRow) Status() string {
 		return "disabled"
 	}
 	return "enabled"
+}
+
+// StatusText is the message id of the account's state.
+func (r AccountRow) StatusText() string {
+	if r.Disabled {
+		return i18n.Msg("AccountDisabled")
+	}
+	return i18n.Msg("AccountEnabled")
 }
 
 // AccountURL is where an action on FTP account login lives: "password",

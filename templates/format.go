@@ -1,13 +1,8 @@
 package templates
 
-import "strconv"
+import "context"
 
-func count(n int) string {
-	if n == 1 {
-		return "1 session"
-	}
-	return strconv.Itoa(n) + " sessions"
-}
+func count(ctx context.Context, n int) string { return N(ctx, "SessionCount", n) }
 
 // sortMark shows a sorted column's direction.
 func sortMark(sorted string) string {
@@ -17,10 +12,18 @@ func sortMark(sorted string) string {
 	return " ▲"
 }
 
-// fmtCount says how many of something: "1 ban", "2 bans".
-func fmtCount(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+// sessionsCaption names the rows of the sessions table: how many, which of
+// them, and whose.
+func sessionsCaption(ctx context.Context, v SessionsLive) string {
+	sessions := count(ctx, v.Total)
+	if v.Total > len(v.Rows) {
+		sessions = T(ctx, "RangeOf", "From", Num(ctx, v.From), "To", Num(ctx, v.To), "Total", sessions)
 	}
-	return strconv.Itoa(n) + " " + many
+	switch {
+	case v.ShowNode:
+		return T(ctx, "SessionsCaptionFleet", "Sessions", sessions)
+	case v.IsAdmin:
+		return T(ctx, "SessionsCaptionServer", "Sessions", sessions)
+	}
+	return T(ctx, "SessionsCaptionCustomer", "Sessions", sessions)
 }

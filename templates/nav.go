@@ -1,9 +1,11 @@
 package templates
 
+import "github.com/ftppanel/ftppanel/internal/i18n"
+
 // NavLink is one entry of the header's navigation.
 type NavLink struct {
 	Path      string
-	Label     string
+	Label     string // a message id
 	AdminOnly bool
 	FleetOnly bool // shown only when this node is one of a fleet
 }
@@ -11,11 +13,11 @@ type NavLink struct {
 // NavLinks are the pages a signed-in user moves between; Page.Nav names the
 // current one by its Path.
 var NavLinks = []NavLink{
-	{"/sessions", "Sessions", false, false},
-	{"/accounts", "Accounts", false, false},
-	{"/history", "History", false, false},
-	{"/audit", "Audit log", false, false},
-	{"/bans", "Bans", true, false},
-	{"/nodes", "Nodes", true, true},
-	{"/maintenance", "Maintenance", true, false},
+	{"/sessions", i18n.Msg("NavSessions"), false, false},
+	{"/accounts", i18n.Msg("NavAccounts"), false, false},
+	{"/history", i18n.Msg("NavHistory"), false, false},
+	{"/audit", i18n.Msg("NavAudit"), false, false},
+	{"/bans", i18n.Msg("NavBans"), true, false},
+	{"/nodes", i18n.Msg("NavNodes"), true, true},
+	{"/maintenance", i18n.Msg("NavMaintenance"), true, false},
 }

@@ -3,12 +3,22 @@
 // they are stale.
 package templates
 
+import (
+	"context"
+	"time"
+
+	"github.com/ftppanel/ftppanel/internal/i18n"
+)
+
 // Page is what every page's frame shows.
 type Page struct {
 	Title string
 	User  string // the signed-in panel user; empty on the login page
 	Role  string // "admin" or "customer"
 	Nav   string // the Path of the NavLinks entry this page is; "" for none
+	// Here is this page's path and query from the panel's root, where the
+	// language switch comes back to.
+	Here string
 	// Fleet is set when this node is one of a fleet: the header then links to
 	// the fleet's nodes. Unreachable is set while the fleet is out of reach.
 	Fleet       bool
@@ -52,15 +62,43 @@ type MaintenancePage struct {
 	After   string
 }
 
-// RoleName is the signed-in user's role as the header shows it.
+// RoleName is the message of the signed-in user's role as the header shows it.
 func (p Page) RoleName() string {
 	switch p.Role {
 	case "admin":
-		return "Administrator"
+		return i18n.Msg("RoleAdministrator")
 	case "customer":
-		return "Customer"
+		return i18n.Msg("RoleCustomer")
 	}
 	return p.Role
+}
+
+// Languages are the choices of the language switch.
+func Languages() []i18n.Language { return i18n.Languages }
+
+// LoginText shows an FTP login, or that the session had not logged in.
+func LoginText(ctx context.Context, login string) string {
+	if login == "" {
+		return T(ctx, "NotLoggedIn")
+	}
+	return login
+}
+
+// stateMessages are the words for a session's state.
+var stateMessages = map[string]string{
+	"idle":          i18n.Msg("StateIdle"),
+	"uploading":     i18n.Msg("StateUploading"),
+	"downloading":   i18n.Msg("StateDownloading"),
+	"listing":       i18n.Msg("StateListing"),
+	"not logged in": i18n.Msg("StateNotLoggedIn"),
+}
+
+// StateText is a session's state in the request's language.
+func StateText(ctx context.Context, state string) string {
+	if id, ok := stateMessages[state]; ok {
+		return T(ctx, id)
+	}
+	return state
 }
 
 // SessionRow is one FTP session as the table shows it. Every field is ready to
@@ -96,7 +134,9 @@ type SessionRow struct {
 }
 
 // Time is an instant as shown: text in UTC, and the exact time for machines.
+// At, when set, lets the page write it in the reader's language.
 type Time struct {
+	At      time.Time
 	Text    string
 	ISO     string
 	Present bool
@@ -255,12 +295,12 @@ type LimitPage struct {
 // LimitPreset is a speed offered in the limit dialog and page.
 type LimitPreset struct {
 	Value string // as the form sends it: "1M"
-	Label string // "1 MiB/s"
+	Label int64  // bytes per second, written in the reader's language
 }
 
 // LimitPresets are the speeds offered, slowest first.
-var LimitPresets = []LimitPreset{{"256K", "256 KiB/s"}, {"512K", "512 KiB/s"}, {"1M", "1 MiB/s"},
-	{"2M", "2 MiB/s"}, {"5M", "5 MiB/s"}, {"10M", "10 MiB/s"}}
+var LimitPresets = []LimitPreset{{"256K", 256 << 10}, {"512K", 512 << 10}, {"1M", 1 << 20},
+	{"2M", 2 << 20}, {"5M", 5 << 20}, {"10M", 10 << 20}}
 
 // DisconnectURL is where the confirmation for a session lives.
 func DisconnectURL(id string) string { return "/sessions/" + id + "/disconnect" }
@@ -281,7 +321,8 @@ type BanDuration struct{ Value, Label string }
 
 // BanDurations are the choices the ban form offers; "permanent" lasts until lifted.
 var BanDurations = []BanDuration{
-	{"1h", "1 hour"}, {"24h", "24 hours"}, {"168h", "7 days"}, {"720h", "30 days"}, {"permanent", "until lifted"},
+	{"1h", i18n.Msg("BanOneHour")}, {"24h", i18n.Msg("Ban24Hours")}, {"168h", i18n.Msg("Ban7Days")},
+	{"720h", i18n.Msg("Ban30Days")}, {"permanent", i18n.Msg("BanUntilLifted")},
 }
 
 // BanConfirmPage asks before disconnecting and banning an address.
@@ -332,7 +373,7 @@ type BansPage struct {
 }
 
 // SessionCountText says how many sessions: "1 session", "3 sessions".
-func SessionCountText(n int) string { return count(n) }
+func SessionCountText(ctx context.Context, n int) string { return count(ctx, n) }
 
 // TokenRow is one API token as the tokens page shows it; never the token itself.
 type TokenRow struct {

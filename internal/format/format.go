@@ -3,6 +3,7 @@
 package format
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -54,6 +55,12 @@ func Limit(bps int64) string {
 	return fmt.Sprintf("%d B/s", bps)
 }
 
+// ParseLimit's errors wrap one of these.
+var (
+	ErrNotRate = errors.New("not a rate")
+	ErrTooFast = errors.New("more than the highest limit")
+)
+
 // MaxLimit is the highest rate limit accepted: 100 GiB/s, beyond any link.
 const MaxLimit = 100 << 30
 
@@ -83,11 +90,11 @@ func ParseLimit(text string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(v) || v < 0 {
-		return 0, fmt.Errorf("%q is not a rate: give bytes per second, such as 500K, 1M or off", text)
+		return 0, fmt.Errorf("%q is %w: give bytes per second, such as 500K, 1M or off", text, ErrNotRate)
 	}
 	bps := v * mult
 	if bps > MaxLimit {
-		return 0, fmt.Errorf("%q is more than the highest limit, 100G", text)
+		return 0, fmt.Errorf("%q is %w, 100G", text, ErrTooFast)
 	}
 	if bps > 0 && bps < 1 {
 		bps = 1

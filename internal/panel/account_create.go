@@ -14,14 +14,14 @@ import (
 // first login.
 func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), tr(r, "FormUnreadable"))
 		return
 	}
 	u := currentUser(r)
 	form := templates.NewAccountForm{Login: strings.TrimSpace(r.PostForm.Get("login")), Customer: r.PostForm.Get("customer")}
 	a, err := readNewAccount(r.PostForm, u)
 	if err != nil {
-		form.Error = err.Error()
+		form.Error = errorText(r, err)
 		p.renderAccounts(w, r, http.StatusBadRequest, "", form)
 		return
 	}
@@ -29,10 +29,9 @@ func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, store.ErrExists):
 		// Logins are one namespace for every customer: say it is taken, not whose.
-		form.Error = "The login " + a.login + " is taken: FTP logins are unique on this server. Choose another, such as " +
-			a.customer + "-" + a.login + "."
+		form.Error = tr(r, "LoginTaken", "Login", a.login, "Suggestion", a.customer+"-"+a.login)
 	case errors.Is(err, store.ErrNotFound):
-		form.Error = "There is no customer named " + a.customer + "."
+		form.Error = tr(r, "NoSuchCustomer", "Customer", a.customer)
 	case err != nil:
 		p.serverError(w, r, err)
 		return
@@ -41,6 +40,6 @@ func (p *Panel) createAccount(w http.ResponseWriter, r *http.Request) {
 		p.renderAccounts(w, r, http.StatusBadRequest, "", form)
 		return
 	}
-	setFlash(w, r, "Added FTP account "+a.login+"; its home directory is "+accountHome(a.login)+".")
+	setFlash(w, r, tr(r, "FlashAccountAdded", "Login", a.login, "Home", accountHome(a.login)))
 	seeOther(w, r, "/accounts")
 }

@@ -23,6 +23,6 @@ func (p *Panel) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	setFlash(w, r, "Deleted "+a.Login+endedText(ended)+"; the files in "+accountHome(a.Login)+" are kept.")
+	setFlash(w, r, tr(r, "FlashAccountDeleted", "Login", a.Login, "Ended", endedText(r, ended), "Home", accountHome(a.Login)))
 	seeOther(w, r, "/accounts")
 }

@@ -15,7 +15,7 @@ func (p *Panel) confirmDeleteAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 	p.render(w, r, http.StatusOK, templates.AccountDeleteView(templates.AccountDeletePage{
-		Page: page(r, "Delete "+a.Login),
-		Row:  p.accountRow(a, live),
+		Page: page(r, tr(r, "DeleteLogin", "Login", a.Login)),
+		Row:  p.accountRow(r, a, live),
 	}))
 }

@@ -23,6 +23,6 @@ func (p *Panel) disableAccount(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	setFlash(w, r, "Disabled "+a.Login+endedText(ended)+".")
+	setFlash(w, r, tr(r, "FlashAccountDisabled", "Login", a.Login, "Ended", endedText(r, ended)))
 	seeOther(w, r, "/accounts")
 }

@@ -22,6 +22,6 @@ func (p *Panel) enableAccount(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	setFlash(w, r, "Enabled "+a.Login+"; it can log in again.")
+	setFlash(w, r, tr(r, "FlashAccountEnabled", "Login", a.Login))
 	seeOther(w, r, "/accounts")
 }

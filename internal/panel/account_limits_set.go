@@ -2,6 +2,7 @@ package panel
 
 import (
 	"errors"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"strings"
 
@@ -20,24 +21,24 @@ func (p *Panel) setAccountLimits(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), tr(r, "FormUnreadable"))
 		return
 	}
 	downText, upText := r.PostForm.Get("down"), r.PostForm.Get("up")
-	down, err := readLimit("download", downText)
+	down, problem := readLimit(r, i18n.Msg("DownloadLimitNotAccepted"), downText)
 	var up int64
-	if err == nil {
-		up, err = readLimit("upload", upText)
+	if problem == "" {
+		up, problem = readLimit(r, i18n.Msg("UploadLimitNotAccepted"), upText)
 	}
-	if err != nil {
+	if problem != "" {
 		live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 		p.render(w, r, http.StatusUnprocessableEntity, templates.AccountLimitsView(templates.AccountLimitsPage{
-			Page: page(r, "Speed limits of "+a.Login), Row: p.accountRow(a, live),
-			Down: downText, Up: upText, Error: err.Error(),
+			Page: page(r, tr(r, "SpeedLimitsOf", "Login", a.Login)), Row: p.accountRow(r, a, live),
+			Down: downText, Up: upText, Error: problem,
 		}))
 		return
 	}
-	err = p.store.SetFTPRateLimits(r.Context(), a.Login, down, up)
+	err := p.store.SetFTPRateLimits(r.Context(), a.Login, down, up)
 	if errors.Is(err, store.ErrNotFound) {
 		p.accountNotFound(w, r)
 		return
@@ -47,18 +48,19 @@ func (p *Panel) setAccountLimits(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.auditAccount(r, "limit account", a, format.Limits(down, up))
-	setFlash(w, r, "Speed limits of "+a.Login+": "+format.Limits(down, up)+".")
+	setFlash(w, r, tr(r, "FlashAccountLimits", "Login", a.Login, "Limits", limitsText(loc(r), down, up)))
 	seeOther(w, r, "/accounts")
 }
 
-// readLimit reads one limit of the form: empty or off is none.
-func readLimit(direction, text string) (int64, error) {
+// readLimit reads one limit of the form: empty or off is none. A value it
+// cannot read gives the message refused (with the reason) instead.
+func readLimit(r *http.Request, refused, text string) (int64, string) {
 	if strings.TrimSpace(text) == "" {
-		return 0, nil
+		return 0, ""
 	}
 	bps, err := format.ParseLimit(text)
 	if err != nil {
-		return 0, errors.New("The " + direction + " limit is not accepted: " + err.Error() + ".")
+		return 0, tr(r, refused, "Reason", limitProblem(r, text, err))
 	}
-	return bps, nil
+	return bps, ""
 }

@@ -16,8 +16,8 @@ func (p *Panel) showAccountLimits(w http.ResponseWriter, r *http.Request) {
 	}
 	live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 	p.render(w, r, http.StatusOK, templates.AccountLimitsView(templates.AccountLimitsPage{
-		Page: page(r, "Speed limits of "+a.Login),
-		Row:  p.accountRow(a, live),
+		Page: page(r, tr(r, "SpeedLimitsOf", "Login", a.Login)),
+		Row:  p.accountRow(r, a, live),
 		Down: limitInput(a.DownloadLimit),
 		Up:   limitInput(a.UploadLimit),
 	}))

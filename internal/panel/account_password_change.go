@@ -17,14 +17,14 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), tr(r, "FormUnreadable"))
 		return
 	}
 	pw, err := readNewPassword(r.PostForm)
 	if err != nil {
 		live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 		p.render(w, r, http.StatusBadRequest, templates.AccountPasswordView(templates.AccountPasswordPage{
-			Page: page(r, "New password for "+a.Login), Row: p.accountRow(a, live), Error: err.Error(),
+			Page: page(r, tr(r, "NewPasswordFor", "Login", a.Login)), Row: p.accountRow(r, a, live), Error: errorText(r, err),
 		}))
 		return
 	}
@@ -37,6 +37,6 @@ func (p *Panel) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	setFlash(w, r, "Changed the password of "+a.Login+endedText(ended)+".")
+	setFlash(w, r, tr(r, "FlashAccountPassword", "Login", a.Login, "Ended", endedText(r, ended)))
 	seeOther(w, r, "/accounts")
 }

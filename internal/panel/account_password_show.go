@@ -15,7 +15,7 @@ func (p *Panel) showAccountPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	live := len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: a.Login}))
 	p.render(w, r, http.StatusOK, templates.AccountPasswordView(templates.AccountPasswordPage{
-		Page: page(r, "New password for "+a.Login),
-		Row:  p.accountRow(a, live),
+		Page: page(r, tr(r, "NewPasswordFor", "Login", a.Login)),
+		Row:  p.accountRow(r, a, live),
 	}))
 }

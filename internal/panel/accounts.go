@@ -5,16 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
@@ -50,19 +51,18 @@ func (p *Panel) findAccount(r *http.Request) (store.FTPAccountInfo, error) {
 }
 
 func (p *Panel) accountNotFound(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusNotFound, "FTP account not found",
-		"There is no such FTP account, or it has been deleted.")
+	p.showError(w, r, http.StatusNotFound, tr(r, "AccountNotFound"), tr(r, "AccountNotFoundText"))
 }
 
 // accountRow prepares an account for the table; sessions is how many it has now.
-func (p *Panel) accountRow(a store.FTPAccountInfo, sessions int) templates.AccountRow {
+func (p *Panel) accountRow(r *http.Request, a store.FTPAccountInfo, sessions int) templates.AccountRow {
 	return templates.AccountRow{
 		Login:       a.Login,
 		Customer:    a.Customer,
 		Home:        accountHome(a.Login),
 		Disabled:    a.Disabled,
-		IdleTimeout: p.idleTimeoutText(a.IdleTimeout),
-		Limits:      format.Limits(a.DownloadLimit, a.UploadLimit),
+		IdleTimeout: p.idleTimeoutText(r, a.IdleTimeout),
+		Limits:      limitsText(loc(r), a.DownloadLimit, a.UploadLimit),
 		Sessions:    sessions,
 	}
 }
@@ -72,14 +72,14 @@ func (p *Panel) accountRow(a store.FTPAccountInfo, sessions int) templates.Accou
 func accountHome(login string) string { return "/" + login }
 
 // idleTimeoutText says when an account's idle sessions are dropped.
-func (p *Panel) idleTimeoutText(d time.Duration) string {
+func (p *Panel) idleTimeoutText(r *http.Request, d time.Duration) string {
 	if d > 0 {
-		return format.Duration(d)
+		return loc(r).Duration(d)
 	}
 	if p.idleTimeout > 0 {
-		return format.Duration(p.idleTimeout) + " (server default)"
+		return tr(r, "ServerDefaultIs", "Duration", loc(r).Duration(p.idleTimeout))
 	}
-	return "server default"
+	return tr(r, "ServerDefault")
 }
 
 // limitInput is a limit as the limits form shows it, in a form it reads back:
@@ -122,7 +122,7 @@ func readNewAccount(form url.Values, u store.User) (newAccount, error) {
 	if u.IsAdmin() {
 		a.customer = strings.TrimSpace(form.Get("customer"))
 		if a.customer == "" {
-			return newAccount{}, errors.New("Choose the customer that owns the account.")
+			return newAccount{}, sayError("ChooseCustomer")
 		}
 		if err := store.ValidateName("customer", a.customer); err != nil {
 			return newAccount{}, err
@@ -132,7 +132,7 @@ func readNewAccount(form url.Values, u store.User) (newAccount, error) {
 		return newAccount{}, err
 	}
 	if err := store.ValidatePassword(a.password); err != nil {
-		return newAccount{}, passwordRule(err)
+		return newAccount{}, passwordRule(a.password)
 	}
 	return a, nil
 }
@@ -141,18 +141,24 @@ func readNewAccount(form url.Values, u store.User) (newAccount, error) {
 func readNewPassword(form url.Values) (string, error) {
 	pw := form.Get("password")
 	if pw != form.Get("repeat") {
-		return "", errors.New("The two new passwords differ; type the same one twice.")
+		return "", sayError("PasswordsDiffer")
 	}
 	if err := store.ValidatePassword(pw); err != nil {
-		return "", passwordRule(err)
+		return "", passwordRule(pw)
 	}
 	return pw, nil
 }
 
-// passwordRule turns a refused password into a sentence for the form.
-func passwordRule(err error) error {
-	msg := strings.TrimPrefix(err.Error(), store.ErrWeakPassword.Error()+": ")
-	return errors.New("The password is not accepted: " + msg + ".")
+// passwordRule says which rule of store.ValidatePassword a refused password
+// breaks, in a sentence for the form.
+func passwordRule(pw string) error {
+	switch {
+	case utf8.RuneCountInString(pw) < store.MinPasswordLen:
+		return sayError("PasswordTooShort", "Min", store.MinPasswordLen)
+	case len(pw) > store.MaxPasswordLen:
+		return sayError("PasswordTooLong", "Max", store.MaxPasswordLen)
+	}
+	return sayError("PasswordNotUTF8")
 }
 
 // The changes to an FTP account, made as the signed-in user, the same from the
@@ -221,7 +227,7 @@ func (p *Panel) changeAccount(r *http.Request, action string, a store.FTPAccount
 	}
 	detail := "no live sessions"
 	if len(closed) > 0 {
-		detail = templates.SessionCountText(len(closed)) + " disconnected"
+		detail = templates.SessionCountText(context.Background(), len(closed)) + " disconnected" // the audit log is in English
 	}
 	if unanswered != nil {
 		detail += "; " + unanswered.Error()
@@ -254,9 +260,18 @@ func (p *Panel) auditAccount(r *http.Request, action string, a store.FTPAccountI
 }
 
 // endedText says what a change did to live sessions, for the message after it.
-func endedText(n int) string {
+func endedText(r *http.Request, n int) string {
 	if n == 0 {
 		return ""
 	}
-	return " and disconnected " + templates.SessionCountText(n)
+	return tr(r, "AndDisconnected", "Sessions", templates.SessionCountText(r.Context(), n))
+}
+
+// limitsText says an account's speed limits in l's language: "down 1 MiB/s, up
+// no limit", or "no limit" for none.
+func limitsText(l *i18n.Locale, down, up int64) string {
+	if down <= 0 && up <= 0 {
+		return l.T("NoLimit")
+	}
+	return l.T("LimitsDownUp", "Down", l.Limit(down), "Up", l.Limit(up))
 }

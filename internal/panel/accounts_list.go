@@ -23,7 +23,7 @@ func (p *Panel) renderAccounts(w http.ResponseWriter, r *http.Request, status in
 	live := p.liveSessions(u)
 	rows := make([]templates.AccountRow, len(accounts))
 	for i, a := range accounts {
-		rows[i] = p.accountRow(a, live[a.Login])
+		rows[i] = p.accountRow(r, a, live[a.Login])
 	}
 	var customers []string
 	if u.IsAdmin() {
@@ -33,7 +33,7 @@ func (p *Panel) renderAccounts(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	p.render(w, r, status, templates.AccountsView(templates.AccountsPage{
-		Page:      page(r, "FTP accounts"),
+		Page:      page(r, tr(r, "AccountsHeading")),
 		Flash:     flash,
 		IsAdmin:   u.IsAdmin(),
 		Rows:      rows,

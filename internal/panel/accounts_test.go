@@ -252,8 +252,9 @@ func TestLimitInputReadsBack(t *testing.T) {
 		if got != want {
 			t.Errorf("limitInput(%d) = %q, want %q", bps, got, want)
 		}
-		if back, err := readLimit("download", got); err != nil || back != bps {
-			t.Errorf("%q reads back as %d, %v; want %d", got, back, err, bps)
+		r := httptest.NewRequest(http.MethodPost, "/accounts/bob/limits", nil)
+		if back, problem := readLimit(r, "DownloadLimitNotAccepted", got); problem != "" || back != bps {
+			t.Errorf("%q reads back as %d, %q; want %d", got, back, problem, bps)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package panel
 import (
 	"errors"
 	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -93,7 +94,7 @@ func (p *Panel) apiPatchAccount(w http.ResponseWriter, r *http.Request) {
 		changes = append(changes, "limits: "+format.Limits(now.Download, now.Upload))
 	}
 	if body.IdleTimeout != nil {
-		changes = append(changes, "idle timeout: "+p.idleTimeoutText(now.IdleTimeout))
+		changes = append(changes, "idle timeout: "+p.idleTimeoutText(inLanguage(r, i18n.Default), now.IdleTimeout)) // the audit log is in English
 	}
 	p.auditAccount(r, "change account", a, strings.Join(changes, "; "))
 	p.writeAccount(w, r, http.StatusOK, a.Login, "")

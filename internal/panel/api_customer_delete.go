@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,7 +83,7 @@ func (p *Panel) apiDeleteCustomer(w http.ResponseWriter, r *http.Request) {
 	if n := len(out.DeletedAccounts); n > 0 {
 		detail = accountsText(n) + " deleted with it"
 		if out.Disconnected > 0 {
-			detail += ", " + templates.SessionCountText(out.Disconnected) + " disconnected"
+			detail += ", " + templates.SessionCountText(context.Background(), out.Disconnected) + " disconnected"
 		}
 	}
 	p.auditCustomer(r, "delete customer", c.Name, detail+" (through the API)")

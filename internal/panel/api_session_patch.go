@@ -3,6 +3,7 @@ package panel
 import (
 	"encoding/json"
 	"errors"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -44,7 +45,7 @@ func (p *Panel) apiPatchSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if hl := (*session.HostLimitError)(nil); errors.As(err, &hl) {
-		p.apiError(w, r, http.StatusForbidden, hostLimitText(hl))
+		p.apiError(w, r, http.StatusForbidden, hostLimitText(i18n.For(i18n.Default), hl)) // the API speaks English
 		return
 	}
 	if err != nil {

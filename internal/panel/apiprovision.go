@@ -71,7 +71,7 @@ func (p *Panel) apiInvalid(w http.ResponseWriter, r *http.Request, field string,
 // passwordProblem is why a new password is refused, as a sentence; nil when it is fine.
 func passwordProblem(pw string) error {
 	if err := store.ValidatePassword(pw); err != nil {
-		return passwordRule(err)
+		return passwordRule(pw)
 	}
 	return nil
 }

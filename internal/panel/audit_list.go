@@ -48,7 +48,7 @@ func (p *Panel) showAudit(w http.ResponseWriter, r *http.Request) {
 		rows[i] = auditRow(e)
 	}
 	p.render(w, r, http.StatusOK, templates.AuditView(templates.AuditPage{
-		Page:     page(r, "Audit log"),
+		Page:     page(r, tr(r, "AuditHeading")),
 		Rows:     rows,
 		Pager:    pager("/audit", params, pageNo, len(rows), more),
 		IsAdmin:  u.IsAdmin(),
@@ -76,13 +76,6 @@ func auditRow(e store.AuditEntry) templates.AuditRow {
 // maxAuditDetail is the longest audit detail shown: an activity with a whole file name.
 const maxAuditDetail = session.MaxFileLen + 200
 
-// auditAction says what an action was in words; unknown ones as they are stored.
-func auditAction(action string) string {
-	switch action {
-	case "disconnect":
-		return "Disconnected"
-	case "throttle":
-		return "Limited speed"
-	}
-	return action
-}
+// auditAction is an action as it is stored; the page says it in words
+// (templates.ActionText).
+func auditAction(action string) string { return action }

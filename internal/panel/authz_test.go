@@ -78,6 +78,7 @@ var routeRules = map[string]routeRule{
 	"GET /healthz":              {access: public},
 	"GET /login":                {access: public},
 	"POST /login":               {access: public, form: url.Values{"username": {"acme"}, "password": {"acme-password"}}, ok: http.StatusSeeOther},
+	"POST /language":            {access: public, form: url.Values{"lang": {"de"}, "next": {"/sessions"}}, ok: http.StatusSeeOther},
 	"GET /":                     {access: signedIn, ok: http.StatusSeeOther},
 	"POST /logout":              {access: signedIn, ok: http.StatusSeeOther},
 	"GET /sessions":             {access: signedIn},

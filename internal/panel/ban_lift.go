@@ -22,7 +22,7 @@ func (p *Panel) liftBan(w http.ResponseWriter, r *http.Request) {
 	}
 	var numErr *strconv.NumError
 	if errors.Is(err, store.ErrNotFound) || errors.As(err, &numErr) {
-		p.showError(w, r, http.StatusNotFound, "Ban not found", "This ban has already ended or been lifted.")
+		p.showError(w, r, http.StatusNotFound, tr(r, "BanNotFound"), tr(r, "BanNotFoundText"))
 		return
 	}
 	if err != nil {
@@ -35,6 +35,6 @@ func (p *Panel) liftBan(w http.ResponseWriter, r *http.Request) {
 	}); err != nil {
 		p.log.Error("audit lift ban", slog.Any("error", err))
 	}
-	setFlash(w, r, "Lifted the ban on "+ban.IP)
+	setFlash(w, r, tr(r, "FlashBanLifted", "IP", ban.IP))
 	seeOther(w, r, "/bans")
 }

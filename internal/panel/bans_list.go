@@ -23,7 +23,7 @@ func (p *Panel) showBans(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.render(w, r, http.StatusOK, templates.BansView(templates.BansPage{
-		Page:  page(r, "Banned addresses"),
+		Page:  page(r, tr(r, "BansHeading")),
 		Flash: takeFlash(w, r),
 		Bans:  rows,
 	}))

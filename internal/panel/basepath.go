@@ -51,8 +51,7 @@ func (p *Panel) underBasePath(next http.Handler) http.Handler {
 		case strings.HasPrefix(r.URL.Path, p.basePath+"/"):
 			strip.ServeHTTP(w, r)
 		default:
-			p.showError(w, r, http.StatusNotFound, "Page not found",
-				"There is no page at this address. The panel is at "+p.basePath+"/.")
+			p.showError(w, r, http.StatusNotFound, tr(r, "PageNotFound"), tr(r, "PanelIsAt", "Path", p.basePath+"/"))
 		}
 	})
 }

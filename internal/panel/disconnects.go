@@ -41,11 +41,3 @@ func addressNetwork(text string) (string, error) {
 	}
 	return network.String(), nil
 }
-
-// sentenceCase capitalises an error's text for a page: "the reason…" → "The reason…".
-func sentenceCase(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
-}

@@ -1,32 +1,22 @@
 package panel
 
 import (
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
 )
-
-// endKindLabels names the kinds of end in the history's "How it ended" filter
-// where the kind's own text would not do; every other kind is its own label.
-var endKindLabels = map[session.EndKind]string{
-	session.EndDisconnected: "disconnected by a panel user",
-}
 
 // endKindOptions are the choices of the "How it ended" filter: every kind of end.
 func endKindOptions() []templates.ReasonOption {
 	kinds := session.EndKinds()
 	options := make([]templates.ReasonOption, len(kinds))
 	for i, k := range kinds {
-		label, ok := endKindLabels[k]
-		if !ok {
-			label = string(k)
-		}
-		options[i] = templates.ReasonOption{Value: string(k), Label: label}
+		options[i] = templates.ReasonOption{Value: string(k), Label: templates.EndKindLabel(string(k))}
 	}
 	return options
 }
@@ -50,8 +40,7 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 		Limit: recordsPerPage + 1, Offset: (pageNo - 1) * recordsPerPage}
 	if filter.Reason != "" {
 		if !session.ValidEndKind(session.EndKind(filter.Reason)) {
-			p.showError(w, r, http.StatusBadRequest, "Bad request",
-				"There is no such end reason. Choose one from the list on the history page.")
+			p.showError(w, r, http.StatusBadRequest, tr(r, "BadRequest"), tr(r, "NoSuchEndReason"))
 			return
 		}
 		q.EndKind = filter.Reason
@@ -86,10 +75,10 @@ func (p *Panel) showHistory(w http.ResponseWriter, r *http.Request) {
 	entries = entries[:min(len(entries), recordsPerPage)]
 	rows := make([]templates.HistoryRow, len(entries))
 	for i, e := range entries {
-		rows[i] = historyRow(e)
+		rows[i] = historyRow(loc(r), e)
 	}
 	p.render(w, r, http.StatusOK, templates.HistoryView(templates.HistoryPage{
-		Page:     page(r, "Session history"),
+		Page:     page(r, tr(r, "HistoryHeading")),
 		Rows:     rows,
 		Filter:   filter,
 		Reasons:  endKindOptions(),
@@ -112,7 +101,7 @@ func historyParams(f templates.HistoryFilter) url.Values {
 }
 
 // historyRow prepares an ended session for the table.
-func historyRow(e store.HistoryEntry) templates.HistoryRow {
+func historyRow(l *i18n.Locale, e store.HistoryEntry) templates.HistoryRow {
 	return templates.HistoryRow{
 		SessionID: e.SessionID,
 		Login:     e.FTPLogin,
@@ -121,9 +110,9 @@ func historyRow(e store.HistoryEntry) templates.HistoryRow {
 		Client:    session.Visible(e.Client, session.MaxClientLen), // also rows stored before it was kept so
 		Started:   instant(e.ConnectedAt),
 		Ended:     instant(e.EndedAt),
-		Duration:  format.Duration(max(e.Duration(), 0)),
-		BytesUp:   format.Bytes(e.BytesUp),
-		BytesDown: format.Bytes(e.BytesDown),
+		Duration:  l.Duration(max(e.Duration(), 0)),
+		BytesUp:   l.Bytes(e.BytesUp),
+		BytesDown: l.Bytes(e.BytesDown),
 		FilesUp:   e.FilesUp,
 		FilesDown: e.FilesDown,
 		EndReason: e.EndReason,

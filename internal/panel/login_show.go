@@ -8,5 +8,5 @@ import (
 
 // showLogin shows the sign-in form.
 func (p *Panel) showLogin(w http.ResponseWriter, r *http.Request) {
-	p.render(w, r, http.StatusOK, templates.LoginView(templates.LoginPage{Page: templates.Page{Title: "Sign in"}}))
+	p.render(w, r, http.StatusOK, templates.LoginView(templates.LoginPage{Page: page(r, tr(r, "SignIn"))}))
 }

@@ -19,9 +19,9 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 	if attempt == nil {
 		p.log.Warn("panel login refused: too many failures", slog.String("username", username), slog.String("remote", r.RemoteAddr))
 		p.render(w, r, http.StatusTooManyRequests, templates.LoginView(templates.LoginPage{
-			Page:     templates.Page{Title: "Sign in"},
+			Page:     page(r, tr(r, "SignIn")),
 			Username: username,
-			Error:    tooManyAttempts(w, wait),
+			Error:    tooManyAttempts(w, r, wait),
 		}))
 		return
 	}
@@ -31,9 +31,9 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 		p.log.Info("panel login failed", slog.String("username", username), slog.String("remote", r.RemoteAddr))
 		p.logins.holdBack(r.Context())
 		p.render(w, r, http.StatusUnauthorized, templates.LoginView(templates.LoginPage{
-			Page:     templates.Page{Title: "Sign in"},
+			Page:     page(r, tr(r, "SignIn")),
 			Username: username,
-			Error:    "Invalid username or password.",
+			Error:    tr(r, "InvalidCredentials"),
 		}))
 		return
 	}
@@ -49,5 +49,14 @@ func (p *Panel) submitLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setCookie(w, r, signInCookie, token, 0)
+	if tag, ok := chosenLanguage(r); ok && u.Language == "" {
+		// A language chosen on the sign-in page is the user's choice from now on.
+		if err := p.store.SetUserLanguage(r.Context(), u.ID, tag); err != nil {
+			p.log.Error("keep the language chosen before signing in", slog.String("username", u.Name), slog.Any("error", err))
+		}
+	} else if u.Language != "" {
+		// The sign-in page follows the user's language after they sign out.
+		setLanguageCookie(w, r, u.Language)
+	}
 	seeOther(w, r, "/sessions")
 }

@@ -2,6 +2,7 @@ package panel
 
 import (
 	"context"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net"
 	"net/http"
 	"net/netip"
@@ -191,25 +192,20 @@ func throttleAddress(r *http.Request) string {
 
 // tooManyAttempts answers a locked sign-in: 429 with Retry-After, and a message
 // that says how long to wait but not whether the username exists.
-func tooManyAttempts(w http.ResponseWriter, wait time.Duration) string {
+func tooManyAttempts(w http.ResponseWriter, r *http.Request, wait time.Duration) string {
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	return "Too many failed sign-ins. Wait " + waitText(secs) + ", then try again."
+	l := loc(r)
+	return l.T("TooManySignIns", "Wait", waitText(l, secs))
 }
 
-// waitText says a wait in whole seconds as people read it: "30 seconds", "5 minutes".
-func waitText(secs int) string {
+// waitText says a wait in whole seconds as people read it, in l's language:
+// "30 seconds", "5 minutes".
+func waitText(l *i18n.Locale, secs int) string {
 	if secs < 60 {
-		if secs == 1 {
-			return "1 second"
-		}
-		return strconv.Itoa(secs) + " seconds"
+		return l.N("WaitSeconds", secs)
 	}
-	mins := (secs + 59) / 60
-	if mins == 1 {
-		return "1 minute"
-	}
-	return strconv.Itoa(mins) + " minutes"
+	return l.N("WaitMinutes", (secs+59)/60)
 }
 
 // holdBack delays the answer to a failed sign-in, unless the client goes away.

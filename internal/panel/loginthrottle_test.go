@@ -1,6 +1,7 @@
 package panel
 
 import (
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -277,8 +278,11 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 }
 
 func TestWaitText(t *testing.T) {
+	if got := waitText(i18n.For("de"), 300); got != "5 Minuten" {
+		t.Errorf("waitText in German = %q", got)
+	}
 	for secs, want := range map[int]string{1: "1 second", 30: "30 seconds", 60: "1 minute", 61: "2 minutes", 300: "5 minutes", 3600: "60 minutes"} {
-		if got := waitText(secs); got != want {
+		if got := waitText(i18n.For("en"), secs); got != want {
 			t.Errorf("waitText(%d) = %q, want %q", secs, got, want)
 		}
 	}

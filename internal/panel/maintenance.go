@@ -3,7 +3,6 @@ package panel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -64,14 +63,14 @@ var errNoRegistry = errors.New("this panel has no FTP server of its own")
 // Go duration such as "10m").
 func maintenanceInput(message, after string) (string, time.Duration, error) {
 	if utf8.RuneCountInString(strings.TrimSpace(message)) > session.MaxMessageLen {
-		return "", 0, fmt.Errorf("the message can be at most %d characters", session.MaxMessageLen)
+		return "", 0, sayError("MaintenanceMessageTooLong", "Max", session.MaxMessageLen)
 	}
 	var d time.Duration
 	if after = strings.TrimSpace(after); after != "" {
 		var err error
 		d, err = time.ParseDuration(after)
 		if err != nil || d <= 0 || d > maxDisconnectAfter {
-			return "", 0, errors.New(`"disconnect after" must be a duration such as 10m or 1h, at most 168h`)
+			return "", 0, sayError("MaintenanceAfterInvalid")
 		}
 	}
 	return session.CleanMessage(message), d, nil

@@ -10,9 +10,9 @@ func (p *Panel) stopMaintenanceForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if on {
-		setFlash(w, r, "Maintenance ended: FTP logins are let in again")
+		setFlash(w, r, tr(r, "FlashMaintenanceEnded"))
 	} else {
-		setFlash(w, r, "Maintenance was not on")
+		setFlash(w, r, tr(r, "FlashMaintenanceWasOff"))
 	}
 	seeOther(w, r, "/maintenance")
 }

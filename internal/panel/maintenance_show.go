@@ -15,6 +15,6 @@ func (p *Panel) showMaintenance(w http.ResponseWriter, r *http.Request) {
 	}
 	m := p.registry.Maintenance()
 	p.render(w, r, http.StatusOK, templates.MaintenanceView(templates.MaintenancePage{
-		Page: page(r, "Maintenance"), Flash: takeFlash(w, r), Message: m.Message,
+		Page: page(r, tr(r, "NavMaintenance")), Flash: takeFlash(w, r), Message: m.Message,
 	}))
 }

@@ -18,7 +18,7 @@ func (p *Panel) startMaintenanceForm(w http.ResponseWriter, r *http.Request) {
 	message, d, err := maintenanceInput(text, after)
 	if err != nil {
 		p.render(w, r, http.StatusBadRequest, templates.MaintenanceView(templates.MaintenancePage{
-			Page: page(r, "Maintenance"), Error: err.Error(), Message: text, After: after,
+			Page: page(r, tr(r, "NavMaintenance")), Error: errorText(r, err), Message: text, After: after,
 		}))
 		return
 	}
@@ -26,6 +26,6 @@ func (p *Panel) startMaintenanceForm(w http.ResponseWriter, r *http.Request) {
 		p.notFound(w, r)
 		return
 	}
-	setFlash(w, r, "Maintenance is on: new FTP logins are refused")
+	setFlash(w, r, tr(r, "FlashMaintenanceOn"))
 	seeOther(w, r, "/maintenance")
 }

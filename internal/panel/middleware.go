@@ -48,7 +48,11 @@ func (p *Panel) requireUser(next http.Handler) http.Handler {
 			p.serverError(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		if u.Language != "" {
+			r = inLanguage(r, u.Language)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -102,8 +106,7 @@ func clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 func (p *Panel) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !currentUser(r).IsAdmin() {
-			p.showError(w, r, http.StatusForbidden, "Administrators only",
-				"Only administrators can ban addresses, see the nodes or set an account's speed limits: these are the host's.")
+			p.showError(w, r, http.StatusForbidden, tr(r, "AdministratorsOnly"), tr(r, "AdministratorsOnlyText"))
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -3,12 +3,12 @@ package panel
 import (
 	"cmp"
 	"context"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"net/url"
 	"slices"
 	"time"
 
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/templates"
 )
@@ -71,7 +71,7 @@ func (p *Panel) nodes() []session.NodeInfo {
 
 // fleetStatus is what the sessions list says of the fleet: the banner, the
 // nodes down, and, for an admin, each node's figures.
-func (p *Panel) fleetStatus(admin bool) templates.FleetStatus {
+func (p *Panel) fleetStatus(l *i18n.Locale, admin bool) templates.FleetStatus {
 	if p.fleet == nil {
 		return templates.FleetStatus{}
 	}
@@ -85,7 +85,7 @@ func (p *Panel) fleetStatus(admin bool) templates.FleetStatus {
 		}
 		if admin {
 			st.Nodes = append(st.Nodes, templates.NodeTotal{Name: n.Name, URL: "/sessions?" + url.Values{"node": {n.Name}}.Encode(),
-				Sessions: n.Sessions, Transfers: n.Transfers, Rate: format.Rate(n.Rate), Up: n.Up})
+				Sessions: n.Sessions, Transfers: n.Transfers, Rate: l.Rate(n.Rate), Up: n.Up})
 		}
 	}
 	return st

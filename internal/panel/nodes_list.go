@@ -3,7 +3,6 @@ package panel
 import (
 	"net/http"
 
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/templates"
 )
 
@@ -12,7 +11,7 @@ func (p *Panel) showNodes(w http.ResponseWriter, r *http.Request) {
 	var rows []templates.NodeRow
 	for _, n := range p.nodes() {
 		row := templates.NodeRow{Name: n.Name, Version: n.Version, Sessions: n.Sessions, Transfers: n.Transfers,
-			Rate: format.Rate(n.Rate), Up: n.Up, Self: n.Self}
+			Rate: loc(r).Rate(n.Rate), Up: n.Up, Self: n.Self}
 		if !n.UpSince.IsZero() {
 			row.UpSince = instant(n.UpSince)
 		}
@@ -21,5 +20,5 @@ func (p *Panel) showNodes(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	p.render(w, r, http.StatusOK, templates.NodesView(templates.NodesPage{Page: page(r, "Nodes"), Nodes: rows}))
+	p.render(w, r, http.StatusOK, templates.NodesView(templates.NodesPage{Page: page(r, tr(r, "NodesHeading")), Nodes: rows}))
 }

@@ -19,25 +19,25 @@ import (
 func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	refuse := func(status int, msg string) {
-		p.render(w, r, status, templates.PasswordView(templates.PasswordPage{Page: page(r, "Change your password"), Error: msg}))
+		p.render(w, r, status, templates.PasswordView(templates.PasswordPage{Page: page(r, tr(r, "ChangeYourPassword")), Error: msg}))
 	}
 	if err := r.ParseForm(); err != nil {
-		refuse(http.StatusBadRequest, "The form could not be read.")
+		refuse(http.StatusBadRequest, tr(r, "FormUnreadable"))
 		return
 	}
 	current := r.PostForm.Get("current")
 	pw, err := readNewPassword(r.PostForm)
 	if err != nil {
-		refuse(http.StatusBadRequest, err.Error())
+		refuse(http.StatusBadRequest, errorText(r, err))
 		return
 	}
 	if pw == current {
-		refuse(http.StatusBadRequest, "The new password is the same as the current one; choose another.")
+		refuse(http.StatusBadRequest, tr(r, "PasswordSame"))
 		return
 	}
 	attempt, wait := p.logins.begin(throttleAddress(r), u.Name)
 	if attempt == nil {
-		refuse(http.StatusTooManyRequests, tooManyAttempts(w, wait))
+		refuse(http.StatusTooManyRequests, tooManyAttempts(w, r, wait))
 		return
 	}
 	var keep string
@@ -49,7 +49,7 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 		attempt.failed()
 		p.log.Info("panel password change: wrong current password", slog.String("user", u.Name), slog.String("remote", r.RemoteAddr))
 		p.logins.holdBack(r.Context())
-		refuse(http.StatusBadRequest, "The current password is wrong; nothing was changed.")
+		refuse(http.StatusBadRequest, tr(r, "CurrentPasswordWrong"))
 		return
 	}
 	if err != nil {
@@ -72,9 +72,9 @@ func (p *Panel) changePassword(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/login")
 		return
 	}
-	flash := "Your password is changed."
+	flash := tr(r, "FlashPasswordChanged")
 	if ended > 0 {
-		flash = "Your password is changed; " + detail + "."
+		flash = loc(r).N("FlashPasswordChangedSignedOut", ended)
 	}
 	setFlash(w, r, flash)
 	seeOther(w, r, "/password")

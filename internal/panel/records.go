@@ -46,8 +46,7 @@ func pageNumber(params url.Values) (int, bool) {
 }
 
 func (p *Panel) badPageNumber(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusBadRequest, "Bad request",
-		"The page number must be a whole number from 1 to "+strconv.Itoa(maxPage)+".")
+	p.showError(w, r, http.StatusBadRequest, tr(r, "BadRequest"), tr(r, "BadPageNumber", "Max", maxPage))
 }
 
 // pager places page number page, which shows shown rows, and links it to its

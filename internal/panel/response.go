@@ -32,7 +32,7 @@ func seeOther(w http.ResponseWriter, r *http.Request, path string) {
 // page is the frame of a page for the signed-in user, if any.
 func page(r *http.Request, title string) templates.Page {
 	u := currentUser(r)
-	pg := templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path)}
+	pg := templates.Page{Title: title, User: u.Name, Role: string(u.Role), Nav: navFor(r.URL.Path), Here: here(r)}
 	if u.Name != "" {
 		pg.Maintenance = maintenanceOf(r)
 		pg.Certificate = certificateWarningOf(r)
@@ -41,6 +41,16 @@ func page(r *http.Request, title string) templates.Page {
 		pg.Fleet, pg.Unreachable = true, f.unreachable
 	}
 	return pg
+}
+
+// here is the page's path, where the language switch comes back to (with the
+// query, which it takes from the Referer); none for a form's answer, which a
+// GET could not repeat.
+func here(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return ""
+	}
+	return r.URL.Path
 }
 
 // navFor is the header link that leads to path, if one does: the header marks it
@@ -65,21 +75,19 @@ func (p *Panel) showError(w http.ResponseWriter, r *http.Request, status int, he
 // serverError logs err and tells the user, without details, that something failed.
 func (p *Panel) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	p.log.Error("panel request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
-	p.showError(w, r, http.StatusInternalServerError, "Something went wrong",
-		"The panel could not complete this request. Please try again; if it keeps failing, tell your hosting provider.")
+	p.showError(w, r, http.StatusInternalServerError, tr(r, "SomethingWentWrong"), tr(r, "SomethingWentWrongText"))
 }
 
 func (p *Panel) notFound(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusNotFound, "Page not found", "There is no page at this address.")
+	p.showError(w, r, http.StatusNotFound, tr(r, "PageNotFound"), tr(r, "PageNotFoundText"))
 }
 
 func (p *Panel) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This address does not accept "+r.Method+" requests.")
+	p.showError(w, r, http.StatusMethodNotAllowed, tr(r, "MethodNotAllowed"), tr(r, "MethodNotAllowedText", "Method", r.Method))
 }
 
 func (p *Panel) crossOrigin(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusForbidden, "Request refused",
-		"This form was sent from another site, so it was refused and nothing was changed.")
+	p.showError(w, r, http.StatusForbidden, tr(r, "RequestRefused"), tr(r, "CrossOriginText"))
 }
 
 // sessionMissing answers for a session that Sessions could not find: 503 when
@@ -93,13 +101,19 @@ func (p *Panel) sessionMissing(w http.ResponseWriter, r *http.Request, err error
 }
 
 func (p *Panel) sessionEnded(w http.ResponseWriter, r *http.Request) {
-	p.showError(w, r, http.StatusNotFound, "Session not found",
-		"This FTP session has already ended, or it does not exist.")
+	p.showError(w, r, http.StatusNotFound, tr(r, "SessionNotFound"), tr(r, "SessionNotFoundText"))
 }
 
 // nodeDown answers that the node holding a session did not answer, so nothing
 // can be reported as done; err is a *session.NodeError.
 func (p *Panel) nodeDown(w http.ResponseWriter, r *http.Request, err error) {
-	p.showError(w, r, http.StatusServiceUnavailable, "Node did not answer",
-		"The panel asked, but "+err.Error()+": the session may still be connected. Try again in a moment.")
+	p.showError(w, r, http.StatusServiceUnavailable, tr(r, "NodeDidNotAnswer"), tr(r, "NodeDidNotAnswerText", "Node", nodeOf(err)))
+}
+
+// nodeOf names the node of a *session.NodeError.
+func nodeOf(err error) string {
+	if nerr := (*session.NodeError)(nil); errors.As(err, &nerr) {
+		return nerr.Node
+	}
+	return "?"
 }

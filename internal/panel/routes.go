@@ -15,7 +15,7 @@ import (
 func (p *Panel) routes() http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(p.refuseCrossOrigin))
-	return p.behindProxy(p.securityHeaders(p.underBasePath(csrf.Handler(p.router()))))
+	return p.behindProxy(p.securityHeaders(p.withLanguage(p.underBasePath(csrf.Handler(p.router())))))
 }
 
 // router lists every route of the panel.
@@ -31,6 +31,7 @@ func (p *Panel) router() *chi.Mux {
 	r.Get("/login", p.showLogin)
 	r.Post("/login", p.submitLogin)
 	r.Get("/login-link/{token}", p.redeemLoginLink)
+	r.Post("/language", p.setLanguage)
 
 	r.Group(func(r chi.Router) {
 		r.Use(p.requireUser, p.withFleet, p.withMaintenance, p.withCertificateWarning)

@@ -1,8 +1,7 @@
 package panel
 
 import (
-	"errors"
-	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -25,7 +24,7 @@ func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 	}
 	until, label, err := banUntil(r.PostFormValue("duration"), p.now())
 	if err != nil {
-		p.showError(w, r, http.StatusBadRequest, "Request refused", err.Error())
+		p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), errorText(r, err))
 		return
 	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
@@ -39,19 +38,19 @@ func (p *Panel) banSession(w http.ResponseWriter, r *http.Request) {
 		p.serverError(w, r, err)
 		return
 	}
-	banned := "address banned " + label
-	flash := fmt.Sprintf("Banned %s %s", snap.RemoteIP, label)
+	banned := "address banned " + banLabel(inLanguage(r, i18n.Default), label) // the audit log is in English
+	flash := tr(r, "FlashBanned", "IP", snap.RemoteIP, "For", banLabel(r, label))
 	if ban.Until.After(until) { // an address has one ban, which a shorter one does not shorten
 		banned = "address already banned for longer"
-		flash = snap.RemoteIP + " stays banned: a longer ban is in force"
+		flash = tr(r, "FlashStaysBanned", "IP", snap.RemoteIP)
 	}
 	closed, err := p.sessions.DisconnectMatching(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP}, u.Name, "")
 	for _, s := range closed {
 		p.audit(r, "disconnect and ban", s, activity(s)+"; "+banned)
 	}
-	flash += " and disconnected " + templates.SessionCountText(len(closed))
+	flash += tr(r, "AndDisconnected", "Sessions", templates.SessionCountText(r.Context(), len(closed)))
 	if err != nil {
-		flash += "; " + err.Error() + ", so its sessions from this address may still be connected"
+		flash += tr(r, "FlashBanNodeDown", "Node", nodeOf(err))
 	}
 	setFlash(w, r, flash)
 	seeOther(w, r, "/sessions")
@@ -64,13 +63,22 @@ func banUntil(choice string, now time.Time) (time.Time, string, error) {
 			continue
 		}
 		if choice == "permanent" {
-			return store.Forever, "until lifted", nil
+			return store.Forever, d.Label, nil
 		}
 		dur, err := time.ParseDuration(choice)
 		if err != nil {
 			break
 		}
-		return now.Add(dur), "for " + d.Label, nil
+		return now.Add(dur), d.Label, nil
 	}
-	return time.Time{}, "", errors.New("Choose how long the ban lasts from the list.")
+	return time.Time{}, "", sayError("ChooseBanDuration")
+}
+
+// banLabel says how long a ban lasts, from the message id of its choice:
+// "for 24 hours", "until lifted".
+func banLabel(r *http.Request, id string) string {
+	if id == "BanUntilLifted" {
+		return tr(r, id)
+	}
+	return tr(r, "BanForDuration", "Duration", tr(r, id))
 }

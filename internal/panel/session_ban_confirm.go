@@ -19,8 +19,8 @@ func (p *Panel) confirmBan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.render(w, r, http.StatusOK, templates.BanConfirmView(templates.BanConfirmPage{
-		Page:     page(r, "Disconnect and ban"),
-		Row:      p.sessionRow(snap),
+		Page:     page(r, tr(r, "DisconnectAndBan")),
+		Row:      p.sessionRow(loc(r), snap),
 		Sessions: len(p.sessions.List(session.AllSessions(), session.Filter{ExactIP: snap.RemoteIP})),
 	}))
 }

@@ -1,7 +1,6 @@
 package panel
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -19,7 +18,7 @@ func (p *Panel) disconnectSession(w http.ResponseWriter, r *http.Request) {
 	}
 	message, err := disconnectMessage(r.PostFormValue("reason"))
 	if err != nil {
-		p.showError(w, r, http.StatusUnprocessableEntity, "Reason too long", sentenceCase(err.Error())+".")
+		p.showError(w, r, http.StatusUnprocessableEntity, tr(r, "ReasonTooLong"), tr(r, "ReasonTooLongText", "Max", session.MaxMessageLen))
 		return
 	}
 	u := currentUser(r)
@@ -29,6 +28,6 @@ func (p *Panel) disconnectSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.audit(r, "disconnect", snap, disconnectDetail(snap, "", message))
-	setFlash(w, r, fmt.Sprintf("Disconnected %s (%s)", displayLogin(snap), snap.RemoteIP))
+	setFlash(w, r, tr(r, "FlashDisconnected", "Login", displayLogin(r, snap), "IP", snap.RemoteIP))
 	seeOther(w, r, "/sessions")
 }

@@ -27,8 +27,8 @@ func (p *Panel) confirmDisconnect(w http.ResponseWriter, r *http.Request) {
 		same = len(p.sessions.List(scope(currentUser(r)), session.Filter{ExactLogin: snap.Login}))
 	}
 	p.render(w, r, http.StatusOK, templates.ConfirmView(templates.ConfirmPage{
-		Page:          page(r, "Disconnect session"),
-		Row:           p.sessionRow(snap),
+		Page:          page(r, tr(r, "DisconnectSessionTitle")),
+		Row:           p.sessionRow(loc(r), snap),
 		LoginSessions: same,
 	}))
 }

@@ -2,7 +2,7 @@ package panel
 
 import (
 	"errors"
-	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"strings"
 
@@ -29,7 +29,9 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 	}
 	bps, err := format.ParseLimit(text)
 	if strings.TrimSpace(text) == "" {
-		err = errors.New("no speed was given: choose one, or give one such as 300K or 1.5M")
+		err = sayError("LimitMissing")
+	} else if err != nil {
+		err = sayError("LimitRefused", "Reason", limitProblem(r, text, err))
 	}
 	if err != nil {
 		snap, gerr := p.sessions.Get(id, scope(u))
@@ -38,9 +40,9 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.render(w, r, http.StatusUnprocessableEntity, templates.LimitView(templates.LimitPage{
-			Page:  page(r, "Limit speed"),
-			Row:   p.sessionRow(snap),
-			Error: sentenceCase(err.Error()) + ".",
+			Page:  page(r, tr(r, "LimitSpeed")),
+			Row:   p.sessionRow(loc(r), snap),
+			Error: errorText(r, err),
 		}))
 		return
 	}
@@ -52,9 +54,9 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.render(w, r, http.StatusForbidden, templates.LimitView(templates.LimitPage{
-			Page:  page(r, "Limit speed"),
-			Row:   p.sessionRow(snap),
-			Error: hostLimitText(hl),
+			Page:  page(r, tr(r, "LimitSpeed")),
+			Row:   p.sessionRow(loc(r), snap),
+			Error: hostLimitText(loc(r), hl),
 		}))
 		return
 	}
@@ -64,15 +66,15 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 	}
 	p.audit(r, "throttle", snap, throttleDetail(snap, bps))
 	if bps == 0 {
-		setFlash(w, r, fmt.Sprintf("Lifted the speed limit of %s (%s)", displayLogin(snap), snap.RemoteIP))
+		setFlash(w, r, tr(r, "FlashLimitLifted", "Login", displayLogin(r, snap), "IP", snap.RemoteIP))
 	} else {
-		setFlash(w, r, fmt.Sprintf("Limited %s (%s) to %s", displayLogin(snap), snap.RemoteIP, format.Limit(bps)))
+		setFlash(w, r, tr(r, "FlashLimited", "Login", displayLogin(r, snap), "IP", snap.RemoteIP, "Limit", loc(r).Limit(bps)))
 	}
 	seeOther(w, r, "/sessions")
 }
 
-// hostLimitText tells a customer why its change to a session's limit was refused.
-func hostLimitText(hl *session.HostLimitError) string {
-	return fmt.Sprintf("An administrator limited this session to %s; only an administrator can lift or raise that limit.",
-		format.Limit(hl.Limit))
+// hostLimitText tells a customer, in l's language, why its change to a
+// session's limit was refused.
+func hostLimitText(l *i18n.Locale, hl *session.HostLimitError) string {
+	return l.T("HostLimitRefused", "Limit", l.Limit(hl.Limit))
 }

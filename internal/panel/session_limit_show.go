@@ -23,7 +23,7 @@ func (p *Panel) showLimit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.render(w, r, http.StatusOK, templates.LimitView(templates.LimitPage{
-		Page: page(r, "Limit speed"),
-		Row:  p.sessionRow(snap),
+		Page: page(r, tr(r, "LimitSpeed")),
+		Row:  p.sessionRow(loc(r), snap),
 	}))
 }

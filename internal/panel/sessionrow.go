@@ -2,7 +2,9 @@ package panel
 
 import (
 	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +14,8 @@ import (
 	"github.com/ftppanel/ftppanel/templates"
 )
 
-// sessionRow prepares a session for the table.
-func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
+// sessionRow prepares a session for the table, in l's language.
+func (p *Panel) sessionRow(l *i18n.Locale, s session.Snapshot) templates.SessionRow {
 	row := templates.SessionRow{
 		ID:           s.ID,
 		Node:         s.Node,
@@ -23,32 +25,32 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 		RemoteIP:     s.RemoteIP,
 		Client:       s.Client,
 		Encrypted:    s.TLS,
-		ConnectedFor: format.Duration(s.ConnectedFor()),
-		IdleFor:      format.Duration(s.IdleFor()),
+		ConnectedFor: l.Duration(s.ConnectedFor()),
+		IdleFor:      l.Duration(s.IdleFor()),
 		State:        string(s.State),
 		File:         s.File,
-		BytesUp:      format.Bytes(s.BytesUp),
-		BytesDown:    format.Bytes(s.BytesDown),
+		BytesUp:      l.Bytes(s.BytesUp),
+		BytesDown:    l.Bytes(s.BytesDown),
 	}
 	if s.LoggedIn() {
 		row.LoggedInAt = instant(s.LoggedInAt)
 	}
 	if s.RateLimit > 0 {
-		row.Limit = "limited to " + format.Limit(s.RateLimit)
+		row.Limit = l.T("LimitedTo", "Limit", l.Limit(s.RateLimit))
 	}
 	if s.AccountDownLimit > 0 || s.AccountUpLimit > 0 {
-		row.AccountLimit = "account: " + format.Limits(s.AccountDownLimit, s.AccountUpLimit)
+		row.AccountLimit = l.T("AccountLimitOf", "Limits", limitsText(l, s.AccountDownLimit, s.AccountUpLimit))
 	}
 	row.Percent = -1
 	if s.File != "" && s.State != session.StateListing {
-		row.Progress = progress(s)
+		row.Progress = progress(l, s)
 		row.Percent = percent(s)
 	}
 	idle := s.IdleFor()
 	transferring := s.State == session.StateUploading || s.State == session.StateDownloading
 	if p.idleWarning > 0 && idle >= p.idleWarning {
 		row.LongIdle = true
-		row.IdleNote = "long idle"
+		row.IdleNote = l.T("LongIdle")
 	}
 	// The server drops idle sessions, by the account's timeout when it has one,
 	// but never one with a transfer open.
@@ -57,25 +59,25 @@ func (p *Panel) sessionRow(s session.Snapshot) templates.SessionRow {
 		limit = s.IdleTimeout
 	}
 	if limit > 0 && s.LoggedIn() && !transferring && idle >= limit/2 {
-		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + "dropped in " + format.Duration(max(0, limit-idle))
+		row.IdleNote = strings.TrimPrefix(row.IdleNote+", ", ", ") + l.T("DroppedIn", "Duration", l.Duration(max(0, limit-idle)))
 	}
 	return row
 }
 
 // progress describes a transfer: bytes so far (of the size, when known), time
 // left, the rate over the last seconds, and the average since it began.
-func progress(s session.Snapshot) string {
-	text := format.Bytes(s.TransferBytes)
+func progress(l *i18n.Locale, s session.Snapshot) string {
+	text := l.Bytes(s.TransferBytes)
 	if s.Size > 0 {
-		text += " of " + format.Bytes(s.Size) + fmt.Sprintf(" (%d%%)", percent(s))
+		text = l.T("ProgressOfSize", "Bytes", text, "Size", l.Bytes(s.Size), "Percent", l.Number(percent(s)))
 	}
 	if s.Size > 0 && s.Rate > 0 && s.TransferBytes < s.Size {
 		left := time.Duration(float64(s.Size-s.TransferBytes) / s.Rate * float64(time.Second))
-		text += ", " + format.Duration(left) + " left"
+		text = l.T("ProgressLeft", "Progress", text, "Duration", l.Duration(left))
 	}
-	text += " at " + format.Rate(s.Rate)
+	text = l.T("ProgressAt", "Progress", text, "Rate", l.Rate(s.Rate))
 	if !s.TransferStarted.IsZero() {
-		text += "; average " + format.Rate(s.TransferRate) + " over " + format.Duration(s.Now.Sub(s.TransferStarted))
+		text = l.T("ProgressAverage", "Progress", text, "Rate", l.Rate(s.TransferRate), "Duration", l.Duration(s.Now.Sub(s.TransferStarted)))
 	}
 	return text
 }
@@ -89,9 +91,9 @@ func percent(s session.Snapshot) int {
 }
 
 // displayLogin names a session for messages.
-func displayLogin(s session.Snapshot) string {
+func displayLogin(r *http.Request, s session.Snapshot) string {
 	if s.Login == "" {
-		return "a connection that had not logged in"
+		return tr(r, "NotLoggedInConnection")
 	}
 	return s.Login
 }
@@ -106,5 +108,5 @@ func activity(s session.Snapshot) string {
 
 func instant(t time.Time) templates.Time {
 	u := t.UTC()
-	return templates.Time{Text: u.Format("2006-01-02 15:04:05 UTC"), ISO: u.Format(time.RFC3339), Present: true}
+	return templates.Time{At: u, Text: u.Format("2006-01-02 15:04:05 UTC"), ISO: u.Format(time.RFC3339), Present: true}
 }

@@ -21,12 +21,12 @@ const maxBulk = 1000
 // optional reason, audits each, and returns to the list.
 func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || len(r.PostForm["id"]) > maxBulk {
-		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), tr(r, "FormUnreadable"))
 		return
 	}
 	message, err := disconnectMessage(r.PostForm.Get("reason"))
 	if err != nil {
-		p.showError(w, r, http.StatusUnprocessableEntity, "Reason too long", sentenceCase(err.Error())+".")
+		p.showError(w, r, http.StatusUnprocessableEntity, tr(r, "ReasonTooLong"), tr(r, "ReasonTooLongText", "Max", session.MaxMessageLen))
 		return
 	}
 	u := currentUser(r)
@@ -36,20 +36,19 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	if shown != "" {
 		values, err := url.ParseQuery(shown)
 		if err != nil {
-			p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+			p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), tr(r, "FormUnreadable"))
 			return
 		}
 		q := parseSessionsValues(values, u, p.fleet != nil)
 		if network, err = addressNetwork(q.filter.IP); err != nil {
-			p.showError(w, r, http.StatusUnprocessableEntity, "Not an address",
-				"Disconnect all shown needs an IP address or a CIDR range (such as 203.0.113.0/24) in the address filter: "+sentenceCase(err.Error())+".")
+			p.showError(w, r, http.StatusUnprocessableEntity, tr(r, "NotAnAddress"), tr(r, "NotAnAddressText", "Filter", session.Visible(q.filter.IP, 60)))
 			return
 		}
 		filter = q.filter
 		filter.IP = network
 	}
 	if login == "" && len(ids) == 0 && shown == "" {
-		setFlash(w, r, "Tick the sessions to disconnect first.")
+		setFlash(w, r, tr(r, "TickSessionsFirst"))
 		seeOther(w, r, "/sessions")
 		return
 	}
@@ -68,22 +67,22 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if r.PostForm.Get("confirm") != "yes" {
-		heading := fmt.Sprintf("Disconnect %s?", templates.SessionCountText(len(pending)))
+		heading := tr(r, "DisconnectSessionsQuestion", "Sessions", templates.SessionCountText(r.Context(), len(pending)))
 		switch {
 		case shown != "":
-			heading = fmt.Sprintf("Disconnect all %s from %s?", templates.SessionCountText(len(pending)), network)
+			heading = tr(r, "DisconnectAllFrom", "Sessions", templates.SessionCountText(r.Context(), len(pending)), "Network", network)
 			if len(pending) == 1 {
-				heading = "Disconnect the 1 session from " + network + "?"
+				heading = tr(r, "DisconnectTheOneFrom", "Network", network)
 			}
 		case login != "":
-			heading = "Disconnect every session of " + login + "?"
+			heading = tr(r, "DisconnectEveryOf", "Login", login)
 		}
 		rows := make([]templates.SessionRow, len(pending))
 		for i, s := range pending {
-			rows[i] = p.sessionRow(s)
+			rows[i] = p.sessionRow(loc(r), s)
 		}
 		p.render(w, r, http.StatusOK, templates.BulkConfirmView(templates.BulkConfirmPage{
-			Page: page(r, "Disconnect sessions"), Heading: heading, Rows: rows, Login: login, Shown: shown,
+			Page: page(r, tr(r, "DisconnectSessionsTitle")), Heading: heading, Rows: rows, Login: login, Shown: shown,
 		}))
 		return
 	}
@@ -115,11 +114,11 @@ func (p *Panel) disconnectSessions(w http.ResponseWriter, r *http.Request) {
 	names := make([]string, len(closed))
 	for i, snap := range closed {
 		p.audit(r, "disconnect", snap, disconnectDetail(snap, how, message))
-		names[i] = fmt.Sprintf("%s (%s)", displayLogin(snap), snap.RemoteIP)
+		names[i] = fmt.Sprintf("%s (%s)", displayLogin(r, snap), snap.RemoteIP)
 	}
-	flash := fmt.Sprintf("Disconnected %s: %s", templates.SessionCountText(len(closed)), strings.Join(names, ", "))
+	flash := tr(r, "FlashDisconnectedMany", "Sessions", templates.SessionCountText(r.Context(), len(closed)), "Names", strings.Join(names, ", "))
 	if err != nil {
-		flash += "; " + err.Error() + ", so its sessions may still be connected"
+		flash += tr(r, "FlashNodeDown", "Node", nodeOf(err))
 	}
 	setFlash(w, r, flash)
 	seeOther(w, r, "/sessions")

@@ -17,13 +17,13 @@ import (
 // audits each session it limits and returns to the list.
 func (p *Panel) limitSessions(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || len(r.PostForm["id"]) > maxBulk {
-		p.showError(w, r, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		p.showError(w, r, http.StatusBadRequest, tr(r, "RequestRefused"), tr(r, "FormUnreadable"))
 		return
 	}
 	u := currentUser(r)
 	ids := r.PostForm["id"]
 	if len(ids) == 0 {
-		setFlash(w, r, "Tick the sessions to limit first.")
+		setFlash(w, r, tr(r, "TickSessionsToLimit"))
 		seeOther(w, r, "/sessions")
 		return
 	}
@@ -42,23 +42,23 @@ func (p *Panel) limitSessions(w http.ResponseWriter, r *http.Request) {
 		text = r.PostForm.Get("custom")
 	}
 	bps, err := format.ParseLimit(text)
-	if strings.TrimSpace(text) == "" {
-		err = errors.New("no speed was given: choose one, or give one such as 300K or 1.5M")
-	}
-	if !asked || err != nil || len(pending) == 0 {
+	missing := strings.TrimSpace(text) == ""
+	if !asked || missing || err != nil || len(pending) == 0 {
 		status, message := http.StatusOK, ""
 		switch {
 		case len(pending) == 0:
 			status = http.StatusNotFound
+		case asked && missing:
+			status, message = http.StatusUnprocessableEntity, tr(r, "LimitMissing")
 		case asked:
-			status, message = http.StatusUnprocessableEntity, sentenceCase(err.Error())+"."
+			status, message = http.StatusUnprocessableEntity, tr(r, "LimitRefused", "Reason", limitProblem(r, text, err))
 		}
 		rows := make([]templates.SessionRow, len(pending))
 		for i, s := range pending {
-			rows[i] = p.sessionRow(s)
+			rows[i] = p.sessionRow(loc(r), s)
 		}
 		p.render(w, r, status, templates.BulkLimitView(templates.BulkLimitPage{
-			Page: page(r, "Limit speed"), Rows: rows, Error: message,
+			Page: page(r, tr(r, "LimitSpeed")), Rows: rows, Error: message,
 		}))
 		return
 	}
@@ -86,14 +86,15 @@ func (p *Panel) limitSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	names := make([]string, len(limited))
 	for i, snap := range limited {
-		names[i] = fmt.Sprintf("%s (%s)", displayLogin(snap), snap.RemoteIP)
+		names[i] = fmt.Sprintf("%s (%s)", displayLogin(r, snap), snap.RemoteIP)
 	}
-	flash := fmt.Sprintf("Limited %s to %s: %s", templates.SessionCountText(len(limited)), format.Limit(bps), strings.Join(names, ", "))
+	sessions := templates.SessionCountText(r.Context(), len(limited))
+	flash := tr(r, "FlashLimitedMany", "Sessions", sessions, "Limit", loc(r).Limit(bps), "Names", strings.Join(names, ", "))
 	if bps == 0 {
-		flash = fmt.Sprintf("Lifted the speed limit of %s: %s", templates.SessionCountText(len(limited)), strings.Join(names, ", "))
+		flash = tr(r, "FlashLimitLiftedMany", "Sessions", sessions, "Names", strings.Join(names, ", "))
 	}
 	if failed != nil {
-		flash += "; " + failed.Error()
+		flash += tr(r, "FlashNodeDidNotAnswer", "Node", nodeOf(failed))
 	}
 	setFlash(w, r, flash)
 	seeOther(w, r, "/sessions")

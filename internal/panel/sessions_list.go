@@ -17,7 +17,7 @@ func (p *Panel) showSessions(w http.ResponseWriter, r *http.Request) {
 	if u.IsAdmin() {
 		states = append(states, string(session.StateNotLoggedIn))
 	}
-	pg := page(r, "FTP Sessions")
+	pg := page(r, tr(r, "SessionsHeading"))
 	pg.LiveFleetBanner = true // the live part shows the fleet's state
 	var nodes []string
 	if u.IsAdmin() && p.fleet != nil {
@@ -39,7 +39,7 @@ func (p *Panel) showSessions(w http.ResponseWriter, r *http.Request) {
 			Dir:      map[bool]string{true: "desc", false: ""}[q.desc],
 			Active:   q.filtered(),
 		},
-		Live:  p.liveView(u, q),
+		Live:  p.liveView(loc(r), u, q),
 		Query: q.queryString(),
 		Kick: templates.KickShown{
 			Network: q.kickNetwork(),

@@ -43,7 +43,7 @@ func (p *Panel) streamSessions(w http.ResponseWriter, r *http.Request) {
 	var buf stdbytes.Buffer
 	push := func() bool {
 		buf.Reset()
-		if err := templates.SessionsLiveView(p.liveView(u, q)).Render(r.Context(), &buf); err != nil {
+		if err := templates.SessionsLiveView(p.liveView(loc(r), u, q)).Render(r.Context(), &buf); err != nil {
 			return false
 		}
 		if stdbytes.Equal(buf.Bytes(), last) {

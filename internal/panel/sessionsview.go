@@ -3,6 +3,7 @@ package panel
 import (
 	"cmp"
 	"fmt"
+	"github.com/ftppanel/ftppanel/internal/i18n"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftppanel/ftppanel/internal/format"
 	"github.com/ftppanel/ftppanel/internal/session"
 	"github.com/ftppanel/ftppanel/internal/store"
 	"github.com/ftppanel/ftppanel/templates"
@@ -30,7 +30,7 @@ type sessionsQuery struct {
 
 // sortKey is a column the list sorts by.
 type sortKey struct {
-	key, title string
+	key, title string // title: a message id
 	adminOnly  bool
 	fleetOnly  bool // only when this node is one of a fleet
 	less       func(a, b session.Snapshot) int
@@ -43,20 +43,20 @@ func (k sortKey) shows(admin, fleet bool) bool {
 
 // sortKeys are the columns in the order the table shows them.
 var sortKeys = []sortKey{
-	{"login", "Login", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Login, b.Login) }},
-	{"customer", "Customer", true, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Customer, b.Customer) }},
-	{"node", "Node", true, true, func(a, b session.Snapshot) int { return cmp.Compare(a.Node, b.Node) }},
-	{"ip", "From", false, false, func(a, b session.Snapshot) int {
+	{"login", i18n.Msg("Login"), false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Login, b.Login) }},
+	{"customer", i18n.Msg("Customer"), true, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Customer, b.Customer) }},
+	{"node", i18n.Msg("Node"), true, true, func(a, b session.Snapshot) int { return cmp.Compare(a.Node, b.Node) }},
+	{"ip", i18n.Msg("From"), false, false, func(a, b session.Snapshot) int {
 		return cmp.Or(cmp.Compare(a.RemoteIP, b.RemoteIP), cmp.Compare(a.RemotePort, b.RemotePort))
 	}},
-	{"client", "Client", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Client, b.Client) }},
-	{"security", "Security", false, false, func(a, b session.Snapshot) int { return cmp.Compare(btoi(a.TLS), btoi(b.TLS)) }},
-	{"logged_in", "Logged in", false, false, func(a, b session.Snapshot) int { return a.LoggedInAt.Compare(b.LoggedInAt) }},
-	{"connected", "Connected", false, false, func(a, b session.Snapshot) int { return b.ConnectedAt.Compare(a.ConnectedAt) }},
-	{"idle", "Idle", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.IdleFor(), b.IdleFor()) }},
-	{"state", "State", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.State, b.State) }},
-	{"file", "File", false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.File, b.File) }},
-	{"bytes", "Up / down", false, false, func(a, b session.Snapshot) int {
+	{"client", i18n.Msg("Client"), false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.Client, b.Client) }},
+	{"security", i18n.Msg("Security"), false, false, func(a, b session.Snapshot) int { return cmp.Compare(btoi(a.TLS), btoi(b.TLS)) }},
+	{"logged_in", i18n.Msg("LoggedIn"), false, false, func(a, b session.Snapshot) int { return a.LoggedInAt.Compare(b.LoggedInAt) }},
+	{"connected", i18n.Msg("Connected"), false, false, func(a, b session.Snapshot) int { return b.ConnectedAt.Compare(a.ConnectedAt) }},
+	{"idle", i18n.Msg("Idle"), false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.IdleFor(), b.IdleFor()) }},
+	{"state", i18n.Msg("State"), false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.State, b.State) }},
+	{"file", i18n.Msg("File"), false, false, func(a, b session.Snapshot) int { return cmp.Compare(a.File, b.File) }},
+	{"bytes", i18n.Msg("UpDown"), false, false, func(a, b session.Snapshot) int {
 		return cmp.Compare(a.BytesUp+a.BytesDown, b.BytesUp+b.BytesDown)
 	}},
 }
@@ -151,11 +151,11 @@ func (q sessionsQuery) kickNetwork() string {
 }
 
 // liveView builds the part of the list that updates itself.
-func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
+func (p *Panel) liveView(l *i18n.Locale, u store.User, q sessionsQuery) templates.SessionsLive {
 	v := templates.SessionsLive{IsAdmin: u.IsAdmin(), Filtered: q.filtered(),
-		ShowNode: u.IsAdmin() && p.fleet != nil, Fleet: p.fleetStatus(u.IsAdmin())}
+		ShowNode: u.IsAdmin() && p.fleet != nil, Fleet: p.fleetStatus(l, u.IsAdmin())}
 	if u.IsAdmin() {
-		v.Chart = trafficChart(p.sessions.Traffic())
+		v.Chart = trafficChart(l, p.sessions.Traffic())
 	}
 
 	var rows []session.Snapshot
@@ -164,11 +164,11 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 		// The default view copies only the sessions it shows.
 		var sum session.Summary
 		rows, from, sum = p.sessions.Page(scope(u), q.page, pageSize)
-		v.Totals, v.Total = totals(sum), sum.Sessions
+		v.Totals, v.Total = totals(l, sum), sum.Sessions
 		page = from/pageSize + 1
 	} else {
 		all := p.sessions.List(scope(u), session.Filter{})
-		v.Totals = totals(session.Summarize(all))
+		v.Totals = totals(l, session.Summarize(all))
 		matched := all[:0] // filtered in place: the list is this request's own copy
 		for _, s := range all {
 			if q.filter.Match(s) {
@@ -193,7 +193,7 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 	pages = max(1, (v.Total+pageSize-1)/pageSize)
 	v.From, v.To = from+1, from+len(rows)
 	for _, s := range rows {
-		v.Rows = append(v.Rows, p.sessionRow(s))
+		v.Rows = append(v.Rows, p.sessionRow(l, s))
 	}
 	if page > 1 {
 		v.PrevURL = "/sessions" + encode(q.values(q.sort, q.desc, page-1))
@@ -221,15 +221,15 @@ func (p *Panel) liveView(u store.User, q sessionsQuery) templates.SessionsLive {
 	return v
 }
 
-func totals(sum session.Summary) templates.SessionTotals {
-	return templates.SessionTotals{Sessions: sum.Sessions, Users: sum.Users, Transfers: sum.Transfers, Rate: format.Rate(sum.Rate)}
+func totals(l *i18n.Locale, sum session.Summary) templates.SessionTotals {
+	return templates.SessionTotals{Sessions: sum.Sessions, Users: sum.Users, Transfers: sum.Transfers, Rate: l.Rate(sum.Rate)}
 }
 
 // trafficChart draws the server's total rate as a polyline in a 300×60 box.
-func trafficChart(points []session.TrafficPoint) templates.TrafficChart {
-	c := templates.TrafficChart{Show: true, Now: "0 B/s", Peak: "0 B/s"}
+func trafficChart(l *i18n.Locale, points []session.TrafficPoint) templates.TrafficChart {
+	c := templates.TrafficChart{Show: true, Now: l.Rate(0), Peak: l.Rate(0)}
 	if len(points) == 0 {
-		c.Label = "Server transfer rate: no data yet"
+		c.Label = l.T("ChartNoData")
 		return c
 	}
 	peak := 0.0
@@ -247,9 +247,8 @@ func trafficChart(points []session.TrafficPoint) templates.TrafficChart {
 		fmt.Fprintf(&b, "%.1f,%.1f ", float64(offset+i)*step, y)
 	}
 	c.Points = strings.TrimSpace(b.String())
-	c.Now = format.Rate(points[len(points)-1].Rate)
-	c.Peak = format.Rate(peak)
-	c.Label = fmt.Sprintf("Server transfer rate over the last %s: now %s, peak %s",
-		format.Duration(time.Duration(len(points))*time.Second), c.Now, c.Peak)
+	c.Now = l.Rate(points[len(points)-1].Rate)
+	c.Peak = l.Rate(peak)
+	c.Label = l.T("ChartLabel", "Duration", l.Duration(time.Duration(len(points))*time.Second), "Now", c.Now, "Peak", c.Peak)
 	return c
 }

@@ -14,10 +14,10 @@ func (p *Panel) createToken(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	label := strings.TrimSpace(r.PostFormValue("label"))
 	if label == "" {
-		label = "made in the panel"
+		label = tr(r, "TokenDefaultLabel") // kept as written, in the language of whoever made it
 	}
 	if err := store.ValidateTokenLabel(label); err != nil {
-		p.renderTokens(w, r, http.StatusBadRequest, templates.TokensPage{Error: err.Error()})
+		p.renderTokens(w, r, http.StatusBadRequest, templates.TokensPage{Error: errorText(r, err)})
 		return
 	}
 	token, _, err := p.store.CreateAPIToken(r.Context(), u.Name, label)

@@ -20,7 +20,7 @@ func (p *Panel) revokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	var numErr *strconv.NumError
 	if errors.Is(err, store.ErrNotFound) || errors.As(err, &numErr) {
-		p.showError(w, r, http.StatusNotFound, "Token not found", "This token does not exist or was already revoked.")
+		p.showError(w, r, http.StatusNotFound, tr(r, "TokenNotFound"), tr(r, "TokenNotFoundText"))
 		return
 	}
 	if err != nil {
@@ -28,6 +28,6 @@ func (p *Panel) revokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.log.Info("API token revoked", slog.String("user", u.Name), slog.Int64("token", id))
-	setFlash(w, r, "Token revoked: it no longer works.")
+	setFlash(w, r, tr(r, "FlashTokenRevoked"))
 	seeOther(w, r, "/tokens")
 }

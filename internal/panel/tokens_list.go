@@ -19,7 +19,7 @@ func (p *Panel) renderTokens(w http.ResponseWriter, r *http.Request, status int,
 		p.serverError(w, r, err)
 		return
 	}
-	v.Page = page(r, "API tokens")
+	v.Page = page(r, tr(r, "APITokens"))
 	for _, tk := range tokens {
 		row := templates.TokenRow{ID: strconv.FormatInt(tk.ID, 10), Label: tk.Label, Created: instant(tk.CreatedAt)}
 		if !tk.LastUsedAt.IsZero() {

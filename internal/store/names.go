@@ -15,21 +15,52 @@ const MaxNameLen = 32
 func ValidateName(kind, name string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("%s name must not be empty", kind)
+		return &NameError{kind, name, NameEmpty}
 	case len(name) > MaxNameLen:
-		return fmt.Errorf("%s name %q is too long (at most %d characters)", kind, name, MaxNameLen)
+		return &NameError{kind, name, NameTooLong}
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || (i > 0 && (c == '.' || c == '_' || c == '-'))
 		if !ok {
-			return fmt.Errorf("%s name %q is not allowed: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit", kind, name)
+			return &NameError{kind, name, NameNotAllowed}
 		}
 		if c == '.' && i+1 < len(name) && name[i+1] == '.' {
-			return fmt.Errorf("%s name %q must not contain \"..\"", kind, name)
+			return &NameError{kind, name, NameDoubleDot}
 		}
 	}
 	return nil
+}
+
+// NameRule is the rule of ValidateName a name breaks.
+type NameRule int
+
+// The rules of ValidateName.
+const (
+	NameEmpty NameRule = iota
+	NameTooLong
+	NameNotAllowed
+	NameDoubleDot
+)
+
+// NameError is a name ValidateName refused, and why: the panel says it in its
+// user's language.
+type NameError struct {
+	Kind string // "customer", "FTP login", ...
+	Name string
+	Rule NameRule
+}
+
+func (e *NameError) Error() string {
+	switch e.Rule {
+	case NameEmpty:
+		return fmt.Sprintf("%s name must not be empty", e.Kind)
+	case NameTooLong:
+		return fmt.Sprintf("%s name %q is too long (at most %d characters)", e.Kind, e.Name, MaxNameLen)
+	case NameNotAllowed:
+		return fmt.Sprintf("%s name %q is not allowed: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit", e.Kind, e.Name)
+	}
+	return fmt.Sprintf("%s name %q must not contain \"..\"", e.Kind, e.Name)
 }
 
 // Password length limits: bcrypt reads at most 72 bytes.

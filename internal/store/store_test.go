@@ -171,7 +171,7 @@ func mustMigrations(t *testing.T, db *DB) []string {
 	return got
 }
 
-var wantMigrations = []string{"0001_initial", "0002_session_history", "0003_api_tokens", "0004_bans", "0005_login_links", "0006_account_changes", "0007_one_ban_per_address", "0008_sign_ins", "0009_account_changes_by_login", "0010_node_of_rows", "0011_account_rate_limits"}
+var wantMigrations = []string{"0001_initial", "0002_session_history", "0003_api_tokens", "0004_bans", "0005_login_links", "0006_account_changes", "0007_one_ban_per_address", "0008_sign_ins", "0009_account_changes_by_login", "0010_node_of_rows", "0011_account_rate_limits", "0012_user_language"}
 
 var wantTables = []string{"api_tokens", "audit_log", "bans", "customers", "ftp_account_changes", "ftp_accounts", "login_links", "panel_users", "schema_migrations", "session_history", "sign_ins"}
 

@@ -22,6 +22,9 @@ type User struct {
 	Name     string
 	Role     Role
 	Customer string // the customer's name for RoleCustomer, empty for admins
+	// Language is the panel language the user chose ("de", "pt-BR"); "" when
+	// none was, so the browser's Accept-Language decides.
+	Language string
 }
 
 // IsAdmin reports whether the user sees every session.
@@ -107,12 +110,12 @@ func (db *DB) CustomerExists(ctx context.Context, name string) (bool, error) {
 	return n > 0, err
 }
 
-const userColumns = `u.id, u.name, u.role, coalesce(c.name, '')`
+const userColumns = `u.id, u.name, u.role, coalesce(c.name, ''), u.language`
 const userJoin = `panel_users u LEFT JOIN customers c ON c.id = u.customer_id`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
-	err := row.Scan(append([]any{&u.ID, &u.Name, &u.Role, &u.Customer}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Name, &u.Role, &u.Customer, &u.Language}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -132,4 +135,19 @@ func (db *DB) AuthenticatePanelUser(ctx context.Context, name, password string) 
 		return User{}, ErrBadCredentials
 	}
 	return u, nil
+}
+
+// SetUserLanguage remembers the panel language a user chose ("de", "pt-BR"; ""
+// to let the browser decide again). It returns ErrNotFound for an unknown user.
+func (db *DB) SetUserLanguage(ctx context.Context, userID int64, language string) error {
+	res, err := db.db.ExecContext(ctx, `UPDATE panel_users SET language = ? WHERE id = ?`, language, userID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }

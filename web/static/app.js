@@ -3,8 +3,23 @@
   "use strict";
 
   // Times: the server writes them in UTC. Show each in the viewer's own time
-  // zone and language (only the time of day when it is today), with the exact
-  // time, zone included, on hover. A clock (data-clock) is always HH:MM.
+  // zone and in the page's language (only the time of day when it is today),
+  // with the exact time, zone included, on hover. A clock (data-clock) is
+  // always HH:MM.
+  var lang = viewerLocale(document.documentElement.lang);
+
+  // viewerLocale is the page's language as the viewer's own browser writes it
+  // (en-GB rather than en, de-AT rather than de), for its order of day and
+  // month and its clock; the page's language when the browser speaks another.
+  function viewerLocale(page) {
+    if (!page) return undefined;
+    var primary = page.split("-")[0].toLowerCase();
+    var own = [new Intl.DateTimeFormat().resolvedOptions().locale].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < own.length; i++) {
+      if (own[i] && own[i].split("-")[0].toLowerCase() === primary) return own[i];
+    }
+    return page;
+  }
   function localTimes(root) {
     var today = new Date().toDateString();
     root.querySelectorAll("time[datetime]").forEach(function (el) {
@@ -12,8 +27,8 @@
       if (isNaN(when.getTime())) return;
       var shown = when.toDateString() === today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
       if (el.hasAttribute("data-clock")) shown = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-      el.textContent = when.toLocaleString(undefined, shown);
-      el.title = when.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" });
+      el.textContent = when.toLocaleString(lang, shown);
+      el.title = when.toLocaleString(lang, { dateStyle: "full", timeStyle: "long" });
     });
   }
   localTimes(document);
@@ -100,6 +115,21 @@
     box.querySelector("[data-cancel]").focus();
   }
 
+  // sessionCount says "2 sessions" in the page's language, from the forms the
+  // server wrote in the dialog: the one whose sample count has the same plural
+  // form as n.
+  function sessionCount(n) {
+    var page = document.documentElement.lang || "en";
+    var forms = JSON.parse(limit.dataset.sessionCount || "{}");
+    var rules = new Intl.PluralRules(page);
+    var want = rules.select(n);
+    var samples = Object.keys(forms);
+    for (var i = 0; i < samples.length; i++) {
+      if (rules.select(Number(samples[i])) === want) return forms[samples[i]].replace("{n}", n.toLocaleString(page));
+    }
+    return String(n);
+  }
+
   // The ticked rows' ids go with the limit dialog's form as hidden fields;
   // a row's own "Limit speed…" takes them out again.
   function setBulkIDs(ids) {
@@ -125,8 +155,7 @@
         function (box) { return box.value; });
       if (ticked.length > 0) {
         event.preventDefault();
-        limit.querySelector("[data-limit-login]").textContent =
-          ticked.length === 1 ? "1 session" : ticked.length + " sessions";
+        limit.querySelector("[data-limit-login]").textContent = sessionCount(ticked.length);
         limit.querySelector("[data-limit-form]").action = submitter.formAction;
         setBulkIDs(ticked);
         opener = submitter;
