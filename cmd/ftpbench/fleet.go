@@ -190,7 +190,9 @@ func (f *fleetRun) openIdle() error {
 	return f.waitTotal(3*f.n, time.Minute)
 }
 
-var totalPattern = regexp.MustCompile(`data-testid="total-sessions">(\d+)<`)
+// totalPattern finds the total on the sessions page, which writes it as a
+// number in the page's language ("9,000").
+var totalPattern = regexp.MustCompile(`data-testid="total-sessions">([\d,.\x{a0}\x{202f} ]+)<`)
 
 // waitTotal waits until node a's session list counts want sessions.
 func (f *fleetRun) waitTotal(want int, within time.Duration) error {
@@ -200,7 +202,13 @@ func (f *fleetRun) waitTotal(want int, within time.Duration) error {
 	for time.Now().Before(deadline) {
 		if body, status, err := get(a, "/sessions"); err == nil && status == http.StatusOK {
 			if m := totalPattern.FindSubmatch(body); m != nil {
-				if got, _ = strconv.Atoi(string(m[1])); got == want {
+				digits := strings.Map(func(r rune) rune {
+					if r >= '0' && r <= '9' {
+						return r
+					}
+					return -1
+				}, string(m[1]))
+				if got, _ = strconv.Atoi(digits); got == want {
 					return nil
 				}
 			}
