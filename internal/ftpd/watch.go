@@ -123,8 +123,7 @@ func (s *Server) applyAccountLimits(ctx context.Context, login string, only ...*
 		}
 		return nil
 	}
-	s.registry.SetAccountLimits(login, a.DownloadLimit, a.UploadLimit)
-	s.registry.SetAccountIdleTimeout(login, a.IdleTimeout)
+	s.registry.ApplyAccount(login, a.DownloadLimit, a.UploadLimit, a.IdleTimeout)
 	return nil
 }
 

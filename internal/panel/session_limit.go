@@ -34,30 +34,12 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 		err = sayError("LimitRefused", "Reason", limitProblem(r, text, err))
 	}
 	if err != nil {
-		snap, gerr := p.sessions.Get(id, scope(u))
-		if gerr != nil {
-			p.sessionMissing(w, r, gerr)
-			return
-		}
-		p.render(w, r, http.StatusUnprocessableEntity, templates.LimitView(templates.LimitPage{
-			Page:  page(r, tr(r, "LimitSpeed")),
-			Row:   p.sessionRow(loc(r), snap),
-			Error: errorText(r, err),
-		}))
+		p.refuseLimit(w, r, id, http.StatusUnprocessableEntity, errorText(r, err))
 		return
 	}
 	snap, err := p.sessions.Throttle(id, scope(u), u.Name, bps)
 	if hl := (*session.HostLimitError)(nil); errors.As(err, &hl) {
-		snap, gerr := p.sessions.Get(id, scope(u))
-		if gerr != nil {
-			p.sessionMissing(w, r, gerr)
-			return
-		}
-		p.render(w, r, http.StatusForbidden, templates.LimitView(templates.LimitPage{
-			Page:  page(r, tr(r, "LimitSpeed")),
-			Row:   p.sessionRow(loc(r), snap),
-			Error: hostLimitText(loc(r), hl),
-		}))
+		p.refuseLimit(w, r, id, http.StatusForbidden, hostLimitText(loc(r), hl))
 		return
 	}
 	if err != nil {
@@ -71,6 +53,21 @@ func (p *Panel) limitSession(w http.ResponseWriter, r *http.Request) {
 		setFlash(w, r, tr(r, "FlashLimited", "Login", displayLogin(r, snap), "IP", snap.RemoteIP, "Limit", loc(r).Limit(bps)))
 	}
 	seeOther(w, r, "/sessions")
+}
+
+// refuseLimit shows the limit page again for the session, with status and
+// what was wrong; a session gone meanwhile gets the usual answer.
+func (p *Panel) refuseLimit(w http.ResponseWriter, r *http.Request, id string, status int, problem string) {
+	snap, err := p.sessions.Get(id, scope(currentUser(r)))
+	if err != nil {
+		p.sessionMissing(w, r, err)
+		return
+	}
+	p.render(w, r, status, templates.LimitView(templates.LimitPage{
+		Page:  page(r, tr(r, "LimitSpeed")),
+		Row:   p.sessionRow(loc(r), snap),
+		Error: problem,
+	}))
 }
 
 // hostLimitText tells a customer, in l's language, why its change to a

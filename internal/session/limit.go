@@ -303,9 +303,10 @@ func (r *Registry) ThrottleIDs(ids []string, scope Scope, bps int64) []Snapshot 
 	return out
 }
 
-// SetAccountLimits gives every live session logged in as login its account's
-// limits (see Session.SetAccountLimits), and returns how many it changed.
-func (r *Registry) SetAccountLimits(login string, down, up int64) int {
+// ApplyAccount gives every live session logged in as login its account's
+// limits (see Session.SetAccountLimits) and idle timeout (0: the server's),
+// and returns how many it changed.
+func (r *Registry) ApplyAccount(login string, down, up int64, idle time.Duration) int {
 	n := 0
 	for _, s := range r.all() {
 		s.mu.Lock()
@@ -313,22 +314,7 @@ func (r *Registry) SetAccountLimits(login string, down, up int64) int {
 		s.mu.Unlock()
 		if mine {
 			s.SetAccountLimits(down, up)
-			n++
-		}
-	}
-	return n
-}
-
-// SetAccountIdleTimeout gives every session of login the account's idle
-// timeout (0: the server's) and returns how many there are.
-func (r *Registry) SetAccountIdleTimeout(login string, d time.Duration) int {
-	n := 0
-	for _, s := range r.all() {
-		s.mu.Lock()
-		mine := s.login == login
-		s.mu.Unlock()
-		if mine {
-			s.SetIdleTimeout(d)
+			s.SetIdleTimeout(idle)
 			n++
 		}
 	}
