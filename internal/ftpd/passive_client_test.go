@@ -145,6 +145,45 @@ func TestPassiveListenerIsPlainTCP(t *testing.T) {
 	}
 }
 
+// TestDataConnectionHasNoKeepAlive: a data connection carries one transfer, and
+// TCP keep-alive on it cost four setsockopt calls per file (vsftpd sets none; a
+// stalled transfer is ended by the stall timeout).
+func TestDataConnectionHasNoKeepAlive(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ts.addAccount("bob")
+	c := ts.dial()
+	c.login("bob")
+	c.dataConn()
+	v, ok := ts.srv.conns.Load(ts.sessionOf("bob"))
+	if !ok {
+		t.Fatal("the session has no connection")
+	}
+	dl := v.(*conn).control.dataLn.Load()
+	if dl == nil {
+		t.Fatal("the session has no passive listener")
+	}
+	data, err := dl.Listener.Accept() // as the library would on RETR
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer data.Close()
+	sc, err := data.(syscall.Conn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keepAlive int
+	var errOpt error
+	if err := sc.Control(func(fd uintptr) {
+		keepAlive, errOpt = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_KEEPALIVE)
+	}); err != nil || errOpt != nil {
+		t.Fatal(err, errOpt)
+	}
+	if keepAlive != 0 {
+		t.Error("the data connection has TCP keep-alive on")
+	}
+}
+
 // TestControlListenerIsPlainTCP: the control connection's listener is plain TCP
 // too: every command and reply of a session goes through the socket it accepts.
 func TestControlListenerIsPlainTCP(t *testing.T) {

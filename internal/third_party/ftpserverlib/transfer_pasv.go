@@ -179,6 +179,11 @@ func (c *clientHandler) listenPassive(port int) (*net.TCPListener, error) {
 
 	var lc net.ListenConfig
 	lc.SetMultipathTCP(false)
+	// ftppanel: no TCP keep-alive on data connections, as vsftpd sets none: a
+	// data connection lives for one transfer, and turning keep-alive on cost
+	// four setsockopt calls for each (a stalled transfer is ended by the
+	// server's stall timeout).
+	lc.KeepAlive = -1
 
 	l, err := lc.Listen(context.Background(), "tcp", laddr.String())
 	if err != nil {
