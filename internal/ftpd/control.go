@@ -63,10 +63,55 @@ type controlConn struct {
 	// on only the library's TLS connection may write to the client.
 	encrypted atomic.Bool
 	released  sync.Once
+
+	// The deadline the library asked for last, and the one the socket has
+	// (see SetDeadline).
+	deadlineMu     sync.Mutex
+	wantedDeadline time.Time
+	armedDeadline  time.Time
+}
+
+// SetDeadline is the library's idle deadline, set again before every command
+// (a backstop far past ours: the server ends idle sessions itself, watch.go).
+// Moving a socket's deadline changes a runtime timer, and for that change the
+// runtime wakes an idle thread: a thread woken and put back to sleep for every
+// command, most of the cost of a small file's commands beyond the work itself.
+// So a later deadline is only noted: the socket keeps the earlier one, and when
+// that one passes, Read and Write move the socket to the deadline noted and go
+// on. A deadline earlier than the socket's, or none, is set at once. The
+// connection times out when the library's last deadline passes, as before.
+func (c *controlConn) SetDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	c.wantedDeadline = t
+	if !t.IsZero() && !c.armedDeadline.IsZero() && !t.Before(c.armedDeadline) {
+		return nil
+	}
+	c.armedDeadline = t
+	return c.Conn.SetDeadline(t)
+}
+
+// rearm gives the socket the deadline the library asked for, if that is later
+// than the one that just passed; it reports whether it did, and the read or
+// write that timed out should go on.
+func (c *controlConn) rearm(err error) bool {
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	if !c.wantedDeadline.After(c.armedDeadline) {
+		return false
+	}
+	c.armedDeadline = c.wantedDeadline
+	return c.Conn.SetDeadline(c.armedDeadline) == nil
 }
 
 func (c *controlConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
+	for n == 0 && c.rearm(err) {
+		n, err = c.Conn.Read(p)
+	}
 	if s := c.session.Load(); s != nil {
 		if n > 0 {
 			s.Touch(c.listener.now())
@@ -90,6 +135,11 @@ func (c *controlConn) Write(p []byte) (int, error) {
 		c.encrypted.Store(true) // the next bytes are the TLS handshake
 	}
 	n, err := c.Conn.Write(p)
+	for n < len(p) && c.rearm(err) {
+		var more int
+		more, err = c.Conn.Write(p[n:])
+		n += more
+	}
 	if s := c.session.Load(); s != nil && n > 0 {
 		now := c.listener.now()
 		s.Touch(now)
