@@ -194,6 +194,23 @@ func (f *fleetRun) openIdle() error {
 // number in the page's language ("9,000").
 var totalPattern = regexp.MustCompile(`data-testid="total-sessions">([\d,.\x{a0}\x{202f} ]+)<`)
 
+// pageTotal is the number of sessions the sessions page (or a live-list event
+// of it) counts, and whether it shows one.
+func pageTotal(page []byte) (int, bool) {
+	m := totalPattern.FindSubmatch(page)
+	if m == nil {
+		return 0, false
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, string(m[1]))
+	n, err := strconv.Atoi(digits)
+	return n, err == nil
+}
+
 // waitTotal waits until node a's session list counts want sessions.
 func (f *fleetRun) waitTotal(want int, within time.Duration) error {
 	a := f.nodes[0]
@@ -201,14 +218,8 @@ func (f *fleetRun) waitTotal(want int, within time.Duration) error {
 	got := -1
 	for time.Now().Before(deadline) {
 		if body, status, err := get(a, "/sessions"); err == nil && status == http.StatusOK {
-			if m := totalPattern.FindSubmatch(body); m != nil {
-				digits := strings.Map(func(r rune) rune {
-					if r >= '0' && r <= '9' {
-						return r
-					}
-					return -1
-				}, string(m[1]))
-				if got, _ = strconv.Atoi(digits); got == want {
+			if n, ok := pageTotal(body); ok {
+				if got = n; got == want {
 					return nil
 				}
 			}
@@ -337,7 +348,7 @@ func (f *fleetRun) lists(ctx context.Context) error {
 		if n := len(rowPattern.FindAllIndex(body, -1)); n != pageRows {
 			return 0, 0, fmt.Errorf("GET /sessions on node a shows %d rows, want %d", n, pageRows)
 		}
-		if m := totalPattern.FindSubmatch(body); m == nil || string(m[1]) != strconv.Itoa(total) {
+		if n, ok := pageTotal(body); !ok || n != total {
 			return 0, 0, fmt.Errorf("GET /sessions on node a does not count %d sessions", total)
 		}
 		return took, len(body), nil
@@ -419,8 +430,8 @@ func (f *fleetRun) push(ctx context.Context) error {
 	total := 3 * f.n
 	counts := func(n int) func(string) bool {
 		return func(page string) bool {
-			m := totalPattern.FindStringSubmatch(page)
-			return m != nil && m[1] == strconv.Itoa(n)
+			got, ok := pageTotal([]byte(page))
+			return ok && got == n
 		}
 	}
 	if err := f.pushView(ctx, "", "a client connects or quits on node b → node a's live list (default view) counts it",
