@@ -132,15 +132,8 @@ func TestPassiveListenerIsPlainTCP(t *testing.T) {
 	c := ts.dial()
 	c.login("bob")
 	c.pasv()
-	v, ok := ts.srv.conns.Load(ts.sessionOf("bob"))
-	if !ok {
-		t.Fatal("the session has no connection")
-	}
-	dl := v.(*conn).control.dataLn.Load()
-	if dl == nil {
-		t.Fatal("the session has no passive listener")
-	}
-	if proto := socketProtocol(t, dl.Listener); proto != syscall.IPPROTO_TCP {
+	dl := passiveListenerOf(t, ts, "bob")
+	if proto := socketOption(t, dl.Listener, syscall.SO_PROTOCOL); proto != syscall.IPPROTO_TCP {
 		t.Errorf("the passive listener's protocol is %d, want TCP (%d)", proto, syscall.IPPROTO_TCP)
 	}
 }
@@ -155,31 +148,12 @@ func TestDataConnectionHasNoKeepAlive(t *testing.T) {
 	c := ts.dial()
 	c.login("bob")
 	c.dataConn()
-	v, ok := ts.srv.conns.Load(ts.sessionOf("bob"))
-	if !ok {
-		t.Fatal("the session has no connection")
-	}
-	dl := v.(*conn).control.dataLn.Load()
-	if dl == nil {
-		t.Fatal("the session has no passive listener")
-	}
-	data, err := dl.Listener.Accept() // as the library would on RETR
+	data, err := passiveListenerOf(t, ts, "bob").Listener.Accept() // as the library would on RETR
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer data.Close()
-	sc, err := data.(syscall.Conn).SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keepAlive int
-	var errOpt error
-	if err := sc.Control(func(fd uintptr) {
-		keepAlive, errOpt = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_KEEPALIVE)
-	}); err != nil || errOpt != nil {
-		t.Fatal(err, errOpt)
-	}
-	if keepAlive != 0 {
+	if socketOption(t, data, syscall.SO_KEEPALIVE) != 0 {
 		t.Error("the data connection has TCP keep-alive on")
 	}
 }
@@ -189,28 +163,42 @@ func TestDataConnectionHasNoKeepAlive(t *testing.T) {
 func TestControlListenerIsPlainTCP(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t)
-	if proto := socketProtocol(t, ts.srv.control.Listener); proto != syscall.IPPROTO_TCP {
+	if proto := socketOption(t, ts.srv.control.Listener, syscall.SO_PROTOCOL); proto != syscall.IPPROTO_TCP {
 		t.Errorf("the control listener's protocol is %d, want TCP (%d)", proto, syscall.IPPROTO_TCP)
 	}
 }
 
-// socketProtocol is the protocol of a listener's socket (SO_PROTOCOL): TCP, or
-// MPTCP where Go made a Multipath TCP one.
-func socketProtocol(t *testing.T, l any) int {
+// passiveListenerOf is the newest passive listener of login's session.
+func passiveListenerOf(t *testing.T, ts *testServer, login string) *dataListener {
 	t.Helper()
-	sc, err := l.(syscall.Conn).SyscallConn()
+	v, ok := ts.srv.conns.Load(ts.sessionOf(login))
+	if !ok {
+		t.Fatal("the session has no connection")
+	}
+	dl := v.(*conn).control.dataLn.Load()
+	if dl == nil {
+		t.Fatal("the session has no passive listener")
+	}
+	return dl
+}
+
+// socketOption reads a SOL_SOCKET option of a listener's or connection's socket:
+// SO_PROTOCOL is TCP, or MPTCP where Go made a Multipath TCP one.
+func socketOption(t *testing.T, sock any, opt int) int {
+	t.Helper()
+	sc, err := sock.(syscall.Conn).SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var proto int
+	var value int
 	var errOpt error
 	if err := sc.Control(func(fd uintptr) {
-		proto, errOpt = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_PROTOCOL)
+		value, errOpt = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, opt)
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if errOpt != nil {
 		t.Fatal(errOpt)
 	}
-	return proto
+	return value
 }
