@@ -67,7 +67,7 @@ func TestProvisioningHandlersWithPostgreSQLDown(t *testing.T) {
 	root, err := db.APITokenUser(ctx, token)
 	must(err)
 
-	var logged bytes.Buffer // the requests are served one at a time, on this goroutine
+	var logged bytes.Buffer // the requests are served one at a time
 	registry := session.NewRegistry()
 	p := &Panel{store: db, registry: registry, sessions: Local{registry}, now: time.Now,
 		log: slog.New(slog.NewTextHandler(&logged, nil))}
@@ -120,7 +120,16 @@ func TestProvisioningHandlersWithPostgreSQLDown(t *testing.T) {
 			req := httptest.NewRequest(rt.method, rt.path, strings.NewReader(rt.body))
 			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()
-			handlers.ServeHTTP(rec, req)
+			served := make(chan struct{})
+			go func() {
+				defer close(served)
+				handlers.ServeHTTP(rec, req)
+			}()
+			select { // as a client's timeout would: a handler that hangs fails here
+			case <-served:
+			case <-time.After(10 * time.Second):
+				t.Fatal("no answer within 10s")
+			}
 			a := apiAnswer{rec.Code, rec.Result().Header, rec.Body.String()}
 			if msg := jsonError(t, a, http.StatusInternalServerError); msg != "internal error; the server log has the details" {
 				t.Errorf("error %q, want the API's plain internal error", msg)
