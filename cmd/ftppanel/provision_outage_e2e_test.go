@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,11 @@ func TestProvisioningAPIWhilePostgreSQLIsDown(t *testing.T) {
 	in.signIn("acme", "acme-password")
 	if after := in.auditEntries(); len(after) != len(audited) {
 		t.Errorf("%d audit entries after the outage, %d before: refused requests were audited: %+v", len(after), len(audited), after)
+	}
+	for _, refused := range []string{in.home("acme", "olga"), filepath.Join(in.data, "home", "initech")} {
+		if _, err := os.Stat(refused); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s, refused during the outage, on disk: %v", refused, err)
+		}
 	}
 	// A new account made now logs in with a real FTP client.
 	apiDecode(t, script.apiJSON(http.MethodPost, "/api/v1/accounts", admin, `{"login": "olga", "customer": "acme", "password": "olga-password"}`), http.StatusCreated, &created)
