@@ -27,7 +27,7 @@ func (c *cli) audit(ctx context.Context, db *store.DB, e store.AuditEntry) error
 }
 
 // idleTimeoutAudit is an account's idle timeout as the audit log says it, in
-// English as the panel writes it ("30 minutes", "server default").
+// English as the panel writes it ("30m 00s", "server default").
 func idleTimeoutAudit(d time.Duration) string {
 	l := i18n.For(i18n.Default)
 	if d > 0 {
