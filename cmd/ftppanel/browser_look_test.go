@@ -49,8 +49,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	admin.open("/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAA/disconnect")
 	admin.checkAccessibility(axe, "the session-ended page")
 
-	// dave's disconnect fills the history and the audit log.
+	// dave's disconnect fills the history and the audit log; a change made
+	// with the command line adds a row by "command line".
 	admin.disconnectThroughConfirmation(admin.rowFor("dave"))
+	in.mustCLI("", "ftp-user", "limit", "dave", "--down", "1M")
 	admin.openWithRows("/history", "tr[data-ended-session]")
 	admin.checkAccessibility(axe, "the history")
 	admin.screenshot("history")

@@ -185,6 +185,9 @@ type addCommand struct {
 	flags  func(fs *flag.FlagSet) // registers the command's own flags
 	check  func() error           // checks them, before the password is read
 	create func(ctx context.Context, db *store.DB, dataDir, name, password string) (done string, err error)
+	// audit, when set, is the audit log entry of what create made (without the
+	// actor; never with the password).
+	audit func(name string) store.AuditEntry
 }
 
 // parseVerb parses a command whose first argument is verb (store copy, ftp-user
@@ -243,6 +246,9 @@ func (c *cli) add(ctx context.Context, args []string, cmd addCommand) error {
 		return err
 	}
 	fmt.Fprintln(c.stdout, done)
+	if cmd.audit != nil {
+		return c.audit(ctx, db, cmd.audit(name))
+	}
 	return nil
 }
 

@@ -55,6 +55,10 @@ func (c *cli) ftpUser(ctx context.Context, args []string) error {
 			}
 			return fmt.Sprintf("Added FTP account %q for customer %q; its files live in %s.", login, *customer, home), nil
 		},
+		audit: func(login string) store.AuditEntry {
+			// As the panel says it: the home as the customer sees it.
+			return store.AuditEntry{Action: "create account", FTPLogin: login, Customer: *customer, Detail: "home directory /" + login}
+		},
 	})
 }
 
@@ -64,7 +68,7 @@ var ftpUserChanges = []string{"passwd", "disable", "enable", "delete", "idle-tim
 // changeFTPUser runs "ftp-user passwd|disable|enable|delete LOGIN" and
 // "ftp-user idle-timeout LOGIN DURATION". A new password, disabling and deleting
 // are recorded for the running server, which disconnects the account's live
-// sessions within a second.
+// sessions within a second. Each change is audited, as the panel's.
 func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) error {
 	usage := "ftp-user " + action + " LOGIN [--data DIR]"
 	if action == "idle-timeout" {
@@ -117,25 +121,33 @@ func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) e
 	}
 	const ends = "; a running server disconnects its live sessions within a second"
 	var done string
+	// The audit log entry, with the panel's action for the same change; the
+	// running server audits each session it ends as "server".
+	e := store.AuditEntry{FTPLogin: login, Customer: a.Customer}
 	switch action {
 	case "passwd":
 		err = db.SetFTPPassword(ctx, login, pw)
 		done = fmt.Sprintf("Changed the password of FTP account %q%s.", login, ends)
+		e.Action = "change password"
 	case "disable":
 		err = db.SetFTPDisabled(ctx, login, true)
 		done = fmt.Sprintf("Disabled FTP account %q: it can no longer log in%s.", login, ends)
+		e.Action = "disable account"
 	case "enable":
 		err = db.SetFTPDisabled(ctx, login, false)
 		done = fmt.Sprintf("Enabled FTP account %q: it can log in again.", login)
+		e.Action = "enable account"
 	case "delete":
 		err = db.DeleteFTPAccount(ctx, login)
 		done = fmt.Sprintf("Deleted FTP account %q%s. Its files stay in %s.", login, ends, ftpd.HomeDir(loc.data, a.Customer, login))
+		e.Action = "delete account"
 	case "idle-timeout":
 		err = db.SetFTPIdleTimeout(ctx, login, idle)
 		done = fmt.Sprintf("FTP account %q now has its sessions dropped after %s idle.", login, idle)
 		if idle == 0 {
 			done = fmt.Sprintf("FTP account %q now has the server's idle timeout.", login)
 		}
+		e.Action, e.Detail = "change account", idleTimeoutAudit(idle)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no FTP account named %q", login)
@@ -144,7 +156,7 @@ func (c *cli) changeFTPUser(ctx context.Context, action string, args []string) e
 		return err
 	}
 	fmt.Fprintln(c.stdout, done)
-	return nil
+	return c.audit(ctx, db, e)
 }
 
 // maxAccountIdleTimeout bounds an account's own idle timeout.
@@ -169,7 +181,8 @@ func parseIdleTimeout(s string) (time.Duration, error) {
 // limitFTPUser runs "ftp-user limit LOGIN [--down RATE] [--up RATE]": the
 // account's download and upload limits, which a running server applies to the
 // account's live sessions within a second, without reconnecting them. A
-// direction left out keeps its limit; off or 0 lifts it.
+// direction left out keeps its limit; off or 0 lifts it. A change is audited as
+// the panel's "limit account".
 func (c *cli) limitFTPUser(ctx context.Context, args []string) error {
 	fs, loc := c.flags("ftp-user limit", "ftp-user limit LOGIN [--down RATE] [--up RATE] [--data DIR]\n\n"+
 		"RATE is bytes per second, such as 512K, 2M or 1.5M; off lifts the limit. A direction left out keeps its limit.\n"+
@@ -210,14 +223,14 @@ func (c *cli) limitFTPUser(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	a, err := db.FTPAccountIn(ctx, store.AllAccounts(), login)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no FTP account named %q", login)
+	}
+	if err != nil {
+		return err
+	}
 	if change.Download == nil && change.Upload == nil {
-		a, err := db.FTPAccountIn(ctx, store.AllAccounts(), login)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no FTP account named %q", login)
-		}
-		if err != nil {
-			return err
-		}
 		fmt.Fprintf(c.stdout, "FTP account %q: %s.\n", login, format.Limits(a.DownloadLimit, a.UploadLimit))
 		return nil
 	}
@@ -232,5 +245,6 @@ func (c *cli) limitFTPUser(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "FTP account %q: %s; a running server applies it to the live sessions within a second.\n",
 		login, format.Limits(limits.Download, limits.Upload))
-	return nil
+	return c.audit(ctx, db, store.AuditEntry{Action: "limit account", FTPLogin: login, Customer: a.Customer,
+		Detail: format.Limits(limits.Download, limits.Upload)})
 }

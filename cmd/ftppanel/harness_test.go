@@ -22,6 +22,7 @@ import (
 
 	"github.com/jlaffaye/ftp"
 	"go.uber.org/goleak"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ftppanel/ftppanel/internal/pgtest"
 	"github.com/ftppanel/ftppanel/internal/store"
@@ -241,13 +242,38 @@ func (in *instance) mustCLI(stdin string, args ...string) {
 }
 
 // addCustomer adds a hosting customer whose panel password is NAME-password.
+// It writes the store as "customer add" does, without that command's audit
+// row: a test's audit log holds what the test does, not its setting up (the
+// commands' own tests run them).
 func (in *instance) addCustomer(name string) {
-	in.mustCLI(name+"-password\n", "customer", "add", name)
+	in.t.Helper()
+	in.setUp(func(db *store.DB) error { return db.AddCustomer(context.Background(), name, name+"-password") })
 }
 
-// addFTPUser adds an FTP account whose password is LOGIN-password.
+// addFTPUser adds an FTP account whose password is LOGIN-password, with its
+// home, as "ftp-user add" does but without its audit row (as addCustomer).
 func (in *instance) addFTPUser(login, customer string) {
-	in.mustCLI(login+"-password\n", "ftp-user", "add", login, "--customer", customer)
+	in.t.Helper()
+	in.setUp(func(db *store.DB) error {
+		if err := db.AddFTPAccount(context.Background(), login, customer, login+"-password"); err != nil {
+			return err
+		}
+		return os.MkdirAll(in.home(customer, login), 0o750)
+	})
+}
+
+// setUp makes a change to the instance's store for a test's setting up.
+func (in *instance) setUp(change func(db *store.DB) error) {
+	in.t.Helper()
+	if err := os.MkdirAll(in.data, 0o750); err != nil {
+		in.t.Fatal(err)
+	}
+	db := openStore(in.t, in.data)
+	defer db.Close()
+	db.PasswordCost = bcrypt.MinCost
+	if err := change(db); err != nil {
+		in.t.Fatal(err)
+	}
 }
 
 func (in *instance) home(customer, login string) string {

@@ -10,7 +10,8 @@ import (
 
 // panelPasswd runs "admin passwd NAME" and "customer passwd NAME": a new panel
 // password from standard input. Every browser signed in as NAME is signed out;
-// NAME's API tokens keep working ("token revoke" ends them).
+// NAME's API tokens keep working ("token revoke" ends them). The change is
+// audited as the panel audits a password change (a customer's under its name).
 func (c *cli) panelPasswd(ctx context.Context, role store.Role, args []string) error {
 	kind := string(role)
 	fs, loc := c.flags(kind+" passwd", kind+" passwd NAME [--data DIR]\n\n"+
@@ -44,7 +45,11 @@ func (c *cli) panelPasswd(ctx context.Context, role store.Role, args []string) e
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Changed the panel password of %q and signed it out of %s.\n", name, browsers(ended))
-	return nil
+	e := store.AuditEntry{Action: "change panel password", Detail: "signed out " + browsers(ended)}
+	if role == store.RoleCustomer {
+		e.Customer = name
+	}
+	return c.audit(ctx, db, e)
 }
 
 // browsers says how many signed-in browsers: "no browser", "1 browser", "3 browsers".
