@@ -93,14 +93,17 @@ func (c *controlConn) SetDeadline(t time.Time) error {
 
 // rearm gives the socket the deadline the library asked for, if that is later
 // than the one that just passed; it reports whether it did, and the read or
-// write that timed out should go on.
+// write that timed out should go on. A timeout before the socket's deadline
+// came from a shorter one set past this bookkeeping, by say or kill to get past
+// a client that has stopped reading: that one stands, or a write blocked on
+// such a client would hold the connection, and the disconnect, for a day.
 func (c *controlConn) rearm(err error) bool {
-	if !errors.Is(err, os.ErrDeadlineExceeded) {
+	if !errors.Is(err, os.ErrDeadlineExceeded) || c.killed.Load() {
 		return false
 	}
 	c.deadlineMu.Lock()
 	defer c.deadlineMu.Unlock()
-	if !c.wantedDeadline.After(c.armedDeadline) {
+	if !c.wantedDeadline.After(c.armedDeadline) || time.Now().Before(c.armedDeadline) {
 		return false
 	}
 	c.armedDeadline = c.wantedDeadline

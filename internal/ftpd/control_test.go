@@ -134,3 +134,34 @@ func TestControlDeadlineCleared(t *testing.T) {
 		t.Errorf("the client read %q", s)
 	}
 }
+
+// TestFarewellToAClientThatStoppedReading: a reply the library is writing to a
+// client that reads nothing is blocked; the watcher's last words (say, with a
+// short write deadline of its own) end that write, as before, so the kill that
+// follows is not held up: the library's later deadline, only noted, must not
+// replace the short one (it held the write, and the disconnect, for hours).
+func TestFarewellToAClientThatStoppedReading(t *testing.T) {
+	c, _ := controlPipe(t) // the client's end is never read
+	c.SetDeadline(time.Now().Add(time.Hour))
+	c.SetDeadline(time.Now().Add(2 * time.Hour))
+	blocked := make(chan error, 1)
+	go func() {
+		_, err := c.Write([]byte("200 NOOP ok\r\n")) // the library's reply
+		blocked <- err
+	}()
+	said := make(chan struct{})
+	go func() {
+		c.say("421 Idle for 15m; closing.")
+		close(said)
+	}()
+	select {
+	case err := <-blocked:
+		if err == nil {
+			t.Error("the library's reply to a client that reads nothing was written")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the library's reply is still blocked after the farewell's short deadline")
+	}
+	<-said
+	c.kill()
+}
