@@ -20,6 +20,10 @@ type passiveListeners struct {
 	perIP int
 	// timeout closes a listener that gets no data connection within it.
 	timeout time.Duration
+	// keepAlive turns TCP keep-alive on for data connections, which have none
+	// otherwise (as vsftpd's): only a server without a stall timeout needs it,
+	// to end a transfer whose client has vanished.
+	keepAlive bool
 
 	mu   sync.Mutex
 	held map[netip.Addr]int // listeners open, by client address
@@ -121,6 +125,9 @@ func (l *dataListener) Accept() (net.Conn, error) {
 		// connection still sends the last partial segment at once.
 		if tc, ok := c.(*net.TCPConn); ok {
 			tc.SetNoDelay(false)
+			if l.owner.keepAlive {
+				tc.SetKeepAlive(true)
+			}
 		}
 		return c, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jlaffaye/ftp"
 )
@@ -138,23 +139,29 @@ func TestPassiveListenerIsPlainTCP(t *testing.T) {
 	}
 }
 
-// TestDataConnectionHasNoKeepAlive: a data connection carries one transfer, and
-// TCP keep-alive on it cost four setsockopt calls per file (vsftpd sets none; a
-// stalled transfer is ended by the stall timeout).
-func TestDataConnectionHasNoKeepAlive(t *testing.T) {
+// TestDataConnectionKeepAlive: a data connection carries one transfer, and TCP
+// keep-alive on it cost four setsockopt calls per file; vsftpd sets none. A
+// server with a stall timeout ends a transfer whose client has vanished by it;
+// only one without (--stall-timeout 0) turns keep-alive on, to notice.
+func TestDataConnectionKeepAlive(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
-	ts.addAccount("bob")
-	c := ts.dial()
-	c.login("bob")
-	c.dataConn()
-	data, err := passiveListenerOf(t, ts, "bob").Listener.Accept() // as the library would on RETR
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer data.Close()
-	if socketOption(t, data, syscall.SO_KEEPALIVE) != 0 {
-		t.Error("the data connection has TCP keep-alive on")
+	for _, tc := range []struct {
+		stall time.Duration
+		want  bool
+	}{{5 * time.Minute, false}, {0, true}} {
+		ts := startServer(t, func(c *Config) { c.StallTimeout = tc.stall })
+		ts.addAccount("bob")
+		c := ts.dial()
+		c.login("bob")
+		c.dataConn()
+		data, err := passiveListenerOf(t, ts, "bob").Accept() // as the library would on RETR
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := socketOption(t, data, syscall.SO_KEEPALIVE) != 0; got != tc.want {
+			t.Errorf("stall timeout %v: the data connection's keep-alive is %v, want %v", tc.stall, got, tc.want)
+		}
+		data.Close()
 	}
 }
 

@@ -163,6 +163,7 @@ func Start(cfg Config) (*Server, error) {
 		progress: newProgressTicker(),
 		xferlog:  xferlog,
 	}
+	s.passive.keepAlive = cfg.StallTimeout == 0
 	s.limits = newLimits(cfg.MaxSessions, cfg.MaxSessionsPerIP, cfg.MaxSessionsPerLogin)
 	if cfg.MaxRate > 0 {
 		cfg.Registry.SetMaxRate(cfg.MaxRate)
