@@ -55,7 +55,7 @@ func TestCLIChangesAreAudited(t *testing.T) {
 	run("", bob("limit account", "down 2 MiB/s, up 512 KiB/s"), "ftp-user", "limit", "bob", "--up", "512K")
 	in.mustCLI("root-password\n", "admin", "add", "root")
 	seen = len(in.auditEntries()) // adding an admin is not audited
-	run("root-new-password\n", store.AuditEntry{Action: "change panel password", Detail: "signed out no browser"}, "admin", "passwd", "root")
+	run("root-new-password\n", store.AuditEntry{Action: "change panel password", Detail: `admin "root"; signed out no browser`}, "admin", "passwd", "root")
 	run("", bob("delete account", ""), "ftp-user", "delete", "bob")
 
 	// Commands that fail, or change nothing, write nothing.

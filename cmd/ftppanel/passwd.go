@@ -48,6 +48,10 @@ func (c *cli) panelPasswd(ctx context.Context, role store.Role, args []string) e
 	e := store.AuditEntry{Action: "change panel password", Detail: "signed out " + browsers(ended)}
 	if role == store.RoleCustomer {
 		e.Customer = name
+	} else {
+		// The panel's row names the admin as its actor; this one's actor is
+		// the command line, so the detail says whose password it was.
+		e.Detail = fmt.Sprintf("admin %q; %s", name, e.Detail)
 	}
 	return c.audit(ctx, db, e)
 }
