@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,23 +17,7 @@ import (
 // sessions that ended meanwhile are in the history.
 func TestPostgreSQLOutage(t *testing.T) {
 	t.Parallel()
-	// A cluster of its own: stopping the shared one would fail other tests.
-	cluster, err := pgtest.Start()
-	if errors.Is(err, pgtest.ErrNotInstalled) && os.Getenv("CI") == "" {
-		t.Skipf("pgtest: %v: skipping the PostgreSQL test", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cluster.Remove(); err != nil {
-			t.Error(err)
-		}
-	})
-	url, err := cluster.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cluster, url := pgtest.Own(t) // its own: stopping the shared one would fail other tests
 	dir := t.TempDir()
 	useDatabase(dir, url)
 	// Two failed logins ban an address here: refusals for the outage must not count.

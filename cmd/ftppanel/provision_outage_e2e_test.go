@@ -40,23 +40,7 @@ var provisionRoutes = []struct{ method, path, body string }{
 // outage was done, even in part.
 func TestProvisioningAPIWhilePostgreSQLIsDown(t *testing.T) {
 	t.Parallel()
-	// A cluster of its own: stopping the shared one would fail other tests.
-	cluster, err := pgtest.Start()
-	if errors.Is(err, pgtest.ErrNotInstalled) && os.Getenv("CI") == "" {
-		t.Skipf("pgtest: %v: skipping the PostgreSQL test", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cluster.Remove(); err != nil {
-			t.Error(err)
-		}
-	})
-	url, err := cluster.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cluster, url := pgtest.Own(t) // its own: stopping the shared one would fail other tests
 	dir := t.TempDir()
 	useDatabase(dir, url)
 	in := startIn(t, dir)

@@ -3,11 +3,9 @@ package panel
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -30,22 +28,7 @@ import (
 // Each handler must answer the API's plain JSON 500, with no SQL, driver's
 // words, address or path, log the details, and have changed nothing.
 func TestProvisioningHandlersWithPostgreSQLDown(t *testing.T) {
-	cluster, err := pgtest.Start() // its own server: stopping it disturbs no other test
-	if errors.Is(err, pgtest.ErrNotInstalled) && os.Getenv("CI") == "" {
-		t.Skipf("pgtest: %v: skipping the PostgreSQL test", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cluster.Remove(); err != nil {
-			t.Error(err)
-		}
-	})
-	url, err := cluster.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cluster, url := pgtest.Own(t) // its own: stopping the shared one would fail other tests
 	ctx := t.Context()
 	db, err := store.OpenURL(ctx, url, t.TempDir())
 	if err != nil {

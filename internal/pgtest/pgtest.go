@@ -82,6 +82,31 @@ func Shared(t testing.TB) *Cluster {
 	return shared
 }
 
+// Own starts a cluster for one test alone, which the test may stop and start
+// (stopping the shared one would fail other tests), and returns it with the URL
+// of an empty database on it; the cluster is removed when the test ends. It
+// skips the test when PostgreSQL is not installed (fails it under CI).
+func Own(t testing.TB) (*Cluster, string) {
+	t.Helper()
+	c, err := Start()
+	if errors.Is(err, ErrNotInstalled) && os.Getenv("CI") == "" {
+		t.Skipf("pgtest: %v: skipping the PostgreSQL test", err)
+	}
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := c.Remove(); err != nil {
+			t.Error(err)
+		}
+	})
+	url, err := c.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return c, url
+}
+
 // Shutdown stops and removes the shared cluster, if one was started. TestMain
 // calls it after m.Run.
 func Shutdown() {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -306,18 +305,7 @@ CREATE INDEX things_label ON things(label, count);
 // TestPostgresRestart: the store outlives a restart of PostgreSQL, without being
 // opened again: the pool drops the connections the restart broke.
 func TestPostgresRestart(t *testing.T) {
-	c, err := pgtest.Start() // its own server: stopping it disturbs no other test
-	if errors.Is(err, pgtest.ErrNotInstalled) {
-		pgtest.Shared(t) // skips, or fails under CI
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Remove() })
-	url, err := c.NewDatabase(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, url := pgtest.Own(t) // its own server: stopping it disturbs no other test
 	db := mustOpenURL(t, url, t.TempDir())
 	for _, name := range []string{"acme", "globex", "initech"} { // a few connections in the pool
 		if err := db.AddCustomer(t.Context(), name, customerPW); err != nil {
