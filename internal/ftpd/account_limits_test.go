@@ -2,7 +2,6 @@ package ftpd
 
 import (
 	"context"
-	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -15,19 +14,8 @@ import (
 // one read after is applied by the watcher. Neither ends the session.
 func TestAccountLimitsChangedDuringALogin(t *testing.T) {
 	ctx := context.Background()
-	db := storeWithBob(t)
-	registry := session.NewRegistry()
-	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
-	last, err := db.LastAccountChange(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	server, client := net.Pipe()
-	defer client.Close()
-	s := session.New("127.0.0.1", 40000, time.Now(), func() {})
-	c := &conn{cc: encryptedClient{}, session: s, control: &controlConn{Conn: server}}
-	srv.conns.Store(s.ID(), c)
-	registry.Add(s)
+	db, srv, c, _ := loginUnderWay(t)
+	s, last := c.session, lastChange(t, db)
 
 	a, err := db.AuthenticateFTP(ctx, "bob", "bob-password")
 	if err != nil {
@@ -63,7 +51,7 @@ func TestAccountLimitsChangedDuringALogin(t *testing.T) {
 	defer client2.Close()
 	c2 := &conn{cc: encryptedClient{}, session: s2, control: &controlConn{Conn: server2}}
 	srv.conns.Store(s2.ID(), c2)
-	registry.Add(s2)
+	srv.registry.Add(s2)
 	if err := db.SetFTPPassword(ctx, "bob", "new-bob-password"); err != nil {
 		t.Fatal(err)
 	}

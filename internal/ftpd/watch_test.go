@@ -107,19 +107,8 @@ func (encryptedClient) HasTLSForControl() bool { return true }
 // moves past the change for good. loggedIn looks once more and ends the session.
 func TestAccountChangeDuringALoginEndsIt(t *testing.T) {
 	ctx := context.Background()
-	db := storeWithBob(t)
-	registry := session.NewRegistry()
-	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
-	last, err := db.LastAccountChange(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	server, client := net.Pipe()
-	defer client.Close()
-	s := session.New("127.0.0.1", 40000, time.Now(), func() {})
-	c := &conn{cc: encryptedClient{}, session: s, control: &controlConn{Conn: server}}
-	srv.conns.Store(s.ID(), c)
-	registry.Add(s) // connected, not logged in yet
+	db, srv, c, client := loginUnderWay(t)
+	s, last := c.session, lastChange(t, db)
 
 	a, err := db.AuthenticateFTP(ctx, "bob", "bob-password")
 	if err != nil {
@@ -140,6 +129,33 @@ func TestAccountChangeDuringALoginEndsIt(t *testing.T) {
 	if got := s.Snapshot(time.Now()).EndReason.Kind; got != session.EndAccountDisabled {
 		t.Errorf("the session ended as %q, want %q", got, session.EndAccountDisabled)
 	}
+}
+
+// loginUnderWay is a server on storeWithBob's store with one session of bob's
+// client, connected and not logged in yet, its control connection a pipe whose
+// client end it returns; the session's login is for the test to run.
+func loginUnderWay(t *testing.T) (*store.DB, *Server, *conn, net.Conn) {
+	t.Helper()
+	db := storeWithBob(t)
+	registry := session.NewRegistry()
+	srv := &Server{store: db, registry: registry, log: slog.New(slog.DiscardHandler), now: time.Now}
+	server, client := net.Pipe()
+	t.Cleanup(func() { client.Close() })
+	s := session.New("127.0.0.1", 40000, time.Now(), func() {})
+	c := &conn{cc: encryptedClient{}, session: s, control: &controlConn{Conn: server}}
+	srv.conns.Store(s.ID(), c)
+	registry.Add(s)
+	return db, srv, c, client
+}
+
+// lastChange is the newest account change in db.
+func lastChange(t *testing.T, db *store.DB) int64 {
+	t.Helper()
+	last, err := db.LastAccountChange(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return last
 }
 
 // storeWithBob is a store on a fresh SQLite file with customer acme and its FTP
