@@ -74,8 +74,8 @@ type controlConn struct {
 // SetDeadline is the library's idle deadline, set again before every command
 // (a backstop far past ours: the server ends idle sessions itself, watch.go).
 // Moving a socket's deadline changes a runtime timer, and for that change the
-// runtime wakes an idle thread: a thread woken and put back to sleep for every
-// command, most of the cost of a small file's commands beyond the work itself.
+// runtime wakes an idle thread: a thread woken and put back to sleep for most
+// commands (0.77 context switches a downloaded small file; 0.24 without).
 // So a later deadline is only noted: the socket keeps the earlier one, and when
 // that one passes, Read and Write move the socket to the deadline noted and go
 // on. A deadline earlier than the socket's, or none, is set at once. The
